@@ -1,0 +1,60 @@
+/**
+ * Where in an input a problem was found. Every user-facing error names the file, and where it
+ * can, the line (text formats) or row (tables) and the field, so that a compliance officer can
+ * open the file and fix it without reading code.
+ */
+export interface SourceLocation {
+  readonly file?: string;
+  readonly line?: number;
+  readonly row?: number;
+  readonly field?: string;
+}
+
+/** Stable error codes: SCREAMING_SNAKE with an area prefix. Never rename one; add a new one. */
+export type ErrorCode =
+  | 'INPUT_UNKNOWN_ENCODING'
+  | 'INPUT_FILE_NOT_FOUND'
+  | 'INPUT_UNSUPPORTED_FORMAT'
+  | 'AMENDMENT_NOT_A_COMPARISON_TABLE'
+  | 'AMENDMENT_TRUNCATED'
+  | 'AMENDMENT_MALFORMED_MARKUP'
+  | 'AMENDMENT_NO_ITEMS'
+  | 'AMENDMENT_ORPHAN_LABEL'
+  | 'AMENDMENT_DUPLICATE_PATH'
+  | 'AMENDMENT_CORRECTION_STALE'
+  | 'CATALOG_VERSION_NOT_FOUND'
+  | 'CATALOG_VERSION_AMBIGUOUS'
+  | 'CATALOG_VERSION_CONFLICT'
+  | 'CATALOG_VERSION_CORRUPT'
+  | 'CATALOG_NODE_NOT_FOUND'
+  | 'CATALOG_INVALID_PATH'
+  | 'CHECKLIST_MISSING_COLUMN'
+  | 'CHECKLIST_INVALID_VALUE'
+  | 'CHECKLIST_DUPLICATE_PATH'
+  | 'CHECKLIST_EMPTY'
+  | 'DATE_INVALID';
+
+/** Parameters are plain values so that messages can be rendered in zh-TW and English later. */
+export type ErrorParams = Readonly<Record<string, string | number | readonly string[]>>;
+
+/**
+ * The one error type the core throws. The shells (CLI, API) map `code` to an exit code or an
+ * HTTP status and render the message in the user's language; the core never formats for people.
+ */
+export class CoreError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, params: ErrorParams = {}, location?: SourceLocation) {
+    super(message);
+    this.name = 'CoreError';
+    this.code = code;
+    this.params = params;
+    this.location = location;
+  }
+}
+
+export function isCoreError(value: unknown): value is CoreError {
+  return value instanceof CoreError;
+}

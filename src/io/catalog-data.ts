@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
+
+/** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'data', 'catalog'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('ccheck: cannot find the package root (data/catalog)');
+    dir = up;
+  }
+}
+
+export const catalogDataDir = () => path.join(packageRoot(), 'data', 'catalog');
+export const builtinVersionsDir = () => path.join(catalogDataDir(), 'versions');
+
+const frequency = z.enum(['monthly', 'semiannual', 'annual']);
+const appliesTo = z.enum(['internet_order_brokers', 'all_brokers', 'colocation_users']);
+
+const MechanismFile = z.strictObject({
+  source: z.string(),
+  entries: z.array(
+    z.strictObject({
+      path: z.string(),
+      title: z.string().optional(),
+      title_en: z.string().optional(),
+      code: z
+        .string()
+        .regex(/^CC-\d{5}$/)
+        .optional(),
+      frequency: frequency.optional(),
+      applies_to: appliesTo.optional(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+
+const CorrectionsFile = z.strictObject({
+  source_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  corrections: z.array(
+    z.strictObject({
+      column: z.enum(['amended', 'current']),
+      path: z.string(),
+      field: z.enum(['title', 'text', 'effectiveDate']),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      why: z.string(),
+    }),
+  ),
+});
+
+const VersionRef = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  effective_date: z.string().nullable(),
+  effective_date_note: z.string().nullable().optional(),
+});
+
+const SourcesFile = z.strictObject({
+  amendments: z.array(
+    z.strictObject({
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      corrections: z.string().optional(),
+      current: VersionRef,
+      amended: VersionRef,
+    }),
+  ),
+});
+export type CatalogSources = z.infer<typeof SourcesFile>;
+
+function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export function loadMechanismReference(dir = catalogDataDir()): MechanismReference {
+  const m = loadYaml(path.join(dir, 'mechanism.yaml'), MechanismFile);
+  return {
+    source: m.source,
+    entries: m.entries.map((e) => ({
+      path: e.path,
+      title: e.title,
+      titleEn: e.title_en,
+      code: e.code,
+      frequency: e.frequency,
+      appliesTo: e.applies_to,
+      note: e.note,
+    })),
+  };
+}
+
+export function loadCorrections(file: string): SourceCorrections {
+  const c = loadYaml(file, CorrectionsFile);
+  return { sourceSha256: c.source_sha256, corrections: c.corrections };
+}
+
+/** Every corrections file shipped with ccheck; each applies only to the file whose hash it names. */
+export function loadAllCorrections(dir = catalogDataDir()): SourceCorrections[] {
+  return loadSources(dir).amendments.flatMap((a) => (a.corrections ? [loadCorrections(path.join(dir, a.corrections))] : []));
+}
+
+export function loadSources(dir = catalogDataDir()): CatalogSources {
+  return loadYaml(path.join(dir, 'sources.yaml'), SourcesFile);
+}

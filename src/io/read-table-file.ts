@@ -1,0 +1,72 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import path from 'node:path';
+import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
+import { CoreError } from '../core/errors.js';
+import { readBytes, readTextFile, sha256Hex, type TextEncoding } from './read-text-file.js';
+
+export interface TableFile extends TabularData {
+  readonly sha256: string;
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText(value.result);
+    if ('error' in value) return String(value.error);
+    if ('hyperlink' in value) return value.hyperlink;
+    return '';
+  }
+  return String(value);
+}
+
+/**
+ * Reads a CSV (UTF-8 or Big5) or an XLSX sheet into header + rows, keeping the row numbers a
+ * person sees in Excel so that errors point at the right row.
+ */
+export async function readTableFile(file: string, options: { sheet?: string; encoding?: TextEncoding } = {}): Promise<TableFile> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.xlsx') {
+    const bytes = await readBytes(file);
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    } catch (e) {
+      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: not a readable XLSX workbook (${(e as Error).message})`, {}, { file });
+    }
+    const ws = options.sheet ? wb.getWorksheet(options.sheet) : wb.worksheets[0];
+    if (!ws) {
+      throw new CoreError(
+        'INPUT_UNSUPPORTED_FORMAT',
+        `${file}: no sheet ${options.sheet ? `"${options.sheet}"` : 'in the workbook'}`,
+        {},
+        { file, field: 'sheet' },
+      );
+    }
+    const width = ws.columnCount;
+    const rowCells = (r: ExcelJS.Row) => Array.from({ length: width }, (_, i) => cellText(r.getCell(i + 1).value).trim());
+    const headers = rowCells(ws.getRow(1));
+    const rows: { rowNumber: number; cells: string[] }[] = [];
+    ws.eachRow((r, n) => {
+      if (n > 1) rows.push({ rowNumber: n, cells: rowCells(r) });
+    });
+    return { fileName: file, headers, rows, sha256: sha256Hex(bytes) };
+  }
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
+    const t = await readTextFile(file, options.encoding);
+    let records: string[][];
+    try {
+      const parsed: unknown = parseCsv(t.text, { delimiter: ext === '.tsv' ? '\t' : ',', relax_column_count: true, skip_empty_lines: false, bom: true });
+      records = parsed as string[][];
+    } catch (e) {
+      const err = e as Error & { lines?: number };
+      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: line ${err.lines ?? '?'}: not valid CSV (${err.message})`, {}, { file, line: err.lines });
+    }
+    const [headers = [], ...rest] = records;
+    return { fileName: file, headers, rows: rest.map((cells, i) => ({ rowNumber: i + 2, cells })), sha256: t.sha256 };
+  }
+  throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: expected a .xlsx or .csv file`, { ext }, { file });
+}

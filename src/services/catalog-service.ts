@@ -1,0 +1,87 @@
+import os from 'node:os';
+import path from 'node:path';
+import { importAmendmentTable, type AmendmentImport } from '../core/catalog/amendment/import-amendment.js';
+import { applyChecklist, readChecklistRows, type ChecklistImport } from '../core/catalog/checklist/apply-checklist.js';
+import type { CatalogVersion } from '../core/catalog/catalog-version.js';
+import type { IsoDate } from '../core/dates.js';
+import { builtinVersionsDir, catalogDataDir, loadAllCorrections, loadCorrections, loadMechanismReference, loadSources } from '../io/catalog-data.js';
+import { readTableFile } from '../io/read-table-file.js';
+import { readTextFile, type TextEncoding } from '../io/read-text-file.js';
+import { CatalogStore } from '../storage/catalog-store.js';
+
+/**
+ * Where a user's own data lives: `CCHECK_HOME`, else the XDG data directory. Taken from the
+ * environment here, in the shell, never inside the core.
+ */
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CCHECK_HOME) return path.resolve(env.CCHECK_HOME);
+  const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(xdg, 'ccheck');
+}
+
+export function openCatalogStore(home: string): CatalogStore {
+  return new CatalogStore(builtinVersionsDir(), path.join(home, 'catalog'));
+}
+
+export interface AmendmentFileOptions {
+  readonly amendedId: string;
+  readonly amendedEffectiveDate: IsoDate | null;
+  readonly amendedEffectiveDateNote?: string | null;
+  readonly currentId: string;
+  readonly currentEffectiveDate: IsoDate | null;
+  readonly currentEffectiveDateNote?: string | null;
+  readonly encoding?: TextEncoding;
+}
+
+/** Reads and imports an amendment comparison table; stores nothing. */
+export async function importAmendmentFile(file: string, options: AmendmentFileOptions): Promise<AmendmentImport> {
+  const source = await readTextFile(file, options.encoding);
+  return importAmendmentTable({
+    text: source.text,
+    fileName: file,
+    sha256: source.sha256,
+    reference: loadMechanismReference(),
+    corrections: loadAllCorrections(),
+    amended: { id: options.amendedId, effectiveDate: options.amendedEffectiveDate, effectiveDateNote: options.amendedEffectiveDateNote ?? null },
+    current: { id: options.currentId, effectiveDate: options.currentEffectiveDate, effectiveDateNote: options.currentEffectiveDateNote ?? null },
+  });
+}
+
+/** Reads a firm's checklist (XLSX/CSV) and derives a version from `base`; stores nothing. */
+export async function importChecklistFile(
+  file: string,
+  base: CatalogVersion,
+  target: { id: string; effectiveDate?: IsoDate | null; sheet?: string; encoding?: TextEncoding },
+): Promise<ChecklistImport> {
+  const table = await readTableFile(file, { sheet: target.sheet, encoding: target.encoding });
+  const rows = readChecklistRows(table);
+  return applyChecklist(base, rows, { id: target.id, effectiveDate: target.effectiveDate, fileName: file, sha256: table.sha256 }, loadMechanismReference());
+}
+
+/**
+ * Rebuilds the committed catalog versions from the sources listed in data/catalog/sources.yaml,
+ * read from the workplace's shared folder. Used by `npm run catalog:build` and by the test that
+ * proves the committed data equal to a fresh import.
+ */
+export async function buildCommittedVersions(sharedDir: string): Promise<{ versions: CatalogVersion[]; imports: AmendmentImport[] }> {
+  const dataDir = catalogDataDir();
+  const sources = loadSources(dataDir);
+  const imports: AmendmentImport[] = [];
+  for (const a of sources.amendments) {
+    const file = path.join(sharedDir, a.file);
+    const source = await readTextFile(file);
+    if (source.sha256 !== a.sha256) throw new Error(`${file}: SHA-256 ${source.sha256} differs from sources.yaml (${a.sha256})`);
+    imports.push(
+      importAmendmentTable({
+        text: source.text,
+        fileName: path.basename(file),
+        sha256: source.sha256,
+        reference: loadMechanismReference(dataDir),
+        corrections: a.corrections ? [loadCorrections(path.join(dataDir, a.corrections))] : [],
+        current: { id: a.current.id, effectiveDate: a.current.effective_date, effectiveDateNote: a.current.effective_date_note ?? null },
+        amended: { id: a.amended.id, effectiveDate: a.amended.effective_date, effectiveDateNote: a.amended.effective_date_note ?? null },
+      }),
+    );
+  }
+  return { versions: imports.flatMap((i) => [i.current, i.amended]), imports };
+}
