@@ -17,7 +17,16 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
-    process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    this.line = `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`;
     if (passed + failed === 0) process.exitCode = 1;
+  }
+
+  private line = '';
+
+  // Printed when the process ends, after the default reporter's own summary: CI reads the last lines.
+  onInit(): void {
+    process.once('beforeExit', () => {
+      if (this.line) process.stdout.write(`\n${this.line}\n`);
+    });
   }
 }

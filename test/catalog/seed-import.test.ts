@@ -118,7 +118,13 @@ describe('the 2023 amendment table (seed) → two versions and their diff', () =
   });
 
   it('reads CC codes, frequencies and where they come from', () => {
-    expect(node(amended, '1')).toMatchObject({ code: 'CC-11000', codeSource: 'stated', frequency: 'annual', frequencySource: 'stated', title: '風險評鑑與管理' });
+    expect(node(amended, '1')).toMatchObject({
+      code: 'CC-11000',
+      codeSource: 'stated',
+      frequency: 'annual',
+      frequencySource: 'stated',
+      title: '風險評鑑與管理',
+    });
     expect(node(amended, '1/(4)')).toMatchObject({ code: 'CC-11000', codeSource: 'inherited', frequency: 'annual', frequencySource: 'inherited' });
     expect(node(amended, '7')).toMatchObject({ code: 'CC-17000', frequency: null });
     expect(node(amended, '7/(1)/d/(b)')).toMatchObject({ code: 'CC-17010', frequency: 'monthly' });
@@ -130,8 +136,7 @@ describe('the 2023 amendment table (seed) → two versions and their diff', () =
   });
 
   it('binds CC-17010 items a, b, f to all brokers after 2023 and a, b, e before', () => {
-    const allBrokers = (v: CatalogVersion) =>
-      v.nodes.filter((n) => n.parentPath === '7/(1)' && n.appliesTo === 'all_brokers').map((n) => n.label);
+    const allBrokers = (v: CatalogVersion) => v.nodes.filter((n) => n.parentPath === '7/(1)' && n.appliesTo === 'all_brokers').map((n) => n.label);
     expect(allBrokers(amended)).toEqual(['a', 'b', 'f']);
     expect(allBrokers(current)).toEqual(['a', 'b', 'e']);
     expect(node(amended, '7/(1)').allBrokerItems).toEqual(['a', 'b', 'f']);

@@ -279,7 +279,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             amendedId,
             amendedEffectiveDate: effectiveDate,
             amendedEffectiveDateNote: o.effectiveDate ? null : (known?.amended.effective_date_note ?? null),
-            currentId: o.currentId ?? known?.current.id ?? `before-${amendedId}`,
+            currentId: o.currentId ?? (o.id ? undefined : known?.current.id) ?? `before-${amendedId}`,
             currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? known?.current.effective_date ?? null,
             currentEffectiveDateNote: o.currentEffectiveDate ? null : (known?.current.effective_date_note ?? null),
             encoding: encodingOption(o.encoding),
@@ -384,7 +384,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
           const wb = new ExcelJS.Workbook();
           const ws = wb.addWorksheet('checklist');
           ws.addRow(headers).font = { bold: true };
-          for (const r of rows) ws.addRow(r);
+          for (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v))); // empty cells, not empty strings
           ws.views = [{ state: 'frozen', ySplit: 1 }];
           ws.autoFilter = { from: 'A1', to: 'F1' };
           [14, 12, 28, 80, 40, 12].forEach((w, i) => (ws.getColumn(i + 1).width = w));

@@ -140,11 +140,12 @@ export function readChecklistRows(data: TabularData): ChecklistRow[] {
     if (freqRaw && !frequency) fail(r.rowNumber, 'frequency', 'not a frequency (每月 / 半年 / 年度, monthly / semiannual / annual)', freqRaw);
     const title = cell(r.cells, 'title');
     const text = cell(r.cells, 'text');
-    if (!title && !text) fail(r.rowNumber, 'text', 'neither text nor title', '');
+    // A row with a path and nothing to say is a template row the firm has not filled (yet).
+    if (!title && !text && !code && !freqRaw && !cell(r.cells, 'textEn')) continue;
     rows.push({ rowNumber: r.rowNumber, path: p!, code, title, text, textEn: cell(r.cells, 'textEn'), frequency });
   }
   if (rows.length === 0) {
-    throw new CoreError('CHECKLIST_EMPTY', `${data.fileName}: no item rows below the header`, {}, { file: data.fileName, row: 2 });
+    throw new CoreError('CHECKLIST_EMPTY', `${data.fileName}: no filled item rows below the header`, {}, { file: data.fileName, row: 2 });
   }
   return rows;
 }

@@ -1,0 +1,174 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findNode } from '../../src/core/catalog/catalog-version.js';
+import { diffVersions, mapPath } from '../../src/core/catalog/diff-versions.js';
+import { normalizePath } from '../../src/core/catalog/checklist/apply-checklist.js';
+import { CoreError } from '../../src/core/errors.js';
+import { decodeText } from '../../src/io/read-text-file.js';
+import { importChecklistFile, openCatalogStore } from '../../src/services/catalog-service.js';
+import { tempDir } from '../helpers/shared.js';
+
+let tmp: { dir: string; cleanup: () => void };
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+const store = () => openCatalogStore(path.join(tmp.dir, 'home'));
+const base = () => store().get('2023-08-23').version;
+
+const CSV_HEADER = '項次 / path,控制代碼 / cc_code,標題 / title,條文 / text,英文條文 / text_en,查核頻率 / frequency';
+const CSV_ROWS = [
+  '"7/(1)/a/(a)",CC-17010,,公司應定期辦理網路系統安全評估。,,',
+  '7(1)f,,,公司應安裝防毒軟體並定期更新病毒碼。,,每月',
+  '2/(1),,資訊安全政策之訂定,公司應訂定資訊安全政策並經董事會通過。,,年度',
+  '13/(1)/a,CC-22000,,其他應辦事項。,Other duties.,半年',
+  '"7/(1)/a/(h)",,,公司應建立遠端連線管理辦法。,,',
+];
+
+async function expectCoreError(p: Promise<unknown>): Promise<CoreError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CoreError) return e;
+    throw e;
+  }
+  throw new Error('expected a CoreError');
+}
+
+describe('firm checklist import (CSV / XLSX)', () => {
+  it('fills elided items, adds missing ones, and keeps regulation text on conflict', async () => {
+    const file = path.join(tmp.dir, 'checklist.csv');
+    writeFileSync(file, `\uFEFF${[CSV_HEADER, ...CSV_ROWS].join('\r\n')}\r\n`);
+    const r = await importChecklistFile(file, base(), { id: 'firm' });
+    expect(r.filled).toEqual(['7/(1)/a/(a)', '7/(1)/f']);
+    expect(r.added).toEqual(['2/(1)', '13/(1)/a']);
+    expect(r.createdParents).toEqual(['13/(1)', '13']);
+    expect(r.conflicts).toEqual([
+      { path: '7/(1)/a/(h)', row: 6, field: 'text', catalog: findNode(base(), '7/(1)/a/(h)')!.text, checklist: '公司應建立遠端連線管理辦法。' },
+    ]);
+    const v = r.version;
+    expect(findNode(v, '7/(1)/a/(a)')).toMatchObject({
+      status: 'text',
+      textSource: 'firm_checklist',
+      text: '公司應定期辦理網路系統安全評估。',
+      appliesTo: 'all_brokers',
+      code: 'CC-17010',
+    });
+    expect(findNode(v, '7/(1)/f')).toMatchObject({ status: 'text', title: '電腦病毒及惡意軟體之防範', strength: 'shall' });
+    expect(findNode(v, '2/(1)')).toMatchObject({ code: 'CC-12000', frequency: 'annual', title: '資訊安全政策之訂定' });
+    expect(findNode(v, '13/(1)/a')).toMatchObject({ code: 'CC-22000', frequency: 'semiannual', frequencySource: 'firm_checklist', textEn: 'Other duties.' });
+    expect(findNode(v, '7/(1)/a/(h)')!.text).toBe(findNode(base(), '7/(1)/a/(h)')!.text);
+    expect(v.source).toMatchObject({ kind: 'firm_checklist', baseId: '2023-08-23', baseHash: base().hash });
+
+    // A third version: the diff works between any two, and renumbering still maps from the oldest.
+    const oldest = store().get('before-2023-08-23').version;
+    const d = diffVersions(oldest, v);
+    expect(mapPath(d, '7/(1)/e')).toBe('7/(1)/f');
+    expect(d.changes.filter((c) => c.kind === 'added').map((c) => c.path)).toEqual(expect.arrayContaining(['2/(1)', '13', '13/(1)', '13/(1)/a', '7/(1)/d']));
+    const fromBase = diffVersions(base(), v);
+    expect(fromBase.changes.map((c) => `${c.kind}:${c.path}`)).toEqual(['added:2/(1)', 'added:13', 'added:13/(1)', 'added:13/(1)/a']);
+    expect(diffVersions(v, v).changes).toEqual([]);
+  });
+
+  it('reads a Big5 CSV and an XLSX the same way', async () => {
+    const big5 = path.join(tmp.dir, 'big5.csv');
+    writeFileSync(big5, iconv.encode([CSV_HEADER, ...CSV_ROWS].join('\r\n'), 'big5'));
+    expect(decodeText(readFileSync(big5), big5).encoding).toBe('big5');
+    const fromBig5 = await importChecklistFile(big5, base(), { id: 'firm' });
+
+    const xlsx = path.join(tmp.dir, 'list.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('清單');
+    ws.addRow(['path', 'cc_code', 'title', 'text', 'text_en', 'frequency']); // English headers work too
+    for (const line of CSV_ROWS) ws.addRow(line.split(',').map((c) => c.replace(/^"|"$/g, '')));
+    await wb.xlsx.writeFile(xlsx);
+    const fromXlsx = await importChecklistFile(xlsx, base(), { id: 'firm' });
+    expect(fromXlsx.version.nodes).toEqual(fromBig5.version.nodes);
+  });
+
+  it('names file, row and column of every bad input', async () => {
+    const write = (name: string, lines: string[]) => {
+      const f = path.join(tmp.dir, name);
+      writeFileSync(f, lines.join('\n'));
+      return f;
+    };
+    const missing = await expectCoreError(importChecklistFile(write('a.csv', ['項次,標題', '7/(1)/a,x']), base(), { id: 'x' }));
+    expect(missing.code).toBe('CHECKLIST_MISSING_COLUMN');
+    expect(missing.location).toMatchObject({ row: 1, field: '條文 / text' });
+    expect(missing.location?.file).toMatch(/a\.csv$/);
+
+    const badPath = await expectCoreError(importChecklistFile(write('b.csv', [CSV_HEADER, '7/(1)/a,,,x,,', 'seven,,,y,,']), base(), { id: 'x' }));
+    expect(badPath).toMatchObject({ code: 'CHECKLIST_INVALID_VALUE', location: { row: 3, field: '項次 / path' } });
+
+    const badFreq = await expectCoreError(importChecklistFile(write('c.csv', [CSV_HEADER, '7/(1)/a,,,x,,每週']), base(), { id: 'x' }));
+    expect(badFreq).toMatchObject({ code: 'CHECKLIST_INVALID_VALUE', location: { row: 2, field: '查核頻率 / frequency' } });
+
+    const dup = await expectCoreError(importChecklistFile(write('d.csv', [CSV_HEADER, '7/(1)/a,,,x,,', '7(1)a,,,y,,']), base(), { id: 'x' }));
+    expect(dup).toMatchObject({ code: 'CHECKLIST_DUPLICATE_PATH', location: { row: 3 } });
+
+    expect((await expectCoreError(importChecklistFile(write('e.csv', [CSV_HEADER]), base(), { id: 'x' }))).code).toBe('CHECKLIST_EMPTY');
+
+    const notXlsx = write('f.xlsx', ['this is not a zip']);
+    expect((await expectCoreError(importChecklistFile(notXlsx, base(), { id: 'x' }))).code).toBe('INPUT_UNSUPPORTED_FORMAT');
+
+    const binary = path.join(tmp.dir, 'g.csv');
+    writeFileSync(binary, Buffer.from([0x80, 0x00, 0xff, 0xfe, 0x01, 0x02, 0x81]));
+    expect((await expectCoreError(importChecklistFile(binary, base(), { id: 'x' }))).code).toBe('INPUT_UNKNOWN_ENCODING');
+  });
+
+  it('accepts item paths the way people type them', () => {
+    expect(normalizePath('7/(1)/d/(a)')).toBe('7/(1)/d/(a)');
+    expect(normalizePath('7(1)d(a)')).toBe('7/(1)/d/(a)');
+    expect(normalizePath('7.(1).d.(a)')).toBe('7/(1)/d/(a)');
+    expect(normalizePath('７（１）ｄ')).toBe('7/(1)/d');
+    expect(normalizePath('12')).toBe('12');
+    expect(normalizePath('7/d')).toBeNull();
+    expect(normalizePath('x')).toBeNull();
+  });
+});
+
+describe('catalog store', () => {
+  it('lists the shipped versions and finds them by id or hash prefix', () => {
+    const s = store();
+    expect(s.list().map((v) => [v.version.id, v.origin])).toEqual([
+      ['before-2023-08-23', 'builtin'],
+      ['2023-08-23', 'builtin'],
+    ]);
+    const v = s.get('2023-08-23').version;
+    expect(s.get(v.hash.slice(7, 19)).version.id).toBe('2023-08-23');
+    expect(s.get(v.hash).version.id).toBe('2023-08-23');
+    expect(() => s.get('2099-01-01')).toThrow(expect.objectContaining({ code: 'CATALOG_VERSION_NOT_FOUND' }));
+  });
+
+  it('never overwrites a version: a conflicting save writes nothing at all', async () => {
+    const file = path.join(tmp.dir, 'c.csv');
+    writeFileSync(file, [CSV_HEADER, ...CSV_ROWS].join('\n'));
+    const a = (await importChecklistFile(file, base(), { id: 'firm-a' })).version;
+    const s = store();
+    expect(s.save([a]).written).toHaveLength(1);
+    expect(s.save([a]).unchanged).toHaveLength(1); // same content: a no-op
+
+    writeFileSync(file, [CSV_HEADER, ...CSV_ROWS.slice(1)].join('\n'));
+    const changed = (await importChecklistFile(file, base(), { id: 'firm-a' })).version;
+    const fresh = (await importChecklistFile(file, base(), { id: 'firm-b' })).version;
+    const dir = path.join(tmp.dir, 'home', 'catalog');
+    const before = readdirSync(dir).sort();
+    const beforeBytes = readFileSync(path.join(dir, 'firm-a.json'), 'utf8');
+    expect(() => s.save([fresh, changed])).toThrow(expect.objectContaining({ code: 'CATALOG_VERSION_CONFLICT' }));
+    expect(readdirSync(dir).sort()).toEqual(before); // firm-b was not written either
+    expect(readFileSync(path.join(dir, 'firm-a.json'), 'utf8')).toBe(beforeBytes);
+    expect(existsSync(path.join(dir, 'firm-b.json'))).toBe(false);
+  });
+
+  it('reports a version file edited behind its back', async () => {
+    const file = path.join(tmp.dir, 'c.csv');
+    writeFileSync(file, [CSV_HEADER, ...CSV_ROWS].join('\n'));
+    const s = store();
+    s.save([(await importChecklistFile(file, base(), { id: 'firm' })).version]);
+    const f = path.join(tmp.dir, 'home', 'catalog', 'firm.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('公司應定期辦理網路系統安全評估。', '公司得視需要辦理。'));
+    expect(() => s.get('firm')).toThrow(expect.objectContaining({ code: 'CATALOG_VERSION_CORRUPT' }));
+  });
+});
