@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
+import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
 export function packageRoot(): string {
@@ -66,6 +66,7 @@ const SourcesFile = z.strictObject({
       file: z.string(),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       corrections: z.string().optional(),
+      english: z.string().optional(),
       current: VersionRef,
       amended: VersionRef,
     }),
@@ -103,6 +104,20 @@ export function loadCorrections(file: string): SourceCorrections {
 /** Every corrections file shipped with ccheck; each applies only to the file whose hash it names. */
 export function loadAllCorrections(dir = catalogDataDir()): SourceCorrections[] {
   return loadSources(dir).amendments.flatMap((a) => (a.corrections ? [loadCorrections(path.join(dir, a.corrections))] : []));
+}
+
+const EnglishFile = z.strictObject({
+  source: z.string(),
+  entries: z.record(z.string(), z.strictObject({ title: z.string().optional(), text: z.string().optional() })),
+});
+
+export function loadEnglish(file: string): EnglishOverlay {
+  return loadYaml(file, EnglishFile);
+}
+
+/** The curated source entry for a file ccheck ships versions of, found by the file's SHA-256. */
+export function knownSource(sha256: string, dir = catalogDataDir()): CatalogSources['amendments'][number] | undefined {
+  return loadSources(dir).amendments.find((a) => a.sha256 === sha256);
 }
 
 export function loadSources(dir = catalogDataDir()): CatalogSources {

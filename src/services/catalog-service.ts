@@ -4,7 +4,16 @@ import { importAmendmentTable, type AmendmentImport } from '../core/catalog/amen
 import { applyChecklist, readChecklistRows, type ChecklistImport } from '../core/catalog/checklist/apply-checklist.js';
 import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { IsoDate } from '../core/dates.js';
-import { builtinVersionsDir, catalogDataDir, loadAllCorrections, loadCorrections, loadMechanismReference, loadSources } from '../io/catalog-data.js';
+import {
+  builtinVersionsDir,
+  catalogDataDir,
+  knownSource,
+  loadAllCorrections,
+  loadCorrections,
+  loadEnglish,
+  loadMechanismReference,
+  loadSources,
+} from '../io/catalog-data.js';
 import { readTableFile } from '../io/read-table-file.js';
 import { readTextFile, type TextEncoding } from '../io/read-text-file.js';
 import { CatalogStore } from '../storage/catalog-store.js';
@@ -36,12 +45,14 @@ export interface AmendmentFileOptions {
 /** Reads and imports an amendment comparison table; stores nothing. */
 export async function importAmendmentFile(file: string, options: AmendmentFileOptions): Promise<AmendmentImport> {
   const source = await readTextFile(file, options.encoding);
+  const known = knownSource(source.sha256);
   return importAmendmentTable({
     text: source.text,
     fileName: file,
     sha256: source.sha256,
     reference: loadMechanismReference(),
     corrections: loadAllCorrections(),
+    english: known?.english ? loadEnglish(path.join(catalogDataDir(), known.english)) : undefined,
     amended: { id: options.amendedId, effectiveDate: options.amendedEffectiveDate, effectiveDateNote: options.amendedEffectiveDateNote ?? null },
     current: { id: options.currentId, effectiveDate: options.currentEffectiveDate, effectiveDateNote: options.currentEffectiveDateNote ?? null },
   });
@@ -78,6 +89,7 @@ export async function buildCommittedVersions(sharedDir: string): Promise<{ versi
         sha256: source.sha256,
         reference: loadMechanismReference(dataDir),
         corrections: a.corrections ? [loadCorrections(path.join(dataDir, a.corrections))] : [],
+        english: a.english ? loadEnglish(path.join(dataDir, a.english)) : undefined,
         current: { id: a.current.id, effectiveDate: a.current.effective_date, effectiveDateNote: a.current.effective_date_note ?? null },
         amended: { id: a.amended.id, effectiveDate: a.amended.effective_date, effectiveDateNote: a.amended.effective_date_note ?? null },
       }),

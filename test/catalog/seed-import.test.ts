@@ -227,4 +227,12 @@ describe('the committed catalog data', () => {
       expect(committed, `data/catalog/versions/${v.id}.json is stale: run npm run catalog:build`).toBe(serializeVersion(v));
     }
   });
+
+  it('carries English readings for the amended items, and reference titles for elided points', async () => {
+    const [before, after] = (await buildCommittedVersions(SHARED)).versions as [CatalogVersion, CatalogVersion];
+    expect(node(after, '7/(1)/d/(a)').textEn).toMatch(/^Knowledge:/);
+    expect(node(after, '7/(1)/b').titleEn).toBe('Network-device security management');
+    expect(node(after, '3')).toMatchObject({ status: 'elided', title: null, titleEn: 'Security organisation' });
+    expect(node(before, '7/(1)/d/(a)').textEn).toBeNull(); // the readings are of the 2023 text only
+  });
 });

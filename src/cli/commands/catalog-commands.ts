@@ -8,7 +8,7 @@ import { findNode, subtree, type CatalogVersion } from '../../core/catalog/catal
 import { diffVersions, type CatalogChange } from '../../core/catalog/diff-versions.js';
 import { formatDualDate, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { loadSources } from '../../io/catalog-data.js';
+import { knownSource } from '../../io/catalog-data.js';
 import { sha256Hex, readBytes, type TextEncoding } from '../../io/read-text-file.js';
 import { importAmendmentFile, importChecklistFile, openCatalogStore } from '../../services/catalog-service.js';
 import type { CliContext } from '../cli-context.js';
@@ -62,9 +62,10 @@ export function presentChange(c: CatalogChange) {
 }
 
 function contentOf(ctx: CliContext, n: CatalogNode): string {
-  const parts = [n.title, n.text].filter((x): x is string => !!x);
+  // In English, an English reading where ccheck has one; the zh-TW text stays the rule.
+  const english = ctx.lang === 'en' && (n.titleEn || n.textEn);
+  const parts = (english ? [n.titleEn ?? n.title, n.textEn ?? n.text] : [n.title, n.text]).filter((x): x is string => !!x);
   if (n.status === 'elided') parts.push(ctx.t('status.elided'));
-  if (parts.length === 0 && n.titleEn) parts.push(`(${n.titleEn})`);
   return parts.join(' ');
 }
 
@@ -272,7 +273,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
           const sha = sha256Hex(await readBytes(abs));
           // A file ccheck ships a version of (the 2023 seed) imports under the same ids and notes,
           // so re-importing it is recognised as "unchanged" instead of a conflict.
-          const known = loadSources().amendments.find((a) => a.sha256 === sha);
+          const known = knownSource(sha);
           const effectiveDate = parseDateOption(o.effectiveDate) ?? known?.amended.effective_date ?? null;
           const amendedId = o.id ?? known?.amended.id ?? effectiveDate ?? `amendment-${sha.slice(0, 8)}`;
           const result = await importAmendmentFile(abs, {

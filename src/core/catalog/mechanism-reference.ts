@@ -38,3 +38,9 @@ export interface SourceCorrections {
   readonly sourceSha256: string;
   readonly corrections: readonly SourceCorrection[];
 }
+
+/** English readings of a version's items, keyed by path; not official translations. */
+export interface EnglishOverlay {
+  readonly source: string;
+  readonly entries: Readonly<Record<string, { readonly title?: string | undefined; readonly text?: string | undefined }>>;
+}

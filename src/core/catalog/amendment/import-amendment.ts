@@ -4,7 +4,7 @@ import type { CatalogNode, Rationale } from '../catalog-node.js';
 import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js';
 import { diffVersions, type CatalogChange, type VersionDiff } from '../diff-versions.js';
 import { interpretContent } from '../interpret-content.js';
-import type { MechanismReference, SourceCorrection, SourceCorrections } from '../mechanism-reference.js';
+import type { EnglishOverlay, MechanismReference, SourceCorrection, SourceCorrections } from '../mechanism-reference.js';
 import { resolveNodes, type NodeDraft } from '../resolve-nodes.js';
 import { parseAmendmentTable, type AmendmentTable } from './parse-amendment-table.js';
 import { readColumn, type RawNode } from './read-column.js';
@@ -17,6 +17,8 @@ export interface ImportAmendmentInput {
   readonly sha256: string;
   readonly reference: MechanismReference;
   readonly corrections?: readonly SourceCorrections[];
+  /** English readings for the amended version's items. */
+  readonly english?: EnglishOverlay;
   readonly amended: { readonly id: string; readonly effectiveDate: IsoDate | null; readonly effectiveDateNote?: string | null };
   readonly current: { readonly id: string; readonly effectiveDate: IsoDate | null; readonly effectiveDateNote?: string | null };
 }
@@ -61,6 +63,23 @@ function toDraft(raw: RawNode): NodeDraft & { line: number; rowIndex: number; fr
 }
 
 type Draft = ReturnType<typeof toDraft>;
+
+function applyEnglish(drafts: Draft[], input: ImportAmendmentInput): Draft[] {
+  const english = input.english;
+  if (!english) return drafts;
+  const known = new Set(drafts.map((d) => d.path));
+  const unknown = Object.keys(english.entries).filter((p) => !known.has(p));
+  if (unknown.length > 0) {
+    throw new CoreError('AMENDMENT_CORRECTION_STALE', `English readings name items the source does not have: ${unknown.join(', ')}`, {
+      path: unknown[0] ?? '',
+      field: 'english',
+    });
+  }
+  return drafts.map((d) => {
+    const e = english.entries[d.path];
+    return e ? { ...d, titleEn: e.title ?? null, textEn: e.text ?? null } : d;
+  });
+}
 
 function correctionsFor(input: ImportAmendmentInput, column: 'amended' | 'current'): SourceCorrection[] {
   const set = input.corrections?.find((c) => c.sourceSha256 === input.sha256);
@@ -205,7 +224,7 @@ export function importAmendmentTable(input: ImportAmendmentInput): AmendmentImpo
   if (amendedCol.nodes.length === 0 || currentCol.nodes.length === 0) {
     throw new CoreError('AMENDMENT_NO_ITEMS', `${input.fileName}: no numbered items found in the table`, {}, { file: input.fileName, line: table.headerLine });
   }
-  const amendedDrafts = applyCorrections(amendedCol.nodes.map(toDraft), 'amended', input, notices);
+  const amendedDrafts = applyEnglish(applyCorrections(amendedCol.nodes.map(toDraft), 'amended', input, notices), input);
   const currentDrafts = applyCorrections(currentCol.nodes.map(toDraft), 'current', input, notices);
   const { basis, units } = readRationales(table);
   const title = table.title ?? input.fileName;

@@ -86,6 +86,22 @@ describe('amendment table: small well-formed input', () => {
     ]);
   });
 
+  it('applies English readings, and refuses readings of items the table does not have', () => {
+    const base = {
+      text: `${HEADER}\n${ROW}`,
+      fileName: 'x.txt',
+      sha256: '0',
+      reference: EMPTY_REFERENCE,
+      amended: { id: 'new', effectiveDate: null },
+      current: { id: 'old', effectiveDate: null },
+    };
+    const r = importAmendmentTable({ ...base, english: { source: 't', entries: { '1/(1)': { text: 'Assess the RTO.' } } } });
+    expect(r.amended.nodes[1]!.textEn).toBe('Assess the RTO.');
+    expect(r.current.nodes[1]!.textEn).toBeNull();
+    const e = errorOf(() => importAmendmentTable({ ...base, english: { source: 't', entries: { '1/(9)': { text: 'x' } } } }));
+    expect(e.code).toBe('AMENDMENT_CORRECTION_STALE');
+  });
+
   it('turns the columns into two versions and a diff', () => {
     const r = importText(`${HEADER}\n${ROW}`);
     expect(r.amended.nodes.map((n) => n.path)).toEqual(['1', '1/(1)']);
