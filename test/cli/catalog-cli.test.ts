@@ -88,6 +88,8 @@ describe('ccheck catalog (CLI)', () => {
     expect(r.out).toMatch(/■ 修正\s+1\/\(4\)\s+CC-11000/);
     expect(r.out).toMatch(/應評估核心系統可容忍中斷時間。\s+│ 應評估核心系統可容忍中斷時間、復原時間目標/);
     expect(r.out).toContain('■ 項次調整  7/(1)/e → 7/(1)/f');
+    expect(r.out).toContain('另適用於所有證券商之項目: a, b, e → a, b, f');
+    expect(r.out).toContain('項次生效日: 2023-02-28 → —');
   });
 
   it('import-amendment of the seed is recognised as the shipped versions; a second import changes nothing', async () => {

@@ -245,7 +245,14 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             continue;
           }
           ctx.print(sideBySide(o ? contentOf(ctx, o) : '—', n ? contentOf(ctx, n) : '—', ctx.width));
-          if (n?.amendedFragments.length) ctx.print(`  ${ctx.t('show.amended')}: ${n.amendedFragments.map((f) => `「${truncate(f, 60)}」`).join(' ')}`);
+          // Changes that live outside the words: the all-broker list of a header, a dated note.
+          if (c.fields.includes('all_broker_items')) {
+            ctx.print(`  ${ctx.t('show.allBrokers')}: ${o?.allBrokerItems?.join(', ') ?? '—'} → ${n?.allBrokerItems?.join(', ') ?? '—'}`);
+          }
+          if (c.fields.includes('effective_date')) ctx.print(`  ${ctx.t('show.effective')}: ${o?.effectiveDate ?? '—'} → ${n?.effectiveDate ?? '—'}`);
+          if (c.kind !== 'added' && n?.amendedFragments.length) {
+            ctx.print(`  ${ctx.t('show.amended')}: ${n.amendedFragments.map((f) => `「${truncate(f, 60)}」`).join(' ')}`);
+          }
           if (n?.rationale && n.rationale.alignment !== 'unresolved') ctx.print(`  ${ctx.t('show.rationale')}: ${n.rationale.text}`);
         }
       }),

@@ -1,0 +1,42 @@
+// Renders `ccheck catalog diff` as a terminal picture for the README (docs/images/catalog-diff.png).
+// Needs Debian's chromium and a CJK font (apt-get install chromium fonts-noto-cjk); not part of CI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { runCli } from '../src/cli/main.js';
+import { packageRoot } from '../src/io/catalog-data.js';
+
+let out = '';
+const home = mkdtempSync(path.join(os.tmpdir(), 'ccheck-shot-'));
+await runCli(['catalog', 'diff', 'before-2023-08-23', '2023-08-23'], {
+  stdout: { write: (s: string) => (out += s), columns: 118 },
+  stderr: { write: () => true },
+  env: { CCHECK_HOME: home, LANG: 'zh_TW.UTF-8' },
+  cwd: home,
+});
+const lines = out.split('\n').slice(0, 44);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const html = `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#1e1e2e">
+<pre style="margin:0;padding:18px 22px;color:#e0e0e8;font:14px/1.45 'Noto Sans Mono CJK TC','Noto Sans Mono',monospace">
+<span style="color:#8bd5ca">$ npx ccheck catalog diff before-2023-08-23 2023-08-23</span>
+${lines.map((l) => (l.startsWith('■') ? `<span style="color:#f5c2e7">${esc(l)}</span>` : esc(l))).join('\n')}</pre>`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1180, height: 400 }, deviceScaleFactor: 1 });
+await page.setContent(html);
+const file = path.join(packageRoot(), 'docs', 'images', 'catalog-diff.png');
+await page.locator('pre').screenshot({ path: file });
+await browser.close();
+rmSync(home, { recursive: true, force: true });
+console.log(`wrote ${file}`);
