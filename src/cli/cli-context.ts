@@ -7,6 +7,8 @@ export interface CliIo {
   readonly stderr: { write(s: string): unknown };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Answers for commands that ask (profile init --ask); the process's stdin when absent. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface CliContext {
@@ -25,7 +27,7 @@ export const EXIT = { ok: 0, unexpected: 1, usage: 2, badInput: 3, notFound: 4, 
 
 export function exitCodeFor(code: ErrorCode): number {
   if (code.endsWith('_NOT_FOUND') && code !== 'INPUT_FILE_NOT_FOUND') return EXIT.notFound;
-  if (code === 'CATALOG_VERSION_CONFLICT' || code === 'CATALOG_VERSION_AMBIGUOUS') return EXIT.conflict;
+  if (code === 'CATALOG_VERSION_CONFLICT' || code === 'CATALOG_VERSION_AMBIGUOUS' || code === 'OUTPUT_EXISTS') return EXIT.conflict;
   if (code === 'CATALOG_VERSION_CORRUPT') return EXIT.corrupt;
   return EXIT.badInput;
 }
@@ -56,8 +58,25 @@ export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | '
   const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
   const zhLine = `錯誤 [${err.code}] ${zhWhere ? `${zhWhere}：` : ''}${zhT(`errors.${err.code}`, params)}`;
   const enLine = `Error [${err.code}] ${err.message}`;
+  const problems = err.problems.map((p) => {
+    const where = [p.location.line && `line ${p.location.line}`, p.location.field].filter(Boolean).join(', ');
+    const zhWhereP = [p.location.line && `第 ${p.location.line} 行`, p.location.field && `欄位 ${p.location.field}`].filter(Boolean).join('，');
+    return { ...p, text: ctx.lang === 'zh-TW' ? `  - ${zhWhereP}：${p.zh}\n    ${where}: ${p.en}` : `  - ${where}: ${p.en}\n    ${zhWhereP}：${p.zh}` };
+  });
   if (ctx.json) {
-    return { text: JSON.stringify({ error: { code: err.code, message: err.message, message_zh: zhLine, location: loc ?? null } }), exit };
+    return {
+      text: JSON.stringify({
+        error: {
+          code: err.code,
+          message: err.message,
+          message_zh: zhLine,
+          location: loc ?? null,
+          problems: problems.map(({ location, en, zh }) => ({ location, en, zh })),
+        },
+      }),
+      exit,
+    };
   }
-  return { text: ctx.lang === 'zh-TW' ? `${zhLine}\n${enLine}` : `${enLine}\n${zhLine}`, exit };
+  const head = ctx.lang === 'zh-TW' ? `${zhLine}\n${enLine}` : `${enLine}\n${zhLine}`;
+  return { text: [head, ...problems.map((p) => p.text)].join('\n'), exit };
 }

@@ -6,7 +6,16 @@ import { packageRoot } from '../io/catalog-data.js';
 import { resolveHome } from '../services/catalog-service.js';
 import { EXIT, renderError, type CliContext, type CliIo } from './cli-context.js';
 import { registerCatalogCommands, type CommandRunner } from './commands/catalog-commands.js';
+import { registerFirmCommands } from './commands/firm-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
+
+/** --lang and --home on every command that runs, wherever the user puts them. */
+function addCommonOptions(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    if (sub.commands.length > 0) addCommonOptions(sub);
+    else sub.option('--lang <lang>', 'zh-TW or en').option('--home <dir>', 'where ccheck keeps your data');
+  }
+}
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -23,6 +32,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(packageVersion(), '-V, --version')
     .option('--lang <lang>', 'zh-TW or en (default: from LANG, zh-TW first)')
     .option('--home <dir>', 'where ccheck keeps your data (default: $CCHECK_HOME or ~/.local/share/ccheck)')
+    // Program options go before the command, so that a command may have its own --version
+    // (the catalog version); --lang and --home are also accepted after the command.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
@@ -59,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
 
   registerCatalogCommands(program, runner);
+  registerFirmCommands(program, runner);
 
   program
     .command('date')
@@ -74,6 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }),
     );
 
+  addCommonOptions(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -32,7 +32,18 @@ export type ErrorCode =
   | 'CHECKLIST_INVALID_VALUE'
   | 'CHECKLIST_DUPLICATE_PATH'
   | 'CHECKLIST_EMPTY'
-  | 'DATE_INVALID';
+  | 'DATE_INVALID'
+  | 'PROFILE_INVALID'
+  | 'COMPLETIONS_INVALID'
+  | 'PLAN_INVALID_RANGE'
+  | 'OUTPUT_EXISTS';
+
+/** One of several problems found in one input, each in both languages a person reads. */
+export interface Problem {
+  readonly location: SourceLocation;
+  readonly en: string;
+  readonly zh: string;
+}
 
 /** Parameters are plain values so that messages can be rendered in zh-TW and English later. */
 export type ErrorParams = Readonly<Record<string, string | number | readonly string[]>>;
@@ -45,13 +56,16 @@ export class CoreError extends Error {
   readonly code: ErrorCode;
   readonly params: ErrorParams;
   readonly location: SourceLocation | undefined;
+  /** Every problem found, when an input is checked as a whole (a profile reports all at once). */
+  readonly problems: readonly Problem[];
 
-  constructor(code: ErrorCode, message: string, params: ErrorParams = {}, location?: SourceLocation) {
+  constructor(code: ErrorCode, message: string, params: ErrorParams = {}, location?: SourceLocation, problems: readonly Problem[] = []) {
     super(message);
     this.name = 'CoreError';
     this.code = code;
     this.params = params;
     this.location = location;
+    this.problems = problems;
   }
 }
 

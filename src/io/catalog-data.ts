@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
+import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
 export function packageRoot(): string {
@@ -122,4 +124,29 @@ export function knownSource(sha256: string, dir = catalogDataDir()): CatalogSour
 
 export function loadSources(dir = catalogDataDir()): CatalogSources {
   return loadYaml(path.join(dir, 'sources.yaml'), SourcesFile);
+}
+
+const RulesFile = z.strictObject({
+  rules: z.array(
+    z.strictObject({
+      id: z.string().regex(/^[a-z0-9-]+$/),
+      match: z
+        .strictObject({ applies_to: appliesTo.optional(), path: z.string().optional() })
+        .refine((m) => m.applies_to || m.path, 'match needs applies_to or path'),
+      require: z
+        .strictObject({ channel: z.enum(CHANNELS).optional(), service: z.enum(SERVICES).optional(), colocation: z.boolean().optional() })
+        .refine((r) => Object.keys(r).length === 1, 'require exactly one fact'),
+      basis: z.string(),
+    }),
+  ),
+});
+
+/** The applicability rules shipped beside the catalog. */
+export function loadApplicabilityRules(dir = catalogDataDir()): ApplicabilityRule[] {
+  return loadYaml(path.join(dir, 'applicability-rules.yaml'), RulesFile).rules.map((r) => ({
+    id: r.id,
+    match: { appliesTo: r.match.applies_to, path: r.match.path },
+    require: r.require,
+    basis: r.basis,
+  }));
 }

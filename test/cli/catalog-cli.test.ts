@@ -70,6 +70,8 @@ describe('ccheck catalog (CLI)', () => {
     expect(zh.out).toMatch(/7\/\(2\)\/c\/\(g\)\s+CC-17020\s+半年\s+所有證券商\s+宜/);
     const en = await ccheck('--lang', 'en', 'catalog', 'show', '2023-08-23', '7/(2)/c');
     expect(en.out).toMatch(/7\/\(2\)\/c\/\(g\)\s+CC-17020\s+semi-annual\s+all brokers\s+should/);
+    const after = await ccheck('catalog', 'show', '2023-08-23', '7/(2)/c', '--lang', 'en'); // also after the command
+    expect(after.out).toBe(en.out);
   });
 
   it('diff --json gives kind, path, old_path and code of every change', async () => {

@@ -1,0 +1,103 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { FirmProfileFile, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
+import { CoreError, type Problem } from '../core/errors.js';
+import { readTextFile } from './read-text-file.js';
+
+const fieldName = (path: readonly PropertyKey[]) =>
+  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+
+/** The line of the deepest YAML node that exists along `path` (the parent when a key is missing). */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[], key?: string): number {
+  let node: Node | null | undefined = doc.contents;
+  let line = 1;
+  const at = (n: Node | null | undefined) => {
+    const offset = n?.range?.[0];
+    if (offset !== undefined) line = counter.linePos(offset).line;
+  };
+  at(node);
+  for (const k of [...path, ...(key !== undefined ? [key] : [])]) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
+      if (!pair) break;
+      at(pair.key as Node);
+      node = pair.value as Node | null;
+      if (key !== undefined && k === key) break;
+      at(node);
+    } else if (node && 'items' in node && Array.isArray((node as { items: unknown[] }).items) && typeof k === 'number') {
+      node = (node as { items: Node[] }).items[k];
+      at(node);
+    } else break;
+  }
+  return line;
+}
+
+const CHOICES: Record<string, string> = {
+  channels: 'internet, voice, traditional',
+  tier: '1, 2, 3, null',
+  class: '1, 2',
+};
+
+function describe(issue: z.core.$ZodIssue, field: string): { en: string; zh: string } {
+  const choices = CHOICES[field.replace(/\[\d+\]$/, '')];
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return { en: `${field} is required`, zh: `缺少必填欄位 ${field}` };
+      return { en: `${field} must be ${issue.expected}`, zh: `${field} 的型別應為 ${issue.expected}` };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { en: `${field} must be one of ${choices ?? 'the documented values'}`, zh: `${field} 必須是下列之一：${choices ?? '文件所列之值'}` };
+    case 'too_small':
+      return issue.origin === 'array'
+        ? { en: `${field} needs at least ${String(issue.minimum)} entry`, zh: `${field} 至少需要 ${String(issue.minimum)} 項` }
+        : { en: `${field} is too small (minimum ${String(issue.minimum)})`, zh: `${field} 太小（最小值 ${String(issue.minimum)}）` };
+    default:
+      return { en: `${field}: ${issue.message}`, zh: `${field}：${issue.message}` };
+  }
+}
+
+/**
+ * Reads and validates a firm profile. Every problem is reported at once, each with its YAML
+ * line and field, in zh-TW and English; unknown keys are errors.
+ */
+export function parseProfile(text: string, fileName: string): FirmProfile {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const line = counter.linePos(e.pos[0]).line;
+    problems.push({ location: { file: fileName, line }, en: `YAML syntax: ${e.message.split('\n')[0]}`, zh: `YAML 語法錯誤：${e.message.split('\n')[0]}` });
+  }
+  if (problems.length === 0) {
+    const parsed = FirmProfileFile.safeParse(doc.toJS(), { reportInput: true });
+    if (parsed.success) return toFirmProfile(parsed.data);
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const field = fieldName([...issue.path, key]);
+          problems.push({
+            location: { file: fileName, line: lineOf(doc, counter, issue.path, key), field },
+            en: `unknown key ${field} (a typo must not silently change what applies)`,
+            zh: `未知的欄位 ${field}（拼字錯誤可能改變適用判斷，因此不接受）`,
+          });
+        }
+        continue;
+      }
+      const field = fieldName(issue.path) || '(file)';
+      problems.push({ location: { file: fileName, line: lineOf(doc, counter, issue.path), field }, ...describe(issue, field) });
+    }
+  }
+  problems.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+  throw new CoreError(
+    'PROFILE_INVALID',
+    `${fileName}: ${problems.length} problem(s) in the firm profile`,
+    { count: problems.length },
+    { file: fileName },
+    problems,
+  );
+}
+
+export async function readProfileFile(path: string): Promise<FirmProfile> {
+  const file = await readTextFile(path);
+  return parseProfile(file.text, path);
+}

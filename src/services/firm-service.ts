@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { evaluateApplicability, type ApplicabilityResult } from '../core/applicability/evaluate-applicability.js';
+import type { CatalogVersion } from '../core/catalog/catalog-version.js';
+import type { IsoDate } from '../core/dates.js';
+import { FirmProfileFile, type FirmProfile } from '../core/profile/firm-profile.js';
+import { assessImpact, type Impact } from '../core/plan/assess-impact.js';
+import { buildPlan, type Completion, type Plan } from '../core/plan/build-plan.js';
+import { readCompletions } from '../core/plan/read-completions.js';
+import { loadApplicabilityRules, packageRoot } from '../io/catalog-data.js';
+import { readTableFile } from '../io/read-table-file.js';
+import type { CatalogStore } from '../storage/catalog-store.js';
+
+/** The version a firm works against unless it names one: the latest in force. */
+export function latestVersion(store: CatalogStore): CatalogVersion {
+  const dated = store.list().filter((s) => s.version.effectiveDate !== null);
+  const latest = dated[dated.length - 1] ?? store.list().pop();
+  if (!latest) throw new Error('ccheck: no catalog versions installed');
+  return latest.version;
+}
+
+export function applicabilityFor(version: CatalogVersion, profile: FirmProfile): ApplicabilityResult {
+  return evaluateApplicability(version, loadApplicabilityRules(), profile);
+}
+
+export async function readCompletionsFile(file: string | undefined): Promise<Completion[]> {
+  if (!file) return [];
+  return readCompletions(await readTableFile(file));
+}
+
+export function planFor(
+  version: CatalogVersion,
+  profile: FirmProfile,
+  range: { from: IsoDate; to: IsoDate; today: IsoDate },
+  completions: readonly Completion[],
+): Plan {
+  return buildPlan(version, applicabilityFor(version, profile), { ...range, completions });
+}
+
+export function impactFor(from: CatalogVersion, to: CatalogVersion, profile: FirmProfile): Impact {
+  return assessImpact(from, to, applicabilityFor(from, profile), applicabilityFor(to, profile));
+}
+
+/** The commented template `ccheck profile init` writes. */
+export function profileTemplate(): string {
+  return readFileSync(path.join(packageRoot(), 'data', 'templates', 'firm-profile.yaml'), 'utf8');
+}
+
+/** JSON Schema of the profile file, for editors and other tools that write profiles. */
+export function profileJsonSchema(): object {
+  return {
+    $id: 'https://ccheck.invalid/schemas/firm-profile.schema.json',
+    title: 'ccheck firm profile (公司基本資料)',
+    ...z.toJSONSchema(FirmProfileFile, { target: 'draft-2020-12' }),
+  };
+}
