@@ -7,6 +7,7 @@ import { resolveHome } from '../services/catalog-service.js';
 import { EXIT, renderError, type CliContext, type CliIo } from './cli-context.js';
 import { registerCatalogCommands, type CommandRunner } from './commands/catalog-commands.js';
 import { registerFirmCommands } from './commands/firm-commands.js';
+import { registerInspectionCommands } from './commands/inspection-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
 
 /** --lang and --home on every command that runs, wherever the user puts them. */
@@ -72,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   registerCatalogCommands(program, runner);
   registerFirmCommands(program, runner);
+  registerInspectionCommands(program, runner);
 
   program
     .command('date')

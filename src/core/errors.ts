@@ -36,7 +36,26 @@ export type ErrorCode =
   | 'PROFILE_INVALID'
   | 'COMPLETIONS_INVALID'
   | 'PLAN_INVALID_RANGE'
-  | 'OUTPUT_EXISTS';
+  | 'OUTPUT_EXISTS'
+  | 'RESULT_INVALID'
+  | 'RESULT_SELF_APPROVAL'
+  | 'RESULT_NOT_FOUND'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_EXISTS'
+  | 'RUN_ITEM_NOT_IN_RUN'
+  | 'FIRM_NOT_FOUND'
+  | 'FIRM_EXISTS'
+  | 'FINDING_NOT_FOUND'
+  | 'FINDING_INVALID_TRANSITION'
+  | 'EVIDENCE_NOT_FOUND'
+  | 'VAULT_KEY_MISSING'
+  | 'VAULT_KEY_WRONG'
+  | 'VAULT_CORRUPT'
+  | 'STORE_NOT_INITIALISED'
+  | 'STORE_BUSY'
+  | 'BACKUP_INVALID'
+  | 'RESTORE_TARGET_NOT_EMPTY'
+  | 'AUDIT_CHAIN_BROKEN';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

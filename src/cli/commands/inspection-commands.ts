@@ -1,0 +1,507 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseAnyDate } from '../../core/dates.js';
+import { CoreError } from '../../core/errors.js';
+import { FINDING_STATUSES, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
+import { countsAs, RESULT_STATUSES, type ResultStatus } from '../../core/inspection/item-result.js';
+import { readProfileFile } from '../../io/read-profile.js';
+import { InspectionService } from '../../services/inspection-service.js';
+import type { CliContext } from '../cli-context.js';
+import { renderTable } from '../output.js';
+import type { CommandRunner } from './catalog-commands.js';
+
+/** Who is acting: --as, else CCHECK_USER, else the login name. Recorded in every audit event. */
+function actorOf(ctx: CliContext, as: string | undefined): string {
+  return as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username;
+}
+
+async function withService<T>(ctx: CliContext, fn: (s: InspectionService) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const s = await InspectionService.connect(ctx.home, ctx.io.env, undefined, options);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** A date as typed (2026-11-20, 115年11月20日) or a full ISO instant for collected-at. */
+function instantOption(v: string): string {
+  return /T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : parseAnyDate(v);
+}
+
+const zhOr = (ctx: CliContext, zh: string, en: string) => (ctx.lang === 'zh-TW' ? zh : en);
+
+export function registerInspectionCommands(program: Command, runner: CommandRunner): void {
+  program
+    .command('init')
+    .description('建立資料庫與佐證加密金鑰 / create the database (and the evidence key when none is set)')
+    .option('--json', 'JSON output')
+    .action((_o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(
+          ctx,
+          async (s) => {
+            const r = await s.init();
+            if (ctx.json) return ctx.printJson({ database: r.location, dialect: s.open.dialect, key_file: r.keyFile });
+            ctx.print(zhOr(ctx, `資料庫已就緒：${r.location}（${s.open.dialect}）`, `database ready: ${r.location} (${s.open.dialect})`));
+            if (r.keyFile) {
+              ctx.print(
+                zhOr(
+                  ctx,
+                  `已建立佐證加密金鑰 ${r.keyFile}：請另行備份此金鑰，遺失將無法讀取佐證資料。`,
+                  `created the evidence key ${r.keyFile}: back it up separately; without it the evidence cannot be read.`,
+                ),
+              );
+            }
+          },
+          { create: true },
+        ),
+      ),
+    );
+
+  const firm = program.command('firm').description('受查證券商 / firms in the database');
+  firm
+    .command('add')
+    .description('依公司基本資料新增證券商 / add a firm from its profile')
+    .requiredOption('--profile <file>', 'firm profile (YAML)')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { profile: string; as?: string }, cmd: Command) =>
+      runner(cmd, async (ctx) => {
+        const profile = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
+        await withService(ctx, async (s) => {
+          const f = await s.addFirm(actorOf(ctx, o.as), profile);
+          if (ctx.json) ctx.printJson({ id: f.id, name: f.name, licence: f.licence });
+          else ctx.print(zhOr(ctx, `已新增 ${f.name}（${f.licence}）`, `added ${f.name} (${f.licence})`));
+        });
+      }),
+    );
+  firm
+    .command('list')
+    .description('列出證券商 / list firms')
+    .option('--json', 'JSON output')
+    .action((_o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const firms = await s.listFirms();
+          if (ctx.json) return ctx.printJson({ firms: firms.map((f) => ({ id: f.id, name: f.name, licence: f.licence, created_at: f.created_at })) });
+          ctx.print(
+            renderTable(
+              zhOr(ctx, '名稱|許可證字號|建立時間', 'name|licence|created').split('|'),
+              firms.map((f) => [f.name, f.licence, f.created_at]),
+              ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+
+  const inspect = program.command('inspect').description('查核作業 / inspection runs');
+  inspect
+    .command('start')
+    .description('開始一個期間的查核 / start the inspection of a period (2026-11, 2026-H2 or 2026)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', '2026-11 (monthly items), 2026-H2 (semi-annual), 2026 (annual)')
+    .option('--version <version>', 'catalog version (default: the latest in force)')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; version?: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.startRun(actorOf(ctx, o.as), o.firm, o.period, o.version);
+          if (ctx.json)
+            return ctx.printJson({
+              id: r.run.id,
+              period: r.run.period,
+              catalog_version: r.run.catalog_version_id,
+              catalog_hash: r.run.catalog_hash,
+              applicable: r.applicable,
+              not_applicable: r.notApplicable,
+            });
+          ctx.print(
+            zhOr(
+              ctx,
+              `已開始 ${r.run.period} 查核（版本 ${r.run.catalog_version_id}）：適用 ${r.applicable} 項，不適用 ${r.notApplicable} 項`,
+              `started ${r.run.period} (version ${r.run.catalog_version_id}): ${r.applicable} items apply, ${r.notApplicable} do not`,
+            ),
+          );
+        }),
+      ),
+    );
+  inspect
+    .command('show')
+    .description('查核結果一覽 / the results of one inspection')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the period')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const { run, results } = await s.results(o.firm, o.period);
+          if (ctx.json) {
+            return ctx.printJson({
+              run: {
+                id: run.id,
+                period: run.period,
+                catalog_version: run.catalog_version_id,
+                catalog_hash: run.catalog_hash,
+                started_at: run.started_at,
+                started_by: run.started_by,
+              },
+              results: results.map((r) => ({
+                path: r.path,
+                code: r.code,
+                status: r.status,
+                effective_status: r.effectiveStatus,
+                source: r.source,
+                justification: r.justification,
+                recorded_by: r.recordedBy,
+                recorded_at: r.recordedAt,
+                expires_on: r.expiresOn,
+                evidence: r.evidence,
+                approval: r.approval,
+              })),
+            });
+          }
+          const tally = new Map<string, number>();
+          for (const r of results) tally.set(countsAs(r.effectiveStatus), (tally.get(countsAs(r.effectiveStatus)) ?? 0) + 1);
+          ctx.print(`${run.period}  ${run.catalog_version_id}  ${[...tally].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+          ctx.print(
+            renderTable(
+              zhOr(ctx, '項次|結果|來源|紀錄者|覆核|佐證|說明', 'path|result|source|recorded by|sign-off|evidence|justification').split('|'),
+              results.map((r) => [
+                r.path,
+                r.effectiveStatus === r.status ? r.status : `${r.status}→${r.effectiveStatus}`,
+                r.source,
+                r.recordedBy ?? '',
+                r.approval ? `${r.approval.state === 'approved' ? '✓' : '✗ void'} ${r.approval.by}` : '',
+                String(r.evidence.length || ''),
+                r.justification ?? '',
+              ]),
+              ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+  inspect
+    .command('list')
+    .description('列出查核 / list inspections')
+    .option('--firm <firm>', 'licence number or name')
+    .option('--json', 'JSON output')
+    .action((o: { firm?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const runs = await s.listRuns(o.firm ? (await s.firm(o.firm)).id : undefined);
+          if (ctx.json)
+            return ctx.printJson({
+              runs: runs.map((r) => ({ id: r.id, firm_id: r.firm_id, period: r.period, catalog_version: r.catalog_version_id, started_at: r.started_at })),
+            });
+          ctx.print(
+            renderTable(
+              zhOr(ctx, '期間|版本|開始|開始者', 'period|version|started|by').split('|'),
+              runs.map((r) => [r.period, r.catalog_version_id, r.started_at, r.started_by]),
+              ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+
+  const evidence = program.command('evidence').description('佐證資料（加密保存）/ evidence, encrypted at rest');
+  evidence
+    .command('add')
+    .description('加入佐證檔案，可同時附於某查核項目 / add an evidence file, optionally to an item')
+    .argument('<file>')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--collected-at <when>', 'when the evidence was produced (2026-11-20 or an ISO time)')
+    .option('--expires <date>', 'when the evidence stops being valid')
+    .option('--period <period>', 'the inspection to attach it to')
+    .option('--item <path>', 'the item to attach it to (needs --period)')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((file: string, o: { firm: string; collectedAt: string; expires?: string; period?: string; item?: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          if (o.item && !o.period) throw new CoreError('RESULT_INVALID', '--item needs --period (which inspection)', { what: '--period', path: o.item });
+          const actor = actorOf(ctx, o.as);
+          const { evidence: e, reused } = await s.addEvidence(actor, o.firm, path.resolve(ctx.io.cwd, file), {
+            collectedAt: instantOption(o.collectedAt),
+            expiresOn: o.expires ? parseAnyDate(o.expires) : null,
+          });
+          if (o.item && o.period) await s.attachEvidence(actor, { firm: o.firm, period: o.period, path: o.item }, e.sha256);
+          if (ctx.json)
+            return ctx.printJson({
+              sha256: e.sha256,
+              size: e.size,
+              name: e.name,
+              collected_at: e.collected_at,
+              uploaded_at: e.uploaded_at,
+              reused,
+              attached_to: o.item ?? null,
+            });
+          ctx.print(
+            `${e.sha256}  ${e.name}  ${e.size} B${reused ? zhOr(ctx, '（已存在，沿用）', ' (already stored, reused)') : ''}${o.item ? ` → ${o.item}` : ''}`,
+          );
+        }),
+      ),
+    );
+  evidence
+    .command('list')
+    .description('列出佐證 / list evidence')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const list = await s.listEvidence((await s.firm(o.firm)).id);
+          if (ctx.json) return ctx.printJson({ evidence: list });
+          ctx.print(
+            renderTable(
+              ['sha256', 'name', 'size', 'collected', 'uploaded', 'expires'],
+              list.map((e) => [e.sha256.slice(0, 16), e.name, String(e.size), e.collected_at, e.uploaded_at, e.expires_on ?? '']),
+              ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+  evidence
+    .command('get')
+    .description('解密取出佐證 / decrypt an evidence file')
+    .argument('<sha256>')
+    .requiredOption('-o, --output <file>', 'where to write it')
+    .action((sha: string, o: { output: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          await s.vault().get(sha, path.resolve(ctx.io.cwd, o.output));
+          ctx.print(o.output);
+        }),
+      ),
+    );
+
+  const result = program.command('result').description('查核結果 / item results');
+  result
+    .command('set')
+    .description('記錄人工查核結果（聲明）/ record a result as a person (attestation)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .requiredOption('--item <path>', 'item path, e.g. 7/(1)/a/(j)')
+    .requiredOption('--status <status>', RESULT_STATUSES.join(' | '))
+    .option('--justification <text>', 'why (required for attestations, partial and not_applicable)')
+    .option('--expires <date>', 'when the attestation stops counting (required)')
+    .option('--evidence <sha256...>', 'evidence the result rests on')
+    .option('--severity <severity>', 'severity of the finding a fail opens: low | medium | high | critical')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action(
+      (
+        o: {
+          firm: string;
+          period: string;
+          item: string;
+          status: string;
+          justification?: string;
+          expires?: string;
+          evidence?: string[];
+          severity?: string;
+          as?: string;
+        },
+        cmd: Command,
+      ) =>
+        runner(cmd, (ctx) =>
+          withService(ctx, async (s) => {
+            const r = await s.setResult(
+              actorOf(ctx, o.as),
+              { firm: o.firm, period: o.period, path: o.item },
+              {
+                status: o.status as ResultStatus,
+                justification: o.justification ?? null,
+                source: 'attestation',
+                expiresOn: o.expires ? parseAnyDate(o.expires) : null,
+                evidence: o.evidence ?? [],
+                severity: o.severity as FindingSeverity | undefined,
+              },
+            );
+            if (ctx.json)
+              return ctx.printJson({
+                path: r.result.path,
+                status: r.result.status,
+                content_hash: r.result.content_hash,
+                revision: r.result.revision,
+                finding: r.finding ? { id: r.finding.id, status: r.finding.status, previous: r.finding.previous_finding_id } : null,
+              });
+            ctx.print(`${r.result.path}: ${r.result.status} (${r.result.content_hash.slice(0, 19)}…)`);
+            if (r.finding) {
+              ctx.print(
+                zhOr(ctx, `缺失 ${r.finding.id.slice(0, 8)}：${r.finding.status}`, `finding ${r.finding.id.slice(0, 8)}: ${r.finding.status}`) +
+                  (r.finding.previous_finding_id
+                    ? zhOr(ctx, `（重複缺失，前次 ${r.finding.previous_finding_id.slice(0, 8)}）`, ` (repeat of ${r.finding.previous_finding_id.slice(0, 8)})`)
+                    : ''),
+              );
+            }
+          }),
+        ),
+    );
+  result
+    .command('approve')
+    .description('權責主管覆核（紀錄者不得自行覆核）/ sign off a result (maker-checker)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .requiredOption('--item <path>', 'item path')
+    .option('--as <user>', 'who is approving')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; item: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const a = await s.approve(actorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item });
+          if (ctx.json) return ctx.printJson({ path: o.item, approved_by: a.approved_by, approved_at: a.approved_at, approved_hash: a.approved_hash });
+          ctx.print(
+            zhOr(
+              ctx,
+              `${o.item} 已由 ${a.approved_by} 覆核（${a.approved_hash.slice(0, 19)}…）`,
+              `${o.item} approved by ${a.approved_by} (${a.approved_hash.slice(0, 19)}…)`,
+            ),
+          );
+        }),
+      ),
+    );
+
+  const finding = program.command('finding').description('缺失與改善 / findings and remediation');
+  finding
+    .command('list')
+    .description('列出缺失 / list findings')
+    .option('--firm <firm>', 'licence number or name')
+    .option('--json', 'JSON output')
+    .action((o: { firm?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const list = await s.listFindings(o.firm ? (await s.firm(o.firm)).id : undefined);
+          if (ctx.json) return ctx.printJson({ findings: list });
+          ctx.print(
+            renderTable(
+              zhOr(ctx, 'ID|項次|嚴重度|狀態|負責人|期限|前次', 'id|path|severity|status|owner|due|repeat of').split('|'),
+              list.map((f) => [f.id.slice(0, 8), f.path, f.severity, f.status, f.owner ?? '', f.due_on ?? '', f.previous_finding_id?.slice(0, 8) ?? '']),
+              ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+  finding
+    .command('update')
+    .description('更新缺失：原因、改善措施、負責人、期限、狀態 / update a finding and move it along')
+    .argument('<id>', 'finding id (or its first characters)')
+    .option('--root-cause <text>')
+    .option('--action <text>', 'corrective action')
+    .option('--owner <name>')
+    .option('--due <date>')
+    .option('--severity <severity>', 'low | medium | high | critical')
+    .option('--status <status>', FINDING_STATUSES.join(' | '))
+    .option('--effectiveness <text>', 'effectiveness check (needed to close)')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action(
+      (
+        id: string,
+        o: { rootCause?: string; action?: string; owner?: string; due?: string; severity?: string; status?: string; effectiveness?: string; as?: string },
+        cmd: Command,
+      ) =>
+        runner(cmd, (ctx) =>
+          withService(ctx, async (s) => {
+            if (o.status && !FINDING_STATUSES.includes(o.status as FindingStatus)) {
+              throw new CoreError('FINDING_INVALID_TRANSITION', `unknown status ${o.status} (${FINDING_STATUSES.join(', ')})`, { id, to: o.status });
+            }
+            const f = await s.updateFinding(
+              actorOf(ctx, o.as),
+              id,
+              {
+                rootCause: o.rootCause,
+                correctiveAction: o.action,
+                owner: o.owner,
+                dueOn: o.due ? parseAnyDate(o.due) : undefined,
+                severity: o.severity as FindingSeverity | undefined,
+              },
+              o.status as FindingStatus | undefined,
+              o.effectiveness,
+            );
+            if (ctx.json) return ctx.printJson({ finding: f });
+            ctx.print(`${f.id.slice(0, 8)}  ${f.path}  ${f.status}`);
+          }),
+        ),
+    );
+
+  const audit = program.command('audit').description('稽核軌跡 / the audit trail');
+  audit
+    .command('verify')
+    .description('驗證稽核軌跡之雜湊鏈與資料列 / verify the hash chain and every row against it')
+    .option('--json', 'JSON output')
+    .action((_o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.verifyAudit();
+          if (ctx.json) ctx.printJson(r);
+          else if (r.ok) ctx.print(zhOr(ctx, `✓ 稽核軌跡完整：${r.events} 筆事件，鏈首 ${r.head}`, `✓ audit trail intact: ${r.events} events, head ${r.head}`));
+          else {
+            ctx.print(zhOr(ctx, `✗ 稽核軌跡有 ${r.problems.length} 個問題：`, `✗ the audit trail has ${r.problems.length} problem(s):`));
+            for (const p of r.problems)
+              ctx.print(`  - ${p.kind}${p.seq !== null ? ` #${p.seq}` : ''} ${p.entity ?? ''} ${p.label ? `(${p.label}) ` : ''}${p.detail}`);
+          }
+          if (!r.ok) throw new CoreError('AUDIT_CHAIN_BROKEN', `the audit trail is broken: ${r.problems[0]!.detail}`, {});
+        }),
+      ),
+    );
+
+  program
+    .command('backup')
+    .description('備份資料庫與佐證（含雜湊清單）/ back up the database and evidence, with a manifest of hashes')
+    .argument('<dir>', 'a new, empty folder')
+    .option('--json', 'JSON output')
+    .action((dir: string, _o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const m = await s.backup(path.resolve(ctx.io.cwd, dir));
+          if (ctx.json) return ctx.printJson(m);
+          ctx.print(
+            zhOr(
+              ctx,
+              `已備份至 ${dir}：${m.tables.reduce((a, t) => a + t.rows, 0)} 筆資料、${m.blobs.length} 個佐證檔，稽核鏈首 ${m.auditHead}`,
+              `backed up to ${dir}: ${m.tables.reduce((a, t) => a + t.rows, 0)} rows, ${m.blobs.length} evidence files, audit head ${m.auditHead}`,
+            ),
+          );
+        }),
+      ),
+    );
+
+  program
+    .command('restore')
+    .description('檢查所有雜湊後還原至空資料庫 / check every hash, then restore into an empty database')
+    .argument('<dir>', 'a folder written by ccheck backup')
+    .option('--json', 'JSON output')
+    .action((dir: string, _o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(
+          ctx,
+          async (s) => {
+            const r = await s.restore(path.resolve(ctx.io.cwd, dir));
+            if (ctx.json) return ctx.printJson({ verified: r.verified, audit_head: r.manifest.auditHead, events: r.manifest.auditEvents });
+            ctx.print(
+              r.verified
+                ? zhOr(
+                    ctx,
+                    `✓ 已還原並驗證稽核軌跡（${r.manifest.auditEvents} 筆事件）`,
+                    `✓ restored and verified the audit trail (${r.manifest.auditEvents} events)`,
+                  )
+                : zhOr(
+                    ctx,
+                    '✗ 已還原，但稽核軌跡驗證失敗：請執行 ccheck audit verify',
+                    '✗ restored, but the audit trail does not verify: run ccheck audit verify',
+                  ),
+            );
+          },
+          { create: true },
+        ),
+      ),
+    );
+}

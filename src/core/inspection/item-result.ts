@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../catalog/catalog-version.js';
+import type { IsoDate } from '../dates.js';
+import { CoreError } from '../errors.js';
+
+/** 查核結果: 符合 · 不符合 · 部分符合 · 不適用 · error · 未執行 */
+export const RESULT_STATUSES = ['pass', 'fail', 'partial', 'not_applicable', 'error', 'not_run'] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+
+/** Who produced a result: an analyzer over evidence, a person's attestation, or ccheck itself (applicability). */
+export type ResultSource = 'analyzer' | 'attestation' | 'system';
+
+/** Exactly what a reviewer approves; its hash is stored with the approval. */
+export interface ResultContent {
+  readonly runId: string;
+  readonly path: string;
+  readonly status: ResultStatus;
+  readonly justification: string | null;
+  readonly source: ResultSource;
+  /** SHA-256 of every evidence file the result rests on, sorted. */
+  readonly evidence: readonly string[];
+  readonly expiresOn: IsoDate | null;
+}
+
+export function resultContentHash(c: ResultContent): string {
+  const body = { ...c, evidence: [...c.evidence].sort() };
+  return `sha256:${createHash('sha256').update(canonicalJson(body)).digest('hex')}`;
+}
+
+/**
+ * Checks a result before it is recorded. A person's attestation, a `not_applicable` and a
+ * `partial` must say why; an attestation needs an expiry (as InSpec attestations do), so that
+ * a manual answer is never valid forever.
+ */
+export function validateResult(c: ResultContent, recordedOn: IsoDate): void {
+  const fail = (what: string, field: string): never => {
+    throw new CoreError('RESULT_INVALID', `${c.path}: ${what}`, { what, path: c.path }, { field });
+  };
+  if (!RESULT_STATUSES.includes(c.status)) fail(`unknown status "${c.status}" (${RESULT_STATUSES.join(', ')})`, 'status');
+  const why = c.justification?.trim() ?? '';
+  if ((c.source === 'attestation' || c.status === 'not_applicable' || c.status === 'partial') && why.length < 5) {
+    fail(`a ${c.source === 'attestation' ? 'manual attestation' : c.status} result needs a justification of at least 5 characters`, 'justification');
+  }
+  if (c.source === 'attestation') {
+    if (!c.expiresOn) fail('a manual attestation needs an expiry date (--expires)', 'expires');
+    else if (c.expiresOn <= recordedOn) fail(`the attestation expires (${c.expiresOn}) on or before the day it is recorded`, 'expires');
+  }
+}
+
+/** An attestation past its expiry no longer counts: the item is back to not run. */
+export function effectiveStatus(r: Pick<ResultContent, 'status' | 'source' | 'expiresOn'>, today: IsoDate): ResultStatus {
+  if (r.source === 'attestation' && r.expiresOn !== null && r.expiresOn <= today) return 'not_run';
+  return r.status;
+}
+
+/** Error never counts as pass or fail, and nothing that was not run is a pass. */
+export function countsAs(status: ResultStatus): 'compliant' | 'non_compliant' | 'undetermined' | 'excluded' {
+  if (status === 'pass') return 'compliant';
+  if (status === 'fail' || status === 'partial') return 'non_compliant';
+  if (status === 'not_applicable') return 'excluded';
+  return 'undetermined';
+}
+
+/** Maker-checker: the person who recorded a result never approves it. */
+export function assertCanApprove(recordedBy: string, approver: string, path: string): void {
+  if (recordedBy.trim().toLowerCase() === approver.trim().toLowerCase()) {
+    throw new CoreError('RESULT_SELF_APPROVAL', `${path}: ${approver} recorded this result and cannot also approve it (maker-checker)`, {
+      path,
+      actor: approver,
+    });
+  }
+}

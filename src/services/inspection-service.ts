@@ -1,0 +1,593 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { evaluateApplicability } from '../core/applicability/evaluate-applicability.js';
+import { canonicalJson, type CatalogVersion } from '../core/catalog/catalog-version.js';
+import type { IsoDate } from '../core/dates.js';
+import { CoreError } from '../core/errors.js';
+import { assertTransition, FINDING_SEVERITIES, type FindingSeverity, type FindingStatus } from '../core/inspection/finding.js';
+import {
+  assertCanApprove,
+  effectiveStatus,
+  resultContentHash,
+  validateResult,
+  type ResultContent,
+  type ResultSource,
+  type ResultStatus,
+} from '../core/inspection/item-result.js';
+import { parsePeriod } from '../core/plan/periods.js';
+import type { FirmProfile } from '../core/profile/firm-profile.js';
+import { loadApplicabilityRules } from '../io/catalog-data.js';
+import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
+import { backup, restore, type BackupManifest } from '../storage/backup.js';
+import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransaction, type OpenDatabase } from '../storage/database.js';
+import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
+import type { Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable } from '../storage/schema.js';
+import { openCatalogStore } from './catalog-service.js';
+import { latestVersion } from './firm-service.js';
+
+/** The clock, behind a port: tests and the CLI pass one in; the core never reads time itself. */
+export interface Clock {
+  /** An instant, ISO 8601 UTC. */
+  now(): string;
+  /** The calendar day in Taipei, which decides expiry and due dates. */
+  today(): IsoDate;
+}
+
+/**
+ * Crash-test hooks: with CCHECK_FAULT=<point> the process kills itself (SIGKILL) exactly there,
+ * so that tests can prove what survives a crash without racing a timer.
+ */
+function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
+  if (env.CCHECK_FAULT === point) process.kill(process.pid, 'SIGKILL');
+}
+
+export const systemClock: Clock = {
+  now: () => new Date().toISOString(),
+  today: () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
+};
+
+export interface ResultView {
+  readonly path: string;
+  readonly code: string | null;
+  readonly status: ResultStatus;
+  /** The status that counts today: an expired attestation is back to not_run. */
+  readonly effectiveStatus: ResultStatus;
+  readonly source: string;
+  readonly justification: string | null;
+  readonly recordedBy: string | null;
+  readonly recordedAt: string | null;
+  readonly expiresOn: string | null;
+  readonly evidence: readonly string[];
+  readonly approval: { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string } | null;
+}
+
+/**
+ * Inspections that hold up to an examiner: every write is audited in the same transaction,
+ * approvals bind to a hash of what was approved, evidence is encrypted and content-addressed.
+ */
+export class InspectionService {
+  private constructor(
+    readonly open: OpenDatabase,
+    readonly home: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly clock: Clock,
+  ) {}
+
+  static async connect(home: string, env: NodeJS.ProcessEnv, clock: Clock = systemClock, options: { create?: boolean } = {}): Promise<InspectionService> {
+    const open = openDatabase(databaseUrlFor(env, home), options);
+    const service = new InspectionService(open, home, env, clock);
+    if (!options.create) {
+      if (!(await isInitialised(open.db))) {
+        await open.close();
+        throw new CoreError('STORE_NOT_INITIALISED', `the ccheck database at ${open.location} is not set up: run ccheck init first`, {
+          location: open.location,
+        });
+      }
+      await migrate(open.db);
+    }
+    return service;
+  }
+
+  get db(): Kysely<Database> {
+    return this.open.db;
+  }
+
+  async close(): Promise<void> {
+    await this.open.close();
+  }
+
+  /** Creates (or upgrades) the schema, and a vault key file when no key is configured. */
+  async init(): Promise<{ location: string; keyFile: string | null }> {
+    await migrate(this.db);
+    let keyFile: string | null = null;
+    if (!this.env.CCHECK_VAULT_KEY && !this.env.CCHECK_VAULT_KEY_FILE) {
+      const file = path.join(this.home, 'vault.key');
+      if (!existsSync(file)) {
+        createVaultKeyFile(file);
+        keyFile = file;
+      }
+    }
+    this.vault().removeLeftovers();
+    return { location: this.open.location, keyFile };
+  }
+
+  vault(): EvidenceVault {
+    return new EvidenceVault(path.join(this.home, 'vault'), resolveVaultKey(this.env, this.home));
+  }
+
+  private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return withWriteTransaction(this.open, (tx) => fn(new AuditedWriter(tx, actor, this.clock.now()), tx));
+  }
+
+  // ── firms ──────────────────────────────────────────────────────────────────────────────
+
+  async addFirm(actor: string, profile: FirmProfile): Promise<FirmsTable> {
+    return this.write(actor, async (w, tx) => {
+      const exists = await tx.selectFrom('firms').select('id').where('licence', '=', profile.firm.licence).executeTakeFirst();
+      if (exists) throw new CoreError('FIRM_EXISTS', `a firm with licence ${profile.firm.licence} already exists`, { licence: profile.firm.licence });
+      return w.insert('firms', {
+        id: randomUUID(),
+        name: profile.firm.name,
+        licence: profile.firm.licence,
+        profile_json: JSON.stringify(profile),
+        created_at: this.clock.now(),
+      });
+    });
+  }
+
+  listFirms(): Promise<FirmsTable[]> {
+    return this.db.selectFrom('firms').selectAll().orderBy('name').execute();
+  }
+
+  /** By id, licence number or exact name. */
+  async firm(ref: string): Promise<FirmsTable> {
+    const f = await this.db
+      .selectFrom('firms')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', ref), eb('licence', '=', ref), eb('name', '=', ref)]))
+      .execute();
+    if (f.length !== 1)
+      throw new CoreError(
+        'FIRM_NOT_FOUND',
+        f.length ? `"${ref}" names ${f.length} firms; use the licence number` : `no firm "${ref}" (see: ccheck firm list)`,
+        { ref },
+      );
+    return f[0]!;
+  }
+
+  // ── runs ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts the inspection of one period: one result per item of that cadence, `not_run` where
+   * it applies and `not_applicable` (with the reason) where it does not. The catalog version and
+   * the applicability decisions are frozen into the run.
+   */
+  async startRun(
+    actor: string,
+    firmRef: string,
+    periodId: string,
+    versionRef?: string,
+  ): Promise<{ run: InspectionRunsTable; applicable: number; notApplicable: number }> {
+    const firm = await this.firm(firmRef);
+    const period = parsePeriod(periodId);
+    const store = openCatalogStore(this.home);
+    const version: CatalogVersion = versionRef ? store.get(versionRef).version : latestVersion(store);
+    const profile = JSON.parse(firm.profile_json) as FirmProfile;
+    const decisions = evaluateApplicability(version, loadApplicabilityRules(), profile).decisions;
+    const decisionOf = new Map(decisions.map((d) => [d.path, d]));
+    const parents = new Set(version.nodes.map((n) => n.parentPath).filter((p): p is string => p !== null));
+    const items = version.nodes.filter((n) => !parents.has(n.path) && n.frequency === period.frequency);
+    return this.write(actor, async (w, tx) => {
+      const existing = await tx.selectFrom('inspection_runs').select('id').where('firm_id', '=', firm.id).where('period', '=', period.id).executeTakeFirst();
+      if (existing) throw new CoreError('RUN_EXISTS', `${firm.name} already has an inspection for ${period.id}`, { period: period.id });
+      const stored = await tx.selectFrom('catalog_versions').select(['id', 'hash']).where('id', '=', version.id).executeTakeFirst();
+      if (!stored) {
+        await w.insert('catalog_versions', {
+          id: version.id,
+          hash: version.hash,
+          effective_date: version.effectiveDate,
+          content_json: JSON.stringify(version),
+          stored_at: this.clock.now(),
+        });
+      } else if (stored.hash !== version.hash) {
+        throw new CoreError('CATALOG_VERSION_CONFLICT', `catalog version ${version.id} in the database differs from the catalog (${stored.hash})`, {
+          id: version.id,
+        });
+      }
+      const run = await w.insert('inspection_runs', {
+        id: randomUUID(),
+        firm_id: firm.id,
+        catalog_version_id: version.id,
+        catalog_hash: version.hash,
+        period: period.id,
+        frequency: period.frequency,
+        applicability_json: JSON.stringify(decisions.filter((d) => items.some((i) => i.path === d.path))),
+        profile_hash: `sha256:${createHash('sha256').update(canonicalJson(profile)).digest('hex')}`,
+        started_at: this.clock.now(),
+        started_by: actor,
+      });
+      let applicable = 0;
+      for (const item of items) {
+        const d = decisionOf.get(item.path)!;
+        const notYet = item.effectiveDate !== null && item.effectiveDate > period.end;
+        const applies = d.applies && !notYet;
+        applicable += applies ? 1 : 0;
+        const content: ResultContent = {
+          runId: run.id,
+          path: item.path,
+          status: applies ? 'not_run' : 'not_applicable',
+          justification: applies
+            ? null
+            : notYet
+              ? `尚未生效（${item.effectiveDate}）/ not in force until ${item.effectiveDate}`
+              : `${d.reasonZh} / ${d.reason}`,
+          source: 'system',
+          evidence: [],
+          expiresOn: null,
+        };
+        await w.insert('item_results', {
+          id: randomUUID(),
+          run_id: run.id,
+          path: item.path,
+          code: item.code,
+          status: content.status,
+          justification: content.justification,
+          source: 'system',
+          expires_on: null,
+          recorded_by: null,
+          recorded_at: null,
+          content_hash: resultContentHash(content),
+          revision: 1,
+        });
+      }
+      return { run, applicable, notApplicable: items.length - applicable };
+    });
+  }
+
+  async run(firmRef: string, periodId: string): Promise<{ firm: FirmsTable; run: InspectionRunsTable }> {
+    const firm = await this.firm(firmRef);
+    const period = parsePeriod(periodId).id;
+    const run = await this.db.selectFrom('inspection_runs').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).executeTakeFirst();
+    if (!run) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period} (start one: ccheck inspect start)`, { period });
+    return { firm, run };
+  }
+
+  listRuns(firmId?: string): Promise<InspectionRunsTable[]> {
+    let q = this.db.selectFrom('inspection_runs').selectAll().orderBy('period', 'desc');
+    if (firmId) q = q.where('firm_id', '=', firmId);
+    return q.execute();
+  }
+
+  // ── evidence ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Streams a file into the encrypted vault and records it for the firm. The same bytes are
+   * stored once and reused across items and periods. The vault write happens before the
+   * transaction; a process killed in between leaves a complete, unreferenced blob at most.
+   */
+  async addEvidence(actor: string, firmRef: string, file: string, meta: { collectedAt: string; expiresOn?: IsoDate | null; name?: string }) {
+    const firm = await this.firm(firmRef);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${file}: cannot read the file`, {}, { file });
+    const { sha256, size } = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
+      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
+    });
+    faultPoint(this.env, 'evidence.after-vault');
+    return this.write(actor, async (w, tx) => {
+      const existing = await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', '=', sha256).executeTakeFirst();
+      if (existing) return { evidence: existing, reused: true };
+      const evidence = await w.insert('evidence', {
+        id: randomUUID(),
+        firm_id: firm.id,
+        sha256,
+        size,
+        name: meta.name ?? path.basename(file),
+        collected_at: meta.collectedAt,
+        uploaded_at: this.clock.now(),
+        uploaded_by: actor,
+        expires_on: meta.expiresOn ?? null,
+      });
+      return { evidence, reused: false };
+    });
+  }
+
+  /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
+  async attachEvidence(actor: string, ref: { firm: string; period: string; path: string }, sha256: string) {
+    const { run } = await this.run(ref.firm, ref.period);
+    const current = await this.resultRow(this.db, run.id, ref.path);
+    const evidence = await this.evidenceOf(this.db, current.id);
+    return this.setResult(actor, ref, {
+      status: current.status as ResultStatus,
+      justification: current.justification,
+      source: current.source as ResultSource,
+      expiresOn: current.expires_on,
+      evidence: [...evidence, sha256],
+    });
+  }
+
+  listEvidence(firmId: string) {
+    return this.db.selectFrom('evidence').selectAll().where('firm_id', '=', firmId).orderBy('uploaded_at').execute();
+  }
+
+  // ── results ────────────────────────────────────────────────────────────────────────────
+
+  private async resultRow(tx: Kysely<Database>, runId: string, itemPath: string): Promise<ItemResultsTable> {
+    const r = await tx.selectFrom('item_results').selectAll().where('run_id', '=', runId).where('path', '=', itemPath).executeTakeFirst();
+    if (!r)
+      throw new CoreError('RUN_ITEM_NOT_IN_RUN', `item ${itemPath} is not part of this inspection (it has another frequency, or does not exist)`, {
+        path: itemPath,
+      });
+    return r;
+  }
+
+  private async evidenceOf(tx: Kysely<Database>, resultId: string): Promise<string[]> {
+    const rows = await tx
+      .selectFrom('result_evidence')
+      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
+      .select('evidence.sha256')
+      .where('result_evidence.result_id', '=', resultId)
+      .execute();
+    return rows.map((r) => r.sha256).sort();
+  }
+
+  private contentOf(r: ItemResultsTable, evidence: readonly string[]): ResultContent {
+    return {
+      runId: r.run_id,
+      path: r.path,
+      status: r.status as ResultStatus,
+      justification: r.justification,
+      source: r.source as ResultSource,
+      evidence,
+      expiresOn: r.expires_on,
+    };
+  }
+
+  /**
+   * Records a result (an analyzer's or a person's attestation). A failed or partial result opens
+   * a finding, linked to the same item's finding in an earlier period when it recurs.
+   */
+  async setResult(
+    actor: string,
+    ref: { firm: string; period: string; path: string },
+    input: {
+      status: ResultStatus;
+      justification?: string | null;
+      source: ResultSource;
+      expiresOn?: IsoDate | null;
+      evidence?: readonly string[];
+      severity?: FindingSeverity;
+    },
+  ) {
+    const { firm, run } = await this.run(ref.firm, ref.period);
+    const today = this.clock.today();
+    return this.write(actor, async (w, tx) => {
+      const current = await this.resultRow(tx, run.id, ref.path);
+      const wanted = [...new Set(input.evidence ?? [])];
+      const evidenceRows = wanted.length
+        ? await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', 'in', wanted).execute()
+        : [];
+      const missing = wanted.filter((s) => !evidenceRows.some((e) => e.sha256 === s));
+      if (missing.length)
+        throw new CoreError('EVIDENCE_NOT_FOUND', `no evidence ${missing[0]!.slice(0, 12)}… for ${firm.name} (add it first: ccheck evidence add)`, {
+          sha256: missing[0]!,
+        });
+      const content: ResultContent = {
+        runId: run.id,
+        path: ref.path,
+        status: input.status,
+        justification: input.justification?.trim() || null,
+        source: input.source,
+        evidence: evidenceRows.map((e) => e.sha256).sort(),
+        expiresOn: input.expiresOn ?? null,
+      };
+      validateResult(content, today);
+      const linked = await tx.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', current.id).execute();
+      for (const l of linked)
+        if (!evidenceRows.some((e) => e.id === l.evidence_id)) await w.delete('result_evidence', { result_id: current.id, evidence_id: l.evidence_id });
+      for (const e of evidenceRows)
+        if (!linked.some((l) => l.evidence_id === e.id)) await w.insert('result_evidence', { result_id: current.id, evidence_id: e.id });
+      const result = await w.update(
+        'item_results',
+        current.id,
+        {
+          status: content.status,
+          justification: content.justification,
+          source: content.source,
+          expires_on: content.expiresOn,
+          recorded_by: actor,
+          recorded_at: this.clock.now(),
+          content_hash: resultContentHash(content),
+          revision: current.revision + 1,
+        },
+        'result.set',
+      );
+      faultPoint(this.env, 'result.before-commit');
+      let finding: FindingsTable | null = null;
+      if (content.status === 'fail' || content.status === 'partial') {
+        const open = await tx
+          .selectFrom('findings')
+          .selectAll()
+          .where('result_id', '=', current.id)
+          .where('status', '!=', 'verified_closed')
+          .executeTakeFirst();
+        if (!open) {
+          const earlier = await tx
+            .selectFrom('findings')
+            .innerJoin('inspection_runs', 'inspection_runs.id', 'findings.run_id')
+            .select(['findings.id', 'inspection_runs.period'])
+            .where('findings.firm_id', '=', firm.id)
+            .where('findings.path', '=', ref.path)
+            .where('findings.run_id', '!=', run.id)
+            .where('inspection_runs.period', '<', run.period)
+            .orderBy('inspection_runs.period', 'desc')
+            .executeTakeFirst();
+          finding = await w.insert(
+            'findings',
+            {
+              id: randomUUID(),
+              firm_id: firm.id,
+              run_id: run.id,
+              result_id: current.id,
+              path: ref.path,
+              severity: input.severity ?? 'medium',
+              status: 'open',
+              root_cause: null,
+              corrective_action: null,
+              owner: null,
+              due_on: null,
+              effectiveness_check: null,
+              verified_by: null,
+              verified_at: null,
+              previous_finding_id: earlier?.id ?? null,
+              opened_at: this.clock.now(),
+              opened_by: actor,
+            },
+            earlier ? 'finding.open_repeat' : 'finding.open',
+          );
+        } else finding = open;
+      }
+      return { result, finding };
+    });
+  }
+
+  /**
+   * Maker-checker sign-off: someone other than the recorder approves, and the approval stores
+   * the hash of exactly what was approved. A later change voids it visibly.
+   */
+  async approve(actor: string, ref: { firm: string; period: string; path: string }) {
+    const { run } = await this.run(ref.firm, ref.period);
+    return this.write(actor, async (w, tx) => {
+      const r = await this.resultRow(tx, run.id, ref.path);
+      if (r.status === 'not_run')
+        throw new CoreError('RESULT_INVALID', `${ref.path} has no result yet; nothing to approve`, { what: 'not run', path: ref.path });
+      if (r.recorded_by) assertCanApprove(r.recorded_by, actor, ref.path);
+      const hash = resultContentHash(this.contentOf(r, await this.evidenceOf(tx, r.id)));
+      if (hash !== r.content_hash) {
+        throw new CoreError(
+          'AUDIT_CHAIN_BROKEN',
+          `${ref.path}: the stored result does not match its own hash; it was changed outside ccheck (run ccheck audit verify)`,
+          { path: ref.path },
+        );
+      }
+      return w.insert(
+        'approvals',
+        { id: randomUUID(), result_id: r.id, approved_by: actor, approved_at: this.clock.now(), approved_hash: hash },
+        'result.approve',
+      );
+    });
+  }
+
+  async results(firmRef: string, periodId: string): Promise<{ run: InspectionRunsTable; results: ResultView[] }> {
+    const { run } = await this.run(firmRef, periodId);
+    const rows = await this.db.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
+    const approvals = await this.db
+      .selectFrom('approvals')
+      .innerJoin('item_results', 'item_results.id', 'approvals.result_id')
+      .selectAll('approvals')
+      .where('item_results.run_id', '=', run.id)
+      .orderBy('approved_at')
+      .execute();
+    const today = this.clock.today();
+    const views: ResultView[] = [];
+    for (const r of rows) {
+      const evidence = await this.evidenceOf(this.db, r.id);
+      const last = approvals.filter((a) => a.result_id === r.id).pop();
+      views.push({
+        path: r.path,
+        code: r.code,
+        status: r.status as ResultStatus,
+        effectiveStatus: effectiveStatus({ status: r.status as ResultStatus, source: r.source as ResultSource, expiresOn: r.expires_on }, today),
+        source: r.source,
+        justification: r.justification,
+        recordedBy: r.recorded_by,
+        recordedAt: r.recorded_at,
+        expiresOn: r.expires_on,
+        evidence,
+        // Valid only while the result is exactly what was approved.
+        approval: last
+          ? { state: last.approved_hash === resultContentHash(this.contentOf(r, evidence)) ? 'approved' : 'void', by: last.approved_by, at: last.approved_at }
+          : null,
+      });
+    }
+    // Catalog order, as frozen into the run.
+    const frozen = JSON.parse(run.applicability_json) as { path: string }[];
+    const order = new Map(frozen.map((d, i) => [d.path, i]));
+    views.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+    return { run, results: views };
+  }
+
+  // ── findings ───────────────────────────────────────────────────────────────────────────
+
+  listFindings(firmId?: string): Promise<FindingsTable[]> {
+    let q = this.db.selectFrom('findings').selectAll().orderBy('opened_at');
+    if (firmId) q = q.where('firm_id', '=', firmId);
+    return q.execute();
+  }
+
+  private async finding(tx: Kysely<Database>, id: string): Promise<FindingsTable> {
+    const rows = await tx.selectFrom('findings').selectAll().where('id', 'like', `${id}%`).execute();
+    if (rows.length !== 1) throw new CoreError('FINDING_NOT_FOUND', rows.length ? `finding id ${id} is ambiguous` : `no finding ${id}`, { id });
+    return rows[0]!;
+  }
+
+  async updateFinding(
+    actor: string,
+    id: string,
+    patch: { severity?: FindingSeverity; rootCause?: string; correctiveAction?: string; owner?: string; dueOn?: IsoDate },
+    to?: FindingStatus,
+    effectivenessCheck?: string,
+  ): Promise<FindingsTable> {
+    if (patch.severity && !FINDING_SEVERITIES.includes(patch.severity)) {
+      throw new CoreError('RESULT_INVALID', `unknown severity "${patch.severity}" (${FINDING_SEVERITIES.join(', ')})`, { what: 'severity', path: id });
+    }
+    return this.write(actor, async (w, tx) => {
+      const f = await this.finding(tx, id);
+      const next: Partial<FindingsTable> = {};
+      if (patch.severity) next.severity = patch.severity;
+      if (patch.rootCause) next.root_cause = patch.rootCause;
+      if (patch.correctiveAction) next.corrective_action = patch.correctiveAction;
+      if (patch.owner) next.owner = patch.owner;
+      if (patch.dueOn) next.due_on = patch.dueOn;
+      if (to) {
+        const merged = { ...f, ...next };
+        assertTransition(
+          {
+            id: f.id,
+            status: f.status as FindingStatus,
+            owner: merged.owner,
+            correctiveAction: merged.corrective_action,
+            dueOn: merged.due_on,
+            rootCause: merged.root_cause,
+          },
+          to,
+          { actor, effectivenessCheck },
+        );
+        next.status = to;
+        if (to === 'verified_closed') {
+          next.effectiveness_check = effectivenessCheck!.trim();
+          next.verified_by = actor;
+          next.verified_at = this.clock.now();
+        }
+      }
+      if (Object.keys(next).length === 0) return f;
+      return w.update('findings', f.id, next, to ? `finding.${to}` : 'finding.update');
+    });
+  }
+
+  // ── audit ──────────────────────────────────────────────────────────────────────────────
+
+  verifyAudit() {
+    return verifyAuditTrail(this.db);
+  }
+
+  // ── backup ─────────────────────────────────────────────────────────────────────────────
+
+  backup(dir: string): Promise<BackupManifest> {
+    return backup(this.open, this.vault(), dir, this.clock.now());
+  }
+
+  restore(dir: string): Promise<{ manifest: BackupManifest; verified: boolean }> {
+    return restore(this.open, this.vault(), dir);
+  }
+}

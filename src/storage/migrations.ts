@@ -1,0 +1,127 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Migrations take `Kysely<any>` and stay frozen in time: never edit one that has shipped; add
+ * the next. Only portable column types (text, integer), so the same migration runs on SQLite
+ * and PostgreSQL.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const migrations: Record<string, Migration> = {
+  '0001_inspections': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('firms')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('licence', 'text', (c) => c.notNull().unique())
+        .addColumn('profile_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('catalog_versions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .addColumn('effective_date', 'text')
+        .addColumn('content_json', 'text', (c) => c.notNull())
+        .addColumn('stored_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('inspection_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('firm_id', 'text', (c) => c.notNull().references('firms.id'))
+        .addColumn('catalog_version_id', 'text', (c) => c.notNull().references('catalog_versions.id'))
+        .addColumn('catalog_hash', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('frequency', 'text', (c) => c.notNull())
+        .addColumn('applicability_json', 'text', (c) => c.notNull())
+        .addColumn('profile_hash', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('started_by', 'text', (c) => c.notNull())
+        .addUniqueConstraint('inspection_runs_firm_period', ['firm_id', 'period'])
+        .execute();
+      await db.schema
+        .createTable('item_results')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('inspection_runs.id'))
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('code', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('justification', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('expires_on', 'text')
+        .addColumn('recorded_by', 'text')
+        .addColumn('recorded_at', 'text')
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('item_results_run_path', ['run_id', 'path'])
+        .execute();
+      await db.schema
+        .createTable('evidence')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('firm_id', 'text', (c) => c.notNull().references('firms.id'))
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('collected_at', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'text', (c) => c.notNull())
+        .addColumn('uploaded_by', 'text', (c) => c.notNull())
+        .addColumn('expires_on', 'text')
+        .addUniqueConstraint('evidence_firm_sha', ['firm_id', 'sha256'])
+        .execute();
+      await db.schema
+        .createTable('result_evidence')
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('evidence_id', 'text', (c) => c.notNull().references('evidence.id'))
+        .addPrimaryKeyConstraint('result_evidence_pk', ['result_id', 'evidence_id'])
+        .execute();
+      await db.schema
+        .createTable('approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('approved_by', 'text', (c) => c.notNull())
+        .addColumn('approved_at', 'text', (c) => c.notNull())
+        .addColumn('approved_hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('findings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('firm_id', 'text', (c) => c.notNull().references('firms.id'))
+        .addColumn('run_id', 'text', (c) => c.notNull().references('inspection_runs.id'))
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('root_cause', 'text')
+        .addColumn('corrective_action', 'text')
+        .addColumn('owner', 'text')
+        .addColumn('due_on', 'text')
+        .addColumn('effectiveness_check', 'text')
+        .addColumn('verified_by', 'text')
+        .addColumn('verified_at', 'text')
+        .addColumn('previous_finding_id', 'text', (c) => c.references('findings.id'))
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('opened_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('entity', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('before_hash', 'text')
+        .addColumn('after_hash', 'text')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('findings_firm_path').on('findings').columns(['firm_id', 'path']).execute();
+      await db.schema.createIndex('item_results_run').on('item_results').column('run_id').execute();
+    },
+  },
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};
