@@ -1,6 +1,6 @@
 import { CoreError } from '../../errors.js';
 import type { IsoDate } from '../../dates.js';
-import type { CatalogNode, Rationale } from '../catalog-node.js';
+import type { Rationale } from '../catalog-node.js';
 import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js';
 import { diffVersions, type CatalogChange, type VersionDiff } from '../diff-versions.js';
 import { interpretContent } from '../interpret-content.js';
@@ -118,28 +118,6 @@ function applyCorrections(drafts: Draft[], column: 'amended' | 'current', input:
   });
 }
 
-function makeVersion(
-  id: string,
-  meta: ImportAmendmentInput['amended'],
-  column: 'amended' | 'current',
-  nodes: CatalogNode[],
-  input: ImportAmendmentInput,
-  basis: string | null,
-  title: string,
-  truncatedAfter: string | null,
-): CatalogVersion {
-  return createCatalogVersion(id, {
-    title,
-    effectiveDate: meta.effectiveDate,
-    effectiveDateNote: meta.effectiveDateNote ?? null,
-    basis: column === 'amended' ? basis : null,
-    source: { kind: 'amendment_table', column, sha256: input.sha256, fileName: input.fileName.split(/[\\/]/).pop() ?? input.fileName },
-    truncatedAfter,
-    corrections: correctionsFor(input, column),
-    nodes,
-  });
-}
-
 /** Whether the 說明 column would comment on this change: renumbering of a parent alone needs none. */
 function isOwnChange(c: CatalogChange, amendedByPath: Map<string, Draft>): boolean {
   if (c.kind === 'removed' || c.path === null) return false;
@@ -229,39 +207,28 @@ export function importAmendmentTable(input: ImportAmendmentInput): AmendmentImpo
   const { basis, units } = readRationales(table);
   const title = table.title ?? input.fileName;
 
-  const current = makeVersion(
-    input.current.id,
-    input.current,
-    'current',
-    resolveNodes(currentDrafts, input.reference),
-    input,
-    basis,
-    title,
-    currentCol.truncatedAfter,
-  );
-  const provisional = makeVersion(
-    input.amended.id,
-    input.amended,
-    'amended',
-    resolveNodes(amendedDrafts, input.reference),
-    input,
-    basis,
-    title,
-    amendedCol.truncatedAfter,
-  );
-  const provisionalDiff = diffVersions(current, provisional);
-
+  // One version per column; what differs between them is the column, its nodes and where it stops.
+  const versionOf = (column: 'amended' | 'current', drafts: readonly NodeDraft[], truncatedAfter: string | null): CatalogVersion => {
+    const meta = column === 'amended' ? input.amended : input.current;
+    return createCatalogVersion(meta.id, {
+      title,
+      effectiveDate: meta.effectiveDate,
+      effectiveDateNote: meta.effectiveDateNote ?? null,
+      basis: column === 'amended' ? basis : null,
+      source: { kind: 'amendment_table', column, sha256: input.sha256, fileName: input.fileName.split(/[\\/]/).pop() ?? input.fileName },
+      truncatedAfter,
+      corrections: correctionsFor(input, column),
+      nodes: resolveNodes(drafts, input.reference),
+    });
+  };
+  const current = versionOf('current', currentDrafts, currentCol.truncatedAfter);
+  // The rationales are tied to the changes, so the diff is taken once before and once after.
+  const provisionalDiff = diffVersions(current, versionOf('amended', amendedDrafts, amendedCol.truncatedAfter));
   const amendedByPath = new Map(amendedDrafts.map((d) => [d.path, d]));
   const rationales = alignRationales(table, units, provisionalDiff.changes, amendedByPath, notices);
-  const withRationale = amendedDrafts.map((d) => ({ ...d, rationale: rationales.get(d.path) ?? null }));
-  const amended = makeVersion(
-    input.amended.id,
-    input.amended,
+  const amended = versionOf(
     'amended',
-    resolveNodes(withRationale, input.reference),
-    input,
-    basis,
-    title,
+    amendedDrafts.map((d) => ({ ...d, rationale: rationales.get(d.path) ?? null })),
     amendedCol.truncatedAfter,
   );
   return { current, amended, diff: diffVersions(current, amended), notices };
