@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDualDate, formatRocDate, parseAnyDate, parseIsoDate, parseRocDate } from './dates.js';
+import { formatDualDate, formatDualDateShort, formatRocDate, parseAnyDate, parseIsoDate, parseRocDate } from './dates.js';
 import { CoreError } from './errors.js';
 
 describe('民國 ⇄ Gregorian dates', () => {
@@ -17,6 +17,7 @@ describe('民國 ⇄ Gregorian dates', () => {
     expect(parseRocDate(formatRocDate('2024-02-29'))).toBe('2024-02-29');
     expect(formatDualDate('2023-08-23')).toBe('民國112年8月23日（2023-08-23）');
     expect(formatDualDate('2023-08-23', 'en')).toBe('2023-08-23 (ROC 112年8月23日)');
+    expect(formatDualDateShort('2026-11-30')).toBe('2026-11-30 (115/11/30)');
     expect(parseAnyDate('2023-08-23')).toBe('2023-08-23');
     expect(parseAnyDate('112年8月23日')).toBe('2023-08-23');
   });

@@ -68,3 +68,10 @@ export function formatDualDate(date: IsoDate, lang: 'zh-TW' | 'en' = 'zh-TW'): s
   const roc = formatRocDate(date);
   return lang === 'zh-TW' ? `民國${roc}（${date}）` : `${date} (ROC ${roc})`;
 }
+
+/** Compact form for tables: `2026-11-30 (115/11/30)`. */
+export function formatDualDateShort(date: IsoDate): string {
+  const iso = parseIsoDate(date);
+  const [y, m, d] = iso.split('-') as [string, string, string];
+  return `${iso} (${Number(y) - ROC_YEAR_OFFSET}/${m}/${d})`;
+}

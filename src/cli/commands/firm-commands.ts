@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { CHANNELS, SERVICES, adviseOnProfile, type FirmProfile } from '../../core/profile/firm-profile.js';
 import { writeImpactMemo } from '../../core/plan/assess-impact.js';
-import { formatDualDate, parseAnyDate } from '../../core/dates.js';
+import { formatDualDate, formatDualDateShort, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { planToCsv, planToIcs } from '../../io/plan-export.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
@@ -236,7 +236,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
           ctx.print(
             renderTable(
               zh ? ['期限', '期間', '狀態', '項次', '代碼', '項目'] : ['due', 'period', 'status', 'path', 'code', 'item'],
-              plan.entries.map((e) => [e.due, e.period.id, statusText(e.status), e.path, e.code ?? '', e.title]),
+              plan.entries.map((e) => [formatDualDateShort(e.due), e.period.id, statusText(e.status), e.path, e.code ?? '', e.title]),
               ctx.width,
             ),
           );
@@ -308,7 +308,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
               i.oldPath && i.oldPath !== i.path ? i.oldPath : '',
               i.code ?? '',
               taskText[i.task] ?? i.task,
-              i.due ?? '—',
+              i.due ? formatDualDateShort(i.due) : '—',
               i.title,
             ]),
             ctx.width,
