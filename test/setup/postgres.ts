@@ -37,7 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresAdminUrl', ready);
   return async () => {
     const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
+    server.stdin.end(); // the server stops, removes its data folder and exits
+    const timer = setTimeout(() => server.kill('SIGTERM'), 20_000);
     await exited;
+    clearTimeout(timer);
   };
 }
