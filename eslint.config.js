@@ -49,6 +49,38 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/analyzers/**/*.ts'],
+    ignores: ['src/analyzers/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/io/**',
+                '**/storage/**',
+                '**/services/**',
+                '**/cli/**',
+                '**/api/**',
+                'node:fs',
+                'node:fs/*',
+                'fs',
+                'node:child_process',
+                'node:net',
+                'node:http',
+              ],
+              message:
+                'Analyzers read evidence only through the AnalyzerContext they are given (streamed), and import only src/core. See docs/ARCHITECTURE.md.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Analyzers take today and options from the context, never from the environment.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Analyzers take "today" from the context.' }],
+    },
+  },
+  {
     files: ['src/io/**/*.ts', 'src/storage/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/api/**', '**/services/**'], message: NO_SHELLS('src/io and src/storage') }] }],

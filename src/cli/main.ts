@@ -8,6 +8,7 @@ import { EXIT, renderError, type CliContext, type CliIo } from './cli-context.js
 import { registerCatalogCommands, type CommandRunner } from './commands/catalog-commands.js';
 import { registerFirmCommands } from './commands/firm-commands.js';
 import { registerInspectionCommands } from './commands/inspection-commands.js';
+import { registerAnalysisCommands } from './commands/analysis-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
 
 /** --lang and --home on every command that runs, wherever the user puts them. */
@@ -74,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCatalogCommands(program, runner);
   registerFirmCommands(program, runner);
   registerInspectionCommands(program, runner);
+  registerAnalysisCommands(program, runner);
 
   program
     .command('date')

@@ -1,0 +1,56 @@
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerOutcome } from '../../core/analysis/analyzer.js';
+import { verdictOf } from '../../core/analysis/analyzer.js';
+import { readColumns } from '../table-columns.js';
+
+/**
+ * How to add an analyzer (copy this folder to `src/analyzers/<id>/`):
+ * 1. Declare the catalog items it evidences and its input formats (a CSV/XLSX template with
+ *    zh-TW and English headers, and any real-world format that exists).
+ * 2. Read evidence only through `ctx.files` (streamed lines, text or a table); take "today" from
+ *    `ctx.today`. No file system, clock or network here.
+ * 3. Return every finding with its file, line/row and record, what is wrong and the clause.
+ *    Count the records judged in `scope`: the framework turns an empty scope into `error`.
+ * 4. Add fixtures and a test (fixture → exact verdict and findings), register it in
+ *    `src/analyzers/registry.ts`, and document the input format in the README.
+ */
+export const templateAnalyzer: Analyzer = {
+  id: '_template',
+  title: 'Template: rows marked non-compliant',
+  titleZh: '範本：標示為不符合之資料列',
+  items: [],
+  inputs: [{ name: 'records', formats: ['csv', 'xlsx'], description: 'columns 名稱/name, 符合/compliant (yes/no)' }],
+  async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
+    const findings: AnalyzerFinding[] = [];
+    let scope = 0;
+    for (const f of ctx.files) {
+      const rows = readColumns(await f.table(), [
+        { key: 'name', zh: '名稱', en: 'name', required: true },
+        { key: 'compliant', zh: '符合', en: 'compliant', required: true },
+      ] as const);
+      for (const r of rows) {
+        scope++;
+        if (!/^(y|yes|true|1|是)$/i.test(r.compliant)) {
+          findings.push({
+            kind: 'non_compliant',
+            severity: 'medium',
+            failing: true,
+            clause: '',
+            file: f.name,
+            line: r.rowNumber,
+            rule: r.name,
+            detail: `${r.name} is marked non-compliant`,
+            detailZh: `${r.name} 標示為不符合`,
+            blocking: [],
+          });
+        }
+      }
+    }
+    return {
+      verdict: verdictOf(findings, 0),
+      scope,
+      findings,
+      summary: `${scope} records, ${findings.length} non-compliant`,
+      summaryZh: `共 ${scope} 筆，${findings.length} 筆不符合`,
+    };
+  },
+};

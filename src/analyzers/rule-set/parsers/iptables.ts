@@ -1,0 +1,183 @@
+import {
+  ANY_PORT,
+  ESTABLISHED,
+  complement,
+  parsePrefix,
+  parseProtocol,
+  anyAddress,
+  type Action,
+  type Interval,
+  type ParsedRuleSet,
+  type ParseWarning,
+  type Policy,
+} from '../rule-model.js';
+import { PolicyBuilder, tagsIn, tokenize, warner, type RuleDims } from './policy-builder.js';
+
+interface RawRule {
+  readonly line: number;
+  readonly text: string;
+  readonly args: string[];
+}
+
+const SOURCE_PORT = new Set(['--sport', '--source-port', '--sports', '--source-ports']);
+const DEST_PORT = new Set(['--dport', '--destination-port', '--dports', '--destination-ports']);
+const TERMINAL: Record<string, Action> = { ACCEPT: 'permit', DROP: 'deny', REJECT: 'deny' };
+
+function ports(spec: string, negated: boolean): Interval[] | null {
+  const list: Interval[] = [];
+  for (const part of spec.split(',')) {
+    const [a, b] = part.split(':');
+    const lo = a === '' || a === undefined ? 0 : Number(a);
+    const hi = b === undefined ? lo : b === '' ? 65535 : Number(b);
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || hi > 65535) return null;
+    list.push({ lo: BigInt(lo), hi: BigInt(hi) });
+  }
+  return negated ? complement(list, ANY_PORT) : list;
+}
+
+/**
+ * Reads `iptables-save` / `ip6tables-save` output (the filter table). Built-in chains are the
+ * policies; user chains are followed where they are jumped to, as the kernel does, with RETURN
+ * handing back to the caller. A match ccheck does not model makes the rule opaque, never dropped.
+ */
+export function parseIptablesSave(text: string, file: string, family: 4 | 6 = text.includes('ip6tables') ? 6 : 4): ParsedRuleSet {
+  const warnings: ParseWarning[] = [];
+  const warn = warner(file, warnings);
+  const chains = new Map<string, RawRule[]>();
+  const policies = new Map<string, string>();
+  let table: string | null = null;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    const n = i + 1;
+    if (line === '' || line.startsWith('#')) return;
+    if (line.startsWith('*')) {
+      table = line.slice(1);
+      return;
+    }
+    if (line === 'COMMIT') return;
+    if (table !== 'filter') return;
+    if (line.startsWith(':')) {
+      const [name, policy] = line.slice(1).split(/\s+/);
+      chains.set(name!, chains.get(name!) ?? []);
+      if (policy && policy !== '-') policies.set(name!, policy);
+      return;
+    }
+    const args = tokenize(line);
+    if (args[0] === '-N') {
+      chains.set(args[1]!, chains.get(args[1]!) ?? []);
+      return;
+    }
+    if (args[0] === '-A' || args[0] === '--append') {
+      const chain = args[1]!;
+      if (!chains.has(chain)) chains.set(chain, []);
+      chains.get(chain)!.push({ line: n, text: raw, args: args.slice(2) });
+      return;
+    }
+    warn(n, raw, 'not an iptables-save line; the file may be in another format');
+  });
+  if (table === null && chains.size === 0) {
+    warn(1, text.split('\n')[0] ?? '', 'no *filter table found: is this iptables-save output?');
+  }
+
+  const result: Policy[] = [];
+  for (const [chain, policy] of policies) {
+    const b = new PolicyBuilder(chain, file, family, 'iptables');
+    const walk = (name: string, stack: string[], inherited: RuleDims & { opaque: boolean }) => {
+      for (const r of chains.get(name) ?? []) {
+        const dims: RuleDims = {};
+        let opaque = inherited.opaque;
+        let target: string | null = null;
+        let comment = '';
+        let unmodelledModule = false; // its own options need no second warning
+        const a = r.args;
+        for (let k = 0; k < a.length; k++) {
+          let neg = false;
+          if (a[k] === '!') {
+            neg = true;
+            k++;
+          }
+          const opt = a[k]!;
+          const val = a[k + 1] ?? '';
+          const take = () => k++;
+          if (opt === '-p' || opt === '--protocol') {
+            take();
+            const p = parseProtocol(val);
+            if (!p) {
+              warn(r.line, r.text, `unknown protocol ${val}`);
+              opaque = true;
+            } else dims.proto = neg ? complement([p], { lo: 0n, hi: 255n }) : [p];
+          } else if (opt === '-s' || opt === '--source' || opt === '-d' || opt === '--destination') {
+            take();
+            const ranges = val.split(',').map((v) => parsePrefix(v, family)?.range);
+            if (ranges.some((x) => !x)) {
+              warn(r.line, r.text, `unreadable address ${val}`);
+              opaque = true;
+            } else {
+              const list = neg ? complement(ranges as Interval[], anyAddress(family)) : (ranges as Interval[]);
+              if (opt.startsWith('-s') || opt === '--source') dims.src = list;
+              else dims.dst = list;
+            }
+          } else if (SOURCE_PORT.has(opt) || DEST_PORT.has(opt)) {
+            take();
+            const list = ports(val, neg);
+            if (!list) {
+              warn(r.line, r.text, `unreadable ports ${val}`);
+              opaque = true;
+            } else if (SOURCE_PORT.has(opt)) dims.sport = list;
+            else dims.dport = list;
+          } else if (opt === '-m' || opt === '--match') {
+            take();
+            if (!['multiport', 'state', 'conntrack', 'comment', 'tcp', 'udp', 'icmp'].includes(val)) {
+              opaque = true;
+              unmodelledModule = true;
+              warn(r.line, r.text, `match module "${val}" is not modelled; the rule is treated as matching at most its other conditions`);
+            }
+          } else if (opt === '--state' || opt === '--ctstate') {
+            take();
+            const states = val.toUpperCase().split(',');
+            if (neg) opaque = true;
+            else if (states.every((s) => s === 'ESTABLISHED' || s === 'RELATED')) dims.state = [ESTABLISHED];
+            else if (!states.includes('NEW')) opaque = true;
+          } else if (opt === '--comment') {
+            take();
+            comment = val;
+          } else if (opt === '-j' || opt === '--jump' || opt === '-g' || opt === '--goto') {
+            take();
+            target = val;
+          } else if (opt === '-i' || opt === '--in-interface' || opt === '-o' || opt === '--out-interface') {
+            take();
+            opaque = true; // interface-specific: matches only part of the traffic
+          } else if (opt === '--icmp-type' || opt === '--icmpv6-type' || opt === '--tcp-flags' || opt === '--syn') {
+            if (opt !== '--syn') take();
+            if (opt === '--tcp-flags') take();
+            opaque = true;
+          } else if (opt.startsWith('-')) {
+            opaque = true;
+            if (a[k + 1] && !a[k + 1]!.startsWith('-')) take();
+            if (!unmodelledModule) warn(r.line, r.text, `option ${opt} is not modelled; the rule is treated as matching at most its other conditions`);
+          }
+        }
+        const merged: RuleDims = { ...inherited, ...Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== undefined)) };
+        if (!target) continue; // counts or comments only
+        const action = TERMINAL[target];
+        const tags = tagsIn(comment);
+        if (action) {
+          // A user chain is how generators (aerleon, Shorewall) name a policy term.
+          const name = comment || (stack.length > 1 ? stack[stack.length - 1]! : `${chain}#${b.size + 1}`);
+          b.add({ line: r.line, name, text: r.text.trim(), action, opaque, comment: comment || null, ...tags }, merged);
+        } else if (target === 'RETURN') {
+          if (!opaque && Object.keys(dims).length === 0) return; // unconditional: back to the caller
+          warn(r.line, r.text, 'a conditional RETURN is not modelled; later rules of this chain are analysed as reachable');
+        } else if (chains.has(target)) {
+          if (stack.includes(target)) warn(r.line, r.text, `jump loop to ${target}`);
+          else walk(target, [...stack, target], { ...merged, opaque });
+        } else if (!['LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'CT'].includes(target)) {
+          warn(r.line, r.text, `target ${target} is not modelled`);
+        }
+      }
+    };
+    walk(chain, [chain], { opaque: false });
+    result.push(b.build(policy === 'ACCEPT' ? 'permit' : 'deny', 'chain_policy'));
+  }
+  return { syntax: 'iptables', policies: result, warnings };
+}

@@ -1,0 +1,109 @@
+import {
+  ANY_PORT,
+  ANY_PROTO,
+  ANY_STATE,
+  anyAddress,
+  expandBoxes,
+  type Action,
+  type Interval,
+  type NormalizedRule,
+  type ParseWarning,
+  type Policy,
+} from '../rule-model.js';
+
+export interface RuleDims {
+  proto?: Interval[];
+  src?: Interval[];
+  dst?: Interval[];
+  sport?: Interval[];
+  dport?: Interval[];
+  state?: Interval[];
+}
+
+export interface RuleMeta {
+  readonly line: number;
+  readonly name: string;
+  readonly text: string;
+  readonly action: Action;
+  readonly disabled?: boolean;
+  readonly opaque?: boolean;
+  readonly applications?: readonly string[] | null;
+  readonly fromZone?: string | null;
+  readonly toZone?: string | null;
+  readonly owner?: string | null;
+  readonly reviewedOn?: string | null;
+  readonly comment?: string | null;
+}
+
+/** Collects the rules of one policy in order, expanding lists into one box each. */
+export class PolicyBuilder {
+  private readonly rules: NormalizedRule[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly file: string,
+    readonly family: 4 | 6,
+    readonly syntax: string,
+  ) {}
+
+  add(meta: RuleMeta, dims: RuleDims): void {
+    const any = anyAddress(this.family);
+    const boxes = expandBoxes({
+      proto: dims.proto ?? [ANY_PROTO],
+      src: dims.src ?? [any],
+      dst: dims.dst ?? [any],
+      sport: dims.sport ?? [ANY_PORT],
+      dport: dims.dport ?? [ANY_PORT],
+      state: dims.state ?? [ANY_STATE],
+    });
+    for (const box of boxes) {
+      this.rules.push({
+        policy: this.name,
+        index: this.rules.length,
+        file: this.file,
+        line: meta.line,
+        name: meta.name,
+        text: meta.text,
+        action: meta.action,
+        family: this.family,
+        box,
+        disabled: meta.disabled ?? false,
+        opaque: meta.opaque ?? false,
+        applications: meta.applications ?? null,
+        fromZone: meta.fromZone ?? null,
+        toZone: meta.toZone ?? null,
+        owner: meta.owner ?? null,
+        reviewedOn: meta.reviewedOn ?? null,
+        comment: meta.comment ?? null,
+      });
+    }
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  build(defaultAction: Action, defaultSource: Policy['defaultSource'], kind: Policy['kind'] = 'packet_filter'): Policy {
+    return { name: this.name, file: this.file, family: this.family, syntax: this.syntax, defaultAction, defaultSource, kind, rules: this.rules };
+  }
+}
+
+/** Splits a config line into words, keeping "quoted strings" together. */
+export function tokenize(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+}
+
+/** `reviewed: 2026-01-05`, `owner: 王小明` tags in remarks and comments carry the 7/(1)/b/(i) record. */
+export function tagsIn(text: string): { owner: string | null; reviewedOn: string | null } {
+  const reviewed = /(?:reviewed|review|檢視日?)\s*[:=：]\s*(\d{4}-\d{2}-\d{2})/i.exec(text)?.[1] ?? null;
+  const owner = /(?:owner|負責人)\s*[:=：]\s*([^\s,;]+)/i.exec(text)?.[1] ?? null;
+  return { owner, reviewedOn: reviewed };
+}
+
+export type Warn = (line: number, text: string, message: string) => void;
+export function warner(file: string, warnings: ParseWarning[]): Warn {
+  return (line, text, message) => warnings.push({ file, line, text: text.trim(), message });
+}

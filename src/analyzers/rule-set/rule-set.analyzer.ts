@@ -1,0 +1,118 @@
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
+import { verdictOf } from '../../core/analysis/analyzer.js';
+import { parseAnyDate } from '../../core/dates.js';
+import { CoreError } from '../../core/errors.js';
+import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
+import { parseCiscoAcl } from './parsers/cisco.js';
+import { parseRuleTemplate } from './parsers/csv-template.js';
+import { parseIptablesSave } from './parsers/iptables.js';
+import { parseJunos } from './parsers/junos.js';
+import type { ParsedRuleSet } from './rule-model.js';
+
+export const RULE_SYNTAXES = ['iptables', 'cisco', 'junos', 'csv'] as const;
+export type RuleSyntax = (typeof RULE_SYNTAXES)[number];
+
+/** Recognises a configuration by what it says, not by its file name. */
+export function detectSyntax(name: string, head: string): RuleSyntax | null {
+  if (/\.(csv|xlsx|tsv)$/i.test(name)) return 'csv';
+  if (/^\*filter\b|^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)|^-A \S+ /m.test(head)) return 'iptables';
+  if (/^\s*(?:replace:\s*)?(?:firewall|security)\s*\{|^\s*term \S+ \{/m.test(head)) return 'junos';
+  if (/^\s*(?:ip|ipv6) access-list |^\s*access-list \S+ /m.test(head)) return 'cisco';
+  return null;
+}
+
+async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<ParsedRuleSet> {
+  if (forced && !(RULE_SYNTAXES as readonly string[]).includes(forced)) {
+    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `unknown syntax "${forced}" (${RULE_SYNTAXES.join(', ')})`, {}, { file: f.name, field: 'syntax' });
+  }
+  if (forced === 'csv' || (!forced && /\.(csv|xlsx|tsv)$/i.test(f.name))) return parseRuleTemplate(await f.table());
+  const text = await f.text();
+  const syntax = (forced as RuleSyntax | undefined) ?? detectSyntax(f.name, text.slice(0, 200_000));
+  if (!syntax) {
+    throw new CoreError(
+      'INPUT_UNSUPPORTED_FORMAT',
+      `${f.name}: the rule syntax is not recognised (iptables-save, Cisco IOS/ASA/NX-OS ACLs, Junos/SRX, or the CSV template); pass --syntax if it is one of them`,
+      {},
+      { file: f.name, line: 1 },
+    );
+  }
+  if (syntax === 'iptables') return parseIptablesSave(text, f.name);
+  if (syntax === 'junos') return parseJunos(text, f.name);
+  return parseCiscoAcl(text, f.name);
+}
+
+/**
+ * 7/(1)/b/(h) least privilege and allow-listing, 7/(1)/b/(i) yearly review: rule-set anomalies,
+ * exact unreachable rules, over-broad permits, missing default deny, review dates.
+ */
+export const ruleSetAnalyzer: Analyzer = {
+  id: 'rule-set',
+  title: 'Network-device rules: least privilege, allow-listing, anomalies, yearly review',
+  titleZh: '網路設備規則：最小授權、正面表列、規則異常與年度檢視',
+  items: ['7/(1)/b/(h)', '7/(1)/b/(i)'],
+  inputs: [
+    { name: 'iptables', formats: ['iptables-save / ip6tables-save'], description: 'the filter table; user chains followed from their jumps' },
+    {
+      name: 'cisco',
+      formats: ['IOS / IOS XE / NX-OS / ASA configuration'],
+      description: 'named and numbered ACLs, object groups; route-map ACLs are route filters',
+    },
+    {
+      name: 'junos',
+      formats: ['Junos firewall filters', 'SRX security policies'],
+      description: 'family inet/inet6 filters; zone policies with the address book',
+    },
+    {
+      name: 'csv',
+      formats: ['csv', 'xlsx'],
+      description:
+        'the rule template: 規則集/policy, 規則名稱/name, 動作/action, 協定/protocol, 來源/source, 來源埠/source_port, 目的/destination, 目的埠/destination_port, 應用程式/application, 啟用/enabled, 負責人/owner, 檢視日/reviewed_on, 說明/comment',
+    },
+  ],
+
+  async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
+    const options: RuleAnalysisOptions = {
+      ...DEFAULT_RULE_OPTIONS,
+      today: ctx.today,
+      reviewedOn: ctx.options.reviewed_on ? parseAnyDate(ctx.options.reviewed_on) : null,
+      minPrefixV4: Number(ctx.options.min_prefix_v4 ?? DEFAULT_RULE_OPTIONS.minPrefixV4),
+      minPrefixV6: Number(ctx.options.min_prefix_v6 ?? DEFAULT_RULE_OPTIONS.minPrefixV6),
+      maxPortSpan: Number(ctx.options.max_port_span ?? DEFAULT_RULE_OPTIONS.maxPortSpan),
+    };
+    const findings: AnalyzerFinding[] = [];
+    let scope = 0;
+    let policies = 0;
+    for (const f of ctx.files) {
+      const parsed = await parseFile(f, ctx.options.syntax);
+      for (const w of parsed.warnings) {
+        findings.push({
+          kind: 'parse_warning',
+          severity: 'info',
+          failing: false,
+          clause: '7/(1)/b/(h)',
+          file: w.file,
+          line: w.line,
+          rule: w.text.slice(0, 120),
+          detail: w.message,
+          detailZh: `解析提示：${w.message}`,
+          blocking: [],
+        });
+      }
+      for (const p of parsed.policies) {
+        const r = analyzePolicy(p, options);
+        findings.push(...r.findings);
+        scope += r.scope;
+        if (p.kind === 'packet_filter') policies++;
+      }
+    }
+    const failing = findings.filter((f) => f.failing);
+    const count = (k: string) => findings.filter((f) => f.kind === k).length;
+    return {
+      verdict: verdictOf(findings, 0),
+      scope,
+      findings,
+      summary: `${scope} rules in ${policies} policies: ${failing.length} failing findings (any-any ${count('any_any')}, over-broad ${count('over_broad')}, unreachable ${count('shadowed') + count('unreachable')}, no default deny ${count('no_default_deny')}, review ${count('review_overdue') + count('review_date_missing')})`,
+      summaryZh: `共 ${policies} 個規則集 ${scope} 條規則：${failing.length} 項不符（任意對任意 ${count('any_any')}、範圍過大 ${count('over_broad')}、永不生效 ${count('shadowed') + count('unreachable')}、未預設拒絕 ${count('no_default_deny')}、檢視紀錄 ${count('review_overdue') + count('review_date_missing')}）`,
+    };
+  },
+};

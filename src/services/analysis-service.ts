@@ -1,0 +1,59 @@
+import { runAnalyzer, type AnalyzerReport } from '../core/analysis/analyzer.js';
+import type { IsoDate } from '../core/dates.js';
+import { CoreError } from '../core/errors.js';
+import type { ResultStatus } from '../core/inspection/item-result.js';
+import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
+import { evidenceFromFile } from '../io/evidence-input.js';
+import type { InspectionService } from './inspection-service.js';
+
+export function listAnalyzers() {
+  return ANALYZERS;
+}
+
+/** Runs one analyzer over files. "Today" is an argument: the same inputs always give the same verdict. */
+export async function analyzeFiles(id: string, files: readonly string[], today: IsoDate, options: Record<string, string> = {}): Promise<AnalyzerReport> {
+  const analyzer = findAnalyzer(id);
+  if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
+  if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
+  return runAnalyzer(analyzer, { files: files.map((f) => evidenceFromFile(f)), today, options });
+}
+
+const STATUS: Record<AnalyzerReport['verdict'], ResultStatus> = { pass: 'pass', fail: 'fail', error: 'error', not_applicable: 'not_applicable' };
+
+/**
+ * Records an analyzer's verdict into an inspection: the files become evidence (encrypted,
+ * content-addressed) and each item the analyzer evidences gets the result, resting on them.
+ */
+export async function recordAnalysis(
+  service: InspectionService,
+  actor: string,
+  report: AnalyzerReport,
+  files: readonly string[],
+  ref: { firm: string; period: string; collectedAt: string },
+): Promise<{ recorded: string[]; skipped: string[] }> {
+  const shas: string[] = [];
+  for (const f of files) shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt })).evidence.sha256);
+  const { results } = await service.results(ref.firm, ref.period);
+  const recorded: string[] = [];
+  const skipped: string[] = [];
+  for (const item of report.items) {
+    const current = results.find((r) => r.path === item);
+    if (!current || current.status === 'not_applicable') {
+      skipped.push(item);
+      continue;
+    }
+    const failing = report.findings.filter((f) => f.failing).length;
+    await service.setResult(
+      actor,
+      { firm: ref.firm, period: ref.period, path: item },
+      {
+        status: STATUS[report.verdict],
+        source: 'analyzer',
+        justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings)` : ''}`,
+        evidence: shas,
+      },
+    );
+    recorded.push(item);
+  }
+  return { recorded, skipped };
+}

@@ -1,0 +1,191 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
+import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
+import { parseCiscoAcl } from '../../src/analyzers/rule-set/parsers/cisco.js';
+import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
+import { parseJunos } from '../../src/analyzers/rule-set/parsers/junos.js';
+import { detectSyntax } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
+import { formatIPv6, parseIPv6, parsePrefix } from '../../src/analyzers/rule-set/rule-model.js';
+import { analyzeFiles } from '../../src/services/analysis-service.js';
+import { SHARED, tempDir } from '../helpers/shared.js';
+
+const FW = path.join(SHARED, 'external', 'firewall');
+const GEN = path.join(FW, 'aerleon', 'generated');
+const BF = path.join(FW, 'batfish-grammar-tests');
+const TODAY = '2026-11-27';
+const opts = { ...DEFAULT_RULE_OPTIONS, today: TODAY };
+const read = (f: string) => readFileSync(f, 'utf8');
+let tmp: { dir: string; cleanup: () => void };
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+const of = (findings: readonly AnalyzerFinding[], kind: string) => (findings as RuleFinding[]).filter((f) => f.kind === kind);
+
+describe('rule-set parsers on real configurations', () => {
+  it('agree across syntaxes: the same policy rendered four ways gives the same redundant rules, at each file’s own lines', () => {
+    const cases = [
+      { file: 'sample_multitarget.acl', policy: 'edge-inbound', parse: parseCiscoAcl, lines: [26, 33, 34] },
+      { file: 'sample_multitarget.asa', policy: 'asa_in', parse: parseCiscoAcl, lines: [24, 31, 32] },
+      { file: 'sample_multitarget.ipt', policy: 'INPUT', parse: (t: string, f: string) => parseIptablesSave(t, f), lines: [25, 32, 33] },
+      { file: 'sample_multitarget.jcl', policy: 'edge-inbound', parse: parseJunos, lines: [40, 54, 55] },
+    ];
+    for (const c of cases) {
+      const parsed = c.parse(read(path.join(GEN, c.file)), c.file);
+      expect(parsed.warnings, c.file).toEqual([]);
+      const policy = parsed.policies.find((p) => p.name === c.policy)!;
+      const redundant = of(analyzePolicy(policy, opts).findings, 'redundant').filter((f) => f.match!.includes(':any -> any:any'));
+      expect(
+        redundant.map((f) => f.match),
+        c.file,
+      ).toEqual(['deny ip 0.0.0.0/8:any -> any:any', 'deny ip 224.0.0.0/4:any -> any:any', 'deny ip 240.0.0.0/4:any -> any:any']);
+      expect(
+        redundant.map((f) => f.line),
+        c.file,
+      ).toEqual(c.lines);
+      expect(redundant[0]!.rule).toMatch(/deny-from-reserved/);
+      expect(redundant[0]!.blocking[0]!.rule).toMatch(/deny-from-bogons/);
+    }
+  });
+
+  it('reads IPv6 ACLs and prints addresses as RFC 5952 says', () => {
+    const parsed = parseCiscoAcl(read(path.join(GEN, 'sample_multitarget.acl')), 'sample_multitarget.acl');
+    const v6 = parsed.policies.find((p) => p.name === 'ipv6-edge-inbound')!;
+    expect(v6.family).toBe(6);
+    expect(of(analyzePolicy(v6, opts).findings, 'redundant').map((f) => f.match)).toContain('deny ip ff00::/8:any -> any:any');
+    expect(formatIPv6(parseIPv6('2001:db8:0:0:1:0:0:1')!)).toBe('2001:db8::1:0:0:1');
+    expect(parsePrefix('2001:db8::/32')?.range.lo).toBe(parseIPv6('2001:db8::'));
+    expect(parseIPv6('::ffff:192.0.2.1')).toBe(parseIPv6('::ffff:c000:201'));
+  });
+
+  it('finds the any-any permit and the default-accept of the outbound policy', () => {
+    const parsed = parseIptablesSave(read(path.join(GEN, 'sample_multitarget.ipt')), 'sample_multitarget.ipt');
+    const out = analyzePolicy(
+      parsed.policies.find((p) => p.name === 'OUTPUT')!,
+      opts,
+    ).findings;
+    expect(of(out, 'any_any').map((f) => [f.line, f.rule])).toEqual([[96, 'O_default-accept']]);
+  });
+
+  it('follows route-map use, undefined objects and object groups in Batfish’s Cisco tests', () => {
+    const ios = parseCiscoAcl(read(path.join(BF, 'cisco', 'ios-acl.cfg')), 'ios-acl.cfg');
+    expect(ios.syntax).toBe('cisco-ios');
+    expect(ios.policies.find((p) => p.name === 'AL')!.kind).toBe('route_filter');
+    expect(ios.policies.find((p) => p.name === 'AL_IF')!.kind).toBe('packet_filter');
+    expect(ios.policies.find((p) => p.name === 'AL_extended')!.rules).toHaveLength(1);
+    const asa = parseCiscoAcl(read(path.join(BF, 'cisco_asa', 'asa-acl-object.cfg')), 'asa-acl-object.cfg');
+    expect(asa.syntax).toBe('cisco-asa');
+    expect(asa.warnings.map((w) => [w.line, w.message])).toContainEqual([23, 'refers to an object that is not defined; the rule is treated as opaque']);
+    const wildcard = parseCiscoAcl(read(path.join(BF, 'cisco', 'aclIos.cfg')), 'aclIos.cfg');
+    expect(wildcard.policies[0]!.rules[0]!.box.dst).toEqual(parsePrefix('4.3.0.0/16')!.range);
+  });
+});
+
+/** Writes the CSV rule template and analyzes it. */
+async function analyzeTemplate(rows: string[], extra: Record<string, string> = {}) {
+  const file = path.join(tmp.dir, 'rules.csv');
+  writeFileSync(
+    file,
+    [
+      '規則名稱 / name,動作 / action,協定 / protocol,來源 / source,目的 / destination,目的埠 / destination_port,負責人 / owner,檢視日 / reviewed_on,啟用 / enabled',
+      ...rows,
+    ].join('\n'),
+  );
+  return analyzeFiles('rule-set', [file], TODAY, extra);
+}
+
+describe('rule-set analysis', () => {
+  it('finds a rule covered only by the union of earlier rules (pairwise checks miss it)', async () => {
+    const r = await analyzeTemplate([
+      'block-low,deny,tcp,10.0.0.0/25,any,80,ops,2026-06-01,yes',
+      'block-high,deny,tcp,10.0.0.128/25,any,80,ops,2026-06-01,yes',
+      'web,permit,tcp,10.0.0.0/24,192.0.2.10,80,ops,2026-06-01,yes',
+      'deny-all,deny,ip,any,any,,ops,2026-06-01,yes',
+    ]);
+    expect(of(r.findings, 'shadowed')).toEqual([]);
+    const u = of(r.findings, 'unreachable');
+    expect(u.map((f) => [f.line, f.rule])).toEqual([[4, 'web']]);
+    expect(u[0]!.blocking.map((b) => b.line)).toEqual([2, 3]);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('classifies shadowing, redundancy both ways, generalization and correlation', async () => {
+    const r = await analyzeTemplate([
+      'deny-net,deny,tcp,10.1.0.0/16,any,443,ops,2026-06-01,yes', // 2
+      'permit-host,permit,tcp,10.1.2.3,any,443,ops,2026-06-01,yes', // 3: shadowed by 2
+      'deny-dup,deny,tcp,10.1.9.0/24,any,443,ops,2026-06-01,yes', // 4: redundant to 2
+      'permit-srv,permit,tcp,10.2.0.5,192.0.2.20,22,ops,2026-06-01,yes', // 5: redundant, 7 covers it later
+      'deny-ssh-some,deny,tcp,10.3.0.0/24,192.0.2.0/24,22,ops,2026-06-01,yes', // 6
+      'permit-ssh,permit,tcp,10.2.0.0/16,192.0.2.20,22,ops,2026-06-01,yes', // 7
+      'permit-mgmt,permit,tcp,10.3.0.0/16,192.0.2.20,22,ops,2026-06-01,yes', // 8: generalizes 6? no, correlates with 6
+      'deny-all,deny,ip,any,any,,ops,2026-06-01,yes', // 9
+    ]);
+    const kinds = (k: string) => of(r.findings, k).map((f) => f.line);
+    expect(kinds('shadowed')).toEqual([3]);
+    expect(kinds('redundant')).toEqual(expect.arrayContaining([4, 5]));
+    expect(kinds('correlation')).toEqual([8]);
+    expect(kinds('generalization')).toEqual([9]);
+  });
+
+  it('flags any-any and over-broad permits and a list without a final deny; skips disabled rules', async () => {
+    const r = await analyzeTemplate([
+      'legacy,permit,ip,any,any,,ops,2026-06-01,yes',
+      'wide,permit,tcp,10.0.0.0/8,0.0.0.0/4,443,ops,2026-06-01,yes',
+      'ports,permit,tcp,192.0.2.0/24,198.51.100.7,1-65535,ops,2026-06-01,yes',
+      'old,permit,tcp,any,any,23,ops,2026-06-01,no',
+      'no-owner,permit,tcp,192.0.2.0/24,198.51.100.8,443,,2026-06-01,yes',
+    ]);
+    expect(of(r.findings, 'any_any').map((f) => f.line)).toEqual([2]);
+    expect(of(r.findings, 'over_broad').map((f) => f.line)).toEqual([3, 4]);
+    expect(of(r.findings, 'disabled').map((f) => f.line)).toEqual([5]);
+    expect(of(r.findings, 'no_default_deny')).toHaveLength(1);
+    expect(of(r.findings, 'owner_missing').map((f) => f.line)).toEqual([6]);
+  });
+
+  it('asks for a yearly review of the rules (7/(1)/b/(i))', async () => {
+    const stale = await analyzeTemplate(['web,permit,tcp,any,192.0.2.10,443,ops,2025-01-15,yes', 'deny-all,deny,ip,any,any,,ops,2026-06-01,yes']);
+    expect(of(stale.findings, 'review_overdue').map((f) => [f.line, f.clause])).toEqual([[2, '7/(1)/b/(i)']]);
+    const none = await analyzeTemplate(['web,permit,tcp,any,192.0.2.10,443,ops,,yes', 'deny-all,deny,ip,any,any,,ops,,yes']);
+    expect(of(none.findings, 'review_date_missing')).toHaveLength(1);
+    const given = await analyzeTemplate(['web,permit,tcp,any,192.0.2.10,443,ops,,yes', 'deny-all,deny,ip,any,any,,ops,,yes'], { reviewed_on: '2026-09-01' });
+    expect(given.verdict).toBe('pass');
+  });
+
+  it('treats interface-specific and rate-limited iptables rules as opaque, never as any-any', async () => {
+    const file = path.join(tmp.dir, 'host.rules');
+    writeFileSync(
+      file,
+      [
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        '-A INPUT -i lo -j ACCEPT',
+        '-A INPUT -p tcp --dport 22 -m limit --limit 5/min -j ACCEPT',
+        '-A INPUT -p tcp --dport 22 -j DROP',
+        'COMMIT',
+      ].join('\n'),
+    );
+    const r = await analyzeFiles('rule-set', [file], TODAY, { reviewed_on: '2026-10-01' });
+    expect(of(r.findings, 'any_any')).toEqual([]);
+    expect(of(r.findings, 'shadowed')).toEqual([]); // the rate-limited ACCEPT cannot shadow the DROP
+    expect(of(r.findings, 'no_default_deny').map((f) => f.detail)).toEqual([
+      'INPUT lets through what no rule matches (its chain policy is ACCEPT): not an allow-list',
+    ]);
+    expect(of(r.findings, 'parse_warning').map((f) => f.line)).toEqual([4]);
+  });
+
+  it('refuses a syntax it does not know, naming the file, and never passes on nothing', async () => {
+    const file = path.join(tmp.dir, 'mystery.conf');
+    writeFileSync(file, 'set security policy from any to any allow\n');
+    const r = await analyzeFiles('rule-set', [file], TODAY);
+    expect(r.verdict).toBe('error');
+    expect(r.findings[0]!.detail).toContain('mystery.conf: the rule syntax is not recognised');
+    expect(detectSyntax('x.txt', '*filter\n:INPUT DROP [0:0]')).toBe('iptables');
+    const empty = path.join(tmp.dir, 'objects-only.cfg');
+    writeFileSync(
+      empty,
+      read(path.join(BF, 'cisco_asa', 'asa-nested-network-object-group.cfg')).replace('ASA Version 9.9', 'ASA Version 9.9\naccess-list dummy remark none'),
+    );
+    expect((await analyzeFiles('rule-set', [empty], TODAY, { reviewed_on: '2026-10-01' })).verdict).toBe('error');
+  });
+});
