@@ -13,6 +13,8 @@ import { sha256Hex } from '../src/io/read-text-file.js';
 import { openCatalogStore } from '../src/services/catalog-service.js';
 import { planFor } from '../src/services/firm-service.js';
 import { EvidenceVault } from '../src/storage/evidence-vault.js';
+import { analyzePolicy, DEFAULT_RULE_OPTIONS } from '../src/analyzers/rule-set/analyze-rules.js';
+import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 512);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-bench-'));
@@ -150,6 +152,31 @@ async function main(): Promise<void> {
     ...plan,
     rate: `${Math.round(entries / plan.seconds)} entries/s`,
   });
+
+  // Rule-set analysis (issue 5 targets: 10k rules ≤ 2 s and ≤ 512 MB; 50k ≤ 60 s).
+  const ruleSizes = (process.env.BENCH_RULES ?? '1000,10000,50000').split(',').map(Number);
+  for (const n of ruleSizes) {
+    const text = generateRuleSet(n);
+    let policy = forwardPolicy(text);
+    const parse = await measure(() => {
+      policy = forwardPolicy(text);
+    });
+    rows.push({ name: 'rule-set: parse iptables-save', input: `${n} rules`, ...parse, rate: `${Math.round(n / parse.seconds)} rules/s` });
+    let findings = 0;
+    const full = await measure(() => {
+      findings = analyzePolicy(policy, { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' }).findings.length;
+    });
+    const naive = n <= 10_000 ? await measure(() => void naivePairwise(policy)) : null;
+    rows.push({
+      name: `rule-set: all anomalies + exact union reachability (${findings} findings)`,
+      input: `${n} rules`,
+      ...full,
+      rate: `${Math.round(n / full.seconds)} rules/s`,
+      baseline: naive
+        ? `naive pairwise only: ${naive.seconds.toFixed(2)} s (${(naive.seconds / full.seconds).toFixed(2)}×)`
+        : 'naive pairwise: skipped above 10k',
+    });
+  }
 
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   console.log(

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { TEMPLATE } from '../helpers/profiles.js';
+import { SHARED, tempDir } from '../helpers/shared.js';
+
+let tmp: { dir: string; cleanup: () => void };
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+async function ccheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => (out += s), columns: 160 },
+    stderr: { write: (s: string) => (err += s) },
+    env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' },
+    cwd: tmp.dir,
+  });
+  return { code, out, err };
+}
+
+const ASA = path.join(SHARED, 'external', 'firewall', 'aerleon', 'generated', 'sample_multitarget.asa');
+
+describe('ccheck analyzers / analyze', () => {
+  it('lists the analyzers with the items they evidence', async () => {
+    const r = await ccheck('analyzers', '--json');
+    const list = (JSON.parse(r.out) as { analyzers: { id: string; items: string[] }[] }).analyzers;
+    expect(list.map((a) => [a.id, a.items])).toEqual([
+      ['device-lifecycle', ['7/(1)/a/(j)']],
+      ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
+    ]);
+  });
+
+  it('prints the documented JSON: analyzer, items, verdict, findings with file, line, rule and blocking lines', async () => {
+    const r = await ccheck('analyze', 'rule-set', ASA, '--today', '2026-11-27', '--reviewed-on', '2026-06-01', '--json');
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.out) as { analyzer: string; items: string[]; verdict: string; findings: Record<string, unknown>[] };
+    expect(body).toMatchObject({ analyzer: 'rule-set', items: ['7/(1)/b/(h)', '7/(1)/b/(i)'], verdict: 'fail' });
+    expect(Object.keys(body.findings[0]!).slice(0, 7)).toEqual(['kind', 'severity', 'file', 'line', 'rule', 'detail', 'detail_zh']);
+    const redundant = body.findings.find((f) => f.kind === 'redundant' && f.line === 24)!;
+    expect(redundant).toMatchObject({
+      file: 'sample_multitarget.asa',
+      rule: 'deny-from-reserved',
+      blocking: [{ file: 'sample_multitarget.asa', line: 13, rule: 'deny-from-bogons' }],
+    });
+    expect(body.findings.find((f) => f.kind === 'any_any')).toMatchObject({ line: 108, severity: 'high', failing: true });
+  });
+
+  it('records the verdict into an inspection, with the files as encrypted evidence', async () => {
+    writeFileSync(path.join(tmp.dir, 'firm.yaml'), TEMPLATE);
+    await ccheck('init');
+    await ccheck('firm', 'add', '--profile', 'firm.yaml');
+    await ccheck('inspect', 'start', '--firm', '金管證總字第0000號', '--period', '2026-11');
+    const r = await ccheck(
+      'analyze',
+      'rule-set',
+      ASA,
+      '--today',
+      '2026-11-27',
+      '--reviewed-on',
+      '2026-06-01',
+      '--firm',
+      '金管證總字第0000號',
+      '--period',
+      '2026-11',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('已記錄至 2026-11 查核：7/(1)/b/(h)、7/(1)/b/(i)');
+    const shown = JSON.parse((await ccheck('inspect', 'show', '--firm', '金管證總字第0000號', '--period', '2026-11', '--json')).out) as {
+      results: { path: string; status: string; source: string; evidence: string[]; justification: string }[];
+    };
+    const item = shown.results.find((x) => x.path === '7/(1)/b/(h)')!;
+    expect(item).toMatchObject({ status: 'fail', source: 'analyzer' });
+    expect(item.evidence).toHaveLength(1);
+    expect(item.justification).toContain('[rule-set]');
+    const findings = JSON.parse((await ccheck('finding', 'list', '--json')).out) as { findings: { path: string }[] };
+    expect(findings.findings.map((f) => f.path).sort()).toEqual(['7/(1)/b/(h)', '7/(1)/b/(i)']);
+    expect((await ccheck('audit', 'verify')).code).toBe(0);
+  });
+
+  it('says clearly when the analyzer or the syntax is unknown', async () => {
+    const none = await ccheck('analyze', 'no-such', ASA);
+    expect(none.code).toBe(3);
+    expect(none.err).toContain('no analyzer "no-such"');
+    const bad = await ccheck('analyze', 'rule-set', ASA, '--syntax', 'cobol', '--json');
+    expect(JSON.parse(bad.out)).toMatchObject({
+      verdict: 'error',
+      findings: [{ kind: 'input_error', detail: 'unknown syntax "cobol" (iptables, cisco, junos, csv)' }],
+    });
+  });
+});
