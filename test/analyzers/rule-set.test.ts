@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
 import { parseCiscoAcl } from '../../src/analyzers/rule-set/parsers/cisco.js';
+import { parseFortiOs } from '../../src/analyzers/rule-set/parsers/fortios.js';
 import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
+import { parsePanOs } from '../../src/analyzers/rule-set/parsers/panos.js';
 import { parseJunos } from '../../src/analyzers/rule-set/parsers/junos.js';
 import { detectSyntax } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { formatIPv6, parseIPv6, parsePrefix } from '../../src/analyzers/rule-set/rule-model.js';
@@ -24,6 +26,40 @@ afterEach(() => tmp.cleanup());
 const of = (findings: readonly AnalyzerFinding[], kind: string) => (findings as RuleFinding[]).filter((f) => f.kind === kind);
 
 describe('rule-set parsers on real configurations', () => {
+  it('reads FortiOS policies in file order per interface pair, with disabled and action-less policies', () => {
+    const parsed = parseFortiOs(read(path.join(BF, 'fortios', 'firewall_policy.cfg')), 'firewall_policy.cfg');
+    const pair = parsed.policies.find((p) => p.name === 'port1 → port2')!;
+    // "edit 0" is disabled; "edit 4294967294" has no action (FortiOS: deny) and comes before "edit 1".
+    expect([...new Set(pair.rules.map((r) => `${r.name}:${r.action}:${r.disabled}`))]).toEqual([
+      'policy 0:deny:true',
+      'longest allowed firewall policy nam:deny:false',
+      'Permit Custom TCP Traffic:permit:false',
+      'policy 2:permit:false',
+    ]);
+    // policy 3: srcintf zone1 port2 zone3 + zone2; dstintf set to zone1 (the second `set` replaces), then zone3 appended.
+    expect(parsed.policies.find((p) => p.name === 'port2 → zone3')!.rules.some((r) => r.name === 'policy 3')).toBe(true);
+    expect(parsed.policies.find((p) => p.name === 'port2 → zone2')!.rules.some((r) => r.name === 'policy 3')).toBe(false);
+    const findings = analyzePolicy(pair, opts).findings;
+    expect(of(findings, 'shadowed').map((f) => [f.line, f.blocking[0]!.line])).toEqual([[97, 80]]);
+    expect(of(findings, 'any_any').map((f) => f.line)).toEqual([105]);
+  });
+
+  it('reads PAN-OS set commands and the XML rulebase', () => {
+    const set = parsePanOs(read(path.join(BF, 'palo_alto', 'rulebase.cfg')), 'rulebase.cfg');
+    expect(set.warnings.map((w) => w.message)).toContain('service SERVICE_UNDEF is not defined; rule disabled rule is treated as opaque');
+    const z = set.policies.find((p) => p.name === 'z1 → z2')!;
+    expect([...new Set(z.rules.map((r) => r.name))]).toEqual(['disabled rule', 'RULE1', 'RULE2', '3rd_RULE']);
+    const rule2 = z.rules.find((r) => r.name === 'RULE2')!;
+    expect(rule2.box.src.lo).toBe(0n); // negate-source 2.2.2.2: everything else
+    const xml = parsePanOs(read(path.join(GEN, 'sample_paloalto.xml')), 'sample_paloalto.xml');
+    expect(xml.warnings).toEqual([]);
+    const rules = xml.policies.flatMap((p) => p.rules);
+    expect(rules.find((r) => r.name === 'allow-web-outbound')).toMatchObject({ line: 88, action: 'permit', applications: ['any'] });
+    expect(detectSyntax('rulebase.cfg', read(path.join(BF, 'palo_alto', 'rulebase.cfg')))).toBe('panos');
+    expect(detectSyntax('x.xml', read(path.join(GEN, 'sample_paloalto.xml')))).toBe('panos');
+    expect(detectSyntax('fw.conf', read(path.join(BF, 'fortios', 'firewall_policy.cfg')))).toBe('fortios');
+  });
+
   it('agree across syntaxes: the same policy rendered four ways gives the same redundant rules, at each file’s own lines', () => {
     const cases = [
       { file: 'sample_multitarget.acl', policy: 'edge-inbound', parse: parseCiscoAcl, lines: [26, 33, 34] },

@@ -87,7 +87,7 @@ describe('ccheck analyzers / analyze', () => {
     const bad = await ccheck('analyze', 'rule-set', ASA, '--syntax', 'cobol', '--json');
     expect(JSON.parse(bad.out)).toMatchObject({
       verdict: 'error',
-      findings: [{ kind: 'input_error', detail: 'unknown syntax "cobol" (iptables, cisco, junos, csv)' }],
+      findings: [{ kind: 'input_error', detail: 'unknown syntax "cobol" (iptables, cisco, junos, fortios, panos, csv)' }],
     });
   });
 });

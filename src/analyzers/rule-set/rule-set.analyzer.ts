@@ -4,12 +4,14 @@ import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
 import { parseCiscoAcl } from './parsers/cisco.js';
+import { parseFortiOs } from './parsers/fortios.js';
+import { parsePanOs } from './parsers/panos.js';
 import { parseRuleTemplate } from './parsers/csv-template.js';
 import { parseIptablesSave } from './parsers/iptables.js';
 import { parseJunos } from './parsers/junos.js';
 import type { ParsedRuleSet } from './rule-model.js';
 
-export const RULE_SYNTAXES = ['iptables', 'cisco', 'junos', 'csv'] as const;
+export const RULE_SYNTAXES = ['iptables', 'cisco', 'junos', 'fortios', 'panos', 'csv'] as const;
 export type RuleSyntax = (typeof RULE_SYNTAXES)[number];
 
 /** Recognises a configuration by what it says, not by its file name. */
@@ -17,6 +19,9 @@ export function detectSyntax(name: string, head: string): RuleSyntax | null {
   if (/\.(csv|xlsx|tsv)$/i.test(name)) return 'csv';
   if (/^\*filter\b|^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)|^-A \S+ /m.test(head)) return 'iptables';
   if (/^\s*(?:replace:\s*)?(?:firewall|security)\s*\{|^\s*term \S+ \{/m.test(head)) return 'junos';
+  if (/^\s*config firewall (?:policy|address|service)/m.test(head)) return 'fortios';
+  if (/^\s*<\?xml|^\s*<config\b/.test(head) && /<rulebase>|<security>/.test(head)) return 'panos';
+  if (/^set (?:(?:shared|vsys \S+|device-group \S+) )?(?:pre-|post-)?rulebase security rules /m.test(head)) return 'panos';
   if (/^\s*(?:ip|ipv6) access-list |^\s*access-list \S+ /m.test(head)) return 'cisco';
   return null;
 }
@@ -31,13 +36,15 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
   if (!syntax) {
     throw new CoreError(
       'INPUT_UNSUPPORTED_FORMAT',
-      `${f.name}: the rule syntax is not recognised (iptables-save, Cisco IOS/ASA/NX-OS ACLs, Junos/SRX, or the CSV template); pass --syntax if it is one of them`,
+      `${f.name}: the rule syntax is not recognised (iptables-save, Cisco IOS/ASA/NX-OS ACLs, Junos/SRX, FortiOS, PAN-OS XML or set, or the CSV template); pass --syntax if it is one of them`,
       {},
       { file: f.name, line: 1 },
     );
   }
   if (syntax === 'iptables') return parseIptablesSave(text, f.name);
   if (syntax === 'junos') return parseJunos(text, f.name);
+  if (syntax === 'fortios') return parseFortiOs(text, f.name);
+  if (syntax === 'panos') return parsePanOs(text, f.name);
   return parseCiscoAcl(text, f.name);
 }
 
@@ -79,13 +86,16 @@ export const ruleSetAnalyzer: Analyzer = {
       minPrefixV6: Number(ctx.options.min_prefix_v6 ?? DEFAULT_RULE_OPTIONS.minPrefixV6),
       maxPortSpan: Number(ctx.options.max_port_span ?? DEFAULT_RULE_OPTIONS.maxPortSpan),
     };
-    const findings: AnalyzerFinding[] = [];
+    // One finding per rule line and problem: the boxes a rule was expanded into (several
+    // addresses, a multiport, zone pairs) are listed in `match` instead of repeating the finding.
+    const collapsed = new Map<string, { finding: AnalyzerFinding & { match?: string | null }; matches: string[] }>();
+    const parseFindings: AnalyzerFinding[] = [];
     let scope = 0;
     let policies = 0;
     for (const f of ctx.files) {
       const parsed = await parseFile(f, ctx.options.syntax);
       for (const w of parsed.warnings) {
-        findings.push({
+        parseFindings.push({
           kind: 'parse_warning',
           severity: 'info',
           failing: false,
@@ -100,11 +110,25 @@ export const ruleSetAnalyzer: Analyzer = {
       }
       for (const p of parsed.policies) {
         const r = analyzePolicy(p, options);
-        findings.push(...r.findings);
+        for (const x of r.findings) {
+          const key = `${x.kind}|${x.file}|${x.line}|${x.detail}`;
+          const existing = collapsed.get(key);
+          if (existing) {
+            if (x.match && !existing.matches.includes(x.match)) existing.matches.push(x.match);
+            continue;
+          }
+          collapsed.set(key, { finding: x, matches: x.match ? [x.match] : [] });
+        }
         scope += r.scope;
         if (p.kind === 'packet_filter') policies++;
       }
     }
+    const findings: AnalyzerFinding[] = [
+      ...parseFindings,
+      ...[...collapsed.values()].map(({ finding, matches }) =>
+        matches.length > 1 ? { ...finding, match: `${matches.slice(0, 5).join('; ')}${matches.length > 5 ? `; … (${matches.length})` : ''}` } : finding,
+      ),
+    ];
     const failing = findings.filter((f) => f.failing);
     const count = (k: string) => findings.filter((f) => f.kind === k).length;
     return {

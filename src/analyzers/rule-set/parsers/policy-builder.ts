@@ -107,3 +107,39 @@ export type Warn = (line: number, text: string, message: string) => void;
 export function warner(file: string, warnings: ParseWarning[]): Warn {
   return (line, text, message) => warnings.push({ file, line, text: text.trim(), message });
 }
+
+/** A rule that applies between zones (or interfaces): `any` means every zone. */
+export interface ZonedRule {
+  readonly meta: RuleMeta;
+  readonly dims: RuleDims;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+}
+
+/**
+ * Zone-based firewalls (FortiOS interfaces, PAN-OS zones) evaluate rules per zone pair: a rule
+ * from one zone pair never shadows a rule of another. One ordered policy per pair.
+ */
+export function policiesByZonePair(
+  rules: readonly ZonedRule[],
+  knownZones: readonly string[],
+  file: string,
+  syntax: string,
+  defaultFor: (from: string, to: string) => { action: Action; source: Policy['defaultSource'] },
+): Policy[] {
+  const zones = [...new Set([...knownZones, ...rules.flatMap((r) => [...r.from, ...r.to]).filter((z) => z !== 'any')])];
+  const universe = zones.length ? zones : ['any'];
+  const policies: Policy[] = [];
+  for (const from of universe) {
+    for (const to of universe) {
+      const matching = rules.filter((r) => (r.from.includes('any') || r.from.includes(from)) && (r.to.includes('any') || r.to.includes(to)));
+      if (matching.length === 0) continue;
+      const name = zones.length ? `${from} → ${to}` : 'policy';
+      const b = new PolicyBuilder(name, file, 4, syntax);
+      for (const r of matching) b.add({ ...r.meta, fromZone: from, toZone: to }, r.dims);
+      const d = defaultFor(from, to);
+      policies.push(b.build(d.action, d.source));
+    }
+  }
+  return policies;
+}
