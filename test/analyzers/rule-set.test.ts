@@ -210,6 +210,29 @@ describe('rule-set analysis', () => {
     expect(of(r.findings, 'parse_warning').map((f) => f.line)).toEqual([4]);
   });
 
+  it('reads iptables -nvL listings at their own lines', async () => {
+    const file = path.join(tmp.dir, 'iptables-nvL.txt');
+    writeFileSync(
+      file,
+      [
+        'Chain INPUT (policy ACCEPT 1234 packets, 98765 bytes)',
+        ' pkts bytes target     prot opt in     out     source               destination',
+        ' 1200 90000 ACCEPT     all  --  lo     *       0.0.0.0/0            0.0.0.0/0',
+        '  300 20000 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0            state RELATED,ESTABLISHED',
+        '   12   720 ACCEPT     tcp  --  *      *       10.10.0.0/16         0.0.0.0/0            tcp dpt:22 /* ssh-admin reviewed: 2026-03-02 owner: netops */',
+        '    0     0 ACCEPT     tcp  --  *      *       10.10.5.0/24         0.0.0.0/0            tcp dpt:22',
+        '    5   300 ACCEPT     tcp  --  *      *       0.0.0.0/0            0.0.0.0/0            multiport dports 80,443',
+        '',
+      ].join('\n'),
+    );
+    const r = await analyzeFiles('rule-set', [file], TODAY);
+    expect(of(r.findings, 'redundant').map((f) => [f.line, f.rule, f.blocking[0]!.rule])).toEqual([[6, 'INPUT rule 4', 'ssh-admin']]);
+    expect(of(r.findings, 'any_any')).toEqual([]); // loopback is interface-bound; RELATED,ESTABLISHED admits replies only
+    expect(of(r.findings, 'over_broad')).toEqual([]); // on INPUT, destination "any" is this host
+    expect(of(r.findings, 'no_default_deny').map((f) => f.rule)).toEqual(['INPUT']);
+    expect(of(r.findings, 'review_date_missing').map((f) => f.line)).toEqual([3, 4, 6, 7]); // line 5 carries its review date
+  });
+
   it('refuses a syntax it does not know, naming the file, and never passes on nothing', async () => {
     const file = path.join(tmp.dir, 'mystery.conf');
     writeFileSync(file, 'set security policy from any to any allow\n');

@@ -306,8 +306,11 @@ export function analyzePolicy(policy: Policy, options: RuleAnalysisOptions): { f
   const bits = (r: NormalizedRule, dim: 'src' | 'dst') => (r.family === 4 ? 32 : 128) - (r.box[dim].hi - r.box[dim].lo + 1n).toString(2).length + 1;
   const min = (r: NormalizedRule) => (r.family === 4 ? options.minPrefixV4 : options.minPrefixV6);
   const isAny = (r: NormalizedRule, dim: 'src' | 'dst') => bits(r, dim) <= 0;
+  // On a host chain, "any" at the device's own end means the device itself.
+  const broad = (r: NormalizedRule, dim: 'src' | 'dst') => policy.localEnd !== dim && bits(r, dim) < min(r);
   for (const r of rules) {
-    if (r.action !== 'permit' || r.opaque) continue;
+    // Established-only rules admit replies to connections made from the other side.
+    if (r.action !== 'permit' || r.opaque || r.box.state.lo === 1n) continue;
     const allServices = r.box.proto.lo === 0n && r.box.proto.hi === 255n;
     if (isAny(r, 'src') && isAny(r, 'dst') && (allServices || (r.box.dport.lo === 0n && r.box.dport.hi === 65535n))) {
       add(
@@ -322,12 +325,11 @@ export function analyzePolicy(policy: Policy, options: RuleAnalysisOptions): { f
       continue;
     }
     const reasons: string[] = [];
-    if (bits(r, 'dst') < min(r)) reasons.push(`destination wider than /${min(r)}`);
-    else if (bits(r, 'src') < min(r) && bits(r, 'dst') < min(r) + 8) reasons.push(`source wider than /${min(r)}`);
+    if (broad(r, 'dst')) reasons.push(`destination wider than /${min(r)}`);
+    else if (broad(r, 'src') && (policy.localEnd === 'dst' ? false : bits(r, 'dst') < min(r) + 8)) reasons.push(`source wider than /${min(r)}`);
     const span = r.box.dport.hi - r.box.dport.lo + 1n;
     const portful = r.box.proto.lo === r.box.proto.hi && (r.box.proto.lo === 6n || r.box.proto.lo === 17n);
-    // Established-only rules admit replies, whose destination ports are the client's choice.
-    if (portful && r.box.state.lo === 0n && span > BigInt(options.maxPortSpan)) reasons.push(`${span} destination ports`);
+    if (portful && span > BigInt(options.maxPortSpan)) reasons.push(`${span} destination ports`);
     if (r.applications?.some((a) => a.toLowerCase() === 'any')) reasons.push('application any');
     if (reasons.length) {
       add(

@@ -69,6 +69,11 @@ export interface Policy {
   readonly defaultSource: 'implicit' | 'explicit' | 'chain_policy';
   /** Route filters (ACLs used by route-maps) are not judged as packet filters. */
   readonly kind: 'packet_filter' | 'route_filter';
+  /**
+   * The end that is the device itself (iptables INPUT: the destination; OUTPUT: the source):
+   * `any` there means "this host", not a broad range.
+   */
+  readonly localEnd?: 'src' | 'dst';
   readonly rules: readonly NormalizedRule[];
 }
 

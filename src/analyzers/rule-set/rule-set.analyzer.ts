@@ -7,7 +7,7 @@ import { parseCiscoAcl } from './parsers/cisco.js';
 import { parseFortiOs } from './parsers/fortios.js';
 import { parsePanOs } from './parsers/panos.js';
 import { parseRuleTemplate } from './parsers/csv-template.js';
-import { parseIptablesSave } from './parsers/iptables.js';
+import { parseIptablesList, parseIptablesSave } from './parsers/iptables.js';
 import { parseJunos } from './parsers/junos.js';
 import type { ParsedRuleSet } from './rule-model.js';
 
@@ -17,7 +17,7 @@ export type RuleSyntax = (typeof RULE_SYNTAXES)[number];
 /** Recognises a configuration by what it says, not by its file name. */
 export function detectSyntax(name: string, head: string): RuleSyntax | null {
   if (/\.(csv|xlsx|tsv)$/i.test(name)) return 'csv';
-  if (/^\*filter\b|^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)|^-A \S+ /m.test(head)) return 'iptables';
+  if (/^\*filter\b|^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)|^-A \S+ |^Chain \S+ \(policy /m.test(head)) return 'iptables';
   if (/^\s*(?:replace:\s*)?(?:firewall|security)\s*\{|^\s*term \S+ \{/m.test(head)) return 'junos';
   if (/^\s*config firewall (?:policy|address|service)/m.test(head)) return 'fortios';
   if (/^\s*<\?xml|^\s*<config\b/.test(head) && /<rulebase>|<security>/.test(head)) return 'panos';
@@ -41,7 +41,7 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
       { file: f.name, line: 1 },
     );
   }
-  if (syntax === 'iptables') return parseIptablesSave(text, f.name);
+  if (syntax === 'iptables') return /^Chain \S+ \((?:policy|\d+ references)/m.test(text) ? parseIptablesList(text, f.name) : parseIptablesSave(text, f.name);
   if (syntax === 'junos') return parseJunos(text, f.name);
   if (syntax === 'fortios') return parseFortiOs(text, f.name);
   if (syntax === 'panos') return parsePanOs(text, f.name);
@@ -58,7 +58,11 @@ export const ruleSetAnalyzer: Analyzer = {
   titleZh: '網路設備規則：最小授權、正面表列、規則異常與年度檢視',
   items: ['7/(1)/b/(h)', '7/(1)/b/(i)'],
   inputs: [
-    { name: 'iptables', formats: ['iptables-save / ip6tables-save'], description: 'the filter table; user chains followed from their jumps' },
+    {
+      name: 'iptables',
+      formats: ['iptables-save / ip6tables-save', 'iptables -nvL / -nL'],
+      description: 'the filter table; user chains followed from their jumps',
+    },
     {
       name: 'cisco',
       formats: ['IOS / IOS XE / NX-OS / ASA configuration'],

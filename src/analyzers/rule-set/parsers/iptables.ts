@@ -11,7 +11,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { PolicyBuilder, tagsIn, tokenize, warner, type RuleDims } from './policy-builder.js';
+import { PolicyBuilder, tagsIn, tokenize, warner, withoutTags, type RuleDims } from './policy-builder.js';
 
 interface RawRule {
   readonly line: number;
@@ -40,12 +40,12 @@ function ports(spec: string, negated: boolean): Interval[] | null {
  * policies; user chains are followed where they are jumped to, as the kernel does, with RETURN
  * handing back to the caller. A match ccheck does not model makes the rule opaque, never dropped.
  */
-export function parseIptablesSave(text: string, file: string, family: 4 | 6 = text.includes('ip6tables') ? 6 : 4): ParsedRuleSet {
+export function parseIptablesSave(text: string, file: string, family: 4 | 6 = text.includes('ip6tables') ? 6 : 4, assumeFilterTable = false): ParsedRuleSet {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
   const chains = new Map<string, RawRule[]>();
   const policies = new Map<string, string>();
-  let table: string | null = null;
+  let table: string | null = assumeFilterTable ? 'filter' : null;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     const n = i + 1;
@@ -83,7 +83,7 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
   for (const [chain, policy] of policies) {
     const b = new PolicyBuilder(chain, file, family, 'iptables');
     const walk = (name: string, stack: string[], inherited: RuleDims & { opaque: boolean }) => {
-      for (const r of chains.get(name) ?? []) {
+      for (const [position, r] of (chains.get(name) ?? []).entries()) {
         const dims: RuleDims = {};
         let opaque = inherited.opaque;
         let target: string | null = null;
@@ -163,7 +163,7 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
         const tags = tagsIn(comment);
         if (action) {
           // A user chain is how generators (aerleon, Shorewall) name a policy term.
-          const name = comment || (stack.length > 1 ? stack[stack.length - 1]! : `${chain}#${b.size + 1}`);
+          const name = withoutTags(comment) || (stack.length > 1 ? stack[stack.length - 1]! : `${chain} rule ${position + 1}`);
           b.add({ line: r.line, name, text: r.text.trim(), action, opaque, comment: comment || null, ...tags }, merged);
         } else if (target === 'RETURN') {
           if (!opaque && Object.keys(dims).length === 0) return; // unconditional: back to the caller
@@ -177,7 +177,53 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
       }
     };
     walk(chain, [chain], { opaque: false });
-    result.push(b.build(policy === 'ACCEPT' ? 'permit' : 'deny', 'chain_policy'));
+    const localEnd = chain === 'INPUT' ? 'dst' : chain === 'OUTPUT' ? 'src' : undefined;
+    result.push(b.build(policy === 'ACCEPT' ? 'permit' : 'deny', 'chain_policy', 'packet_filter', localEnd));
   }
   return { syntax: 'iptables', policies: result, warnings };
+}
+
+/**
+ * Reads `iptables -nvL` (or `-nL`) listings: each row becomes the iptables-save rule it lists, at
+ * the same line, and goes through the same parser.
+ */
+export function parseIptablesList(text: string, file: string): ParsedRuleSet {
+  const lines = text.split(/\r?\n/);
+  const family: 4 | 6 = /\s::\/0\s/.test(text) ? 6 : 4;
+  let chain: string | null = null;
+  let verbose = false;
+  const out = lines.map((raw) => {
+    const head = /^Chain (\S+) \((?:policy (\S+)|\d+ references)/.exec(raw);
+    if (head) {
+      chain = head[1]!;
+      return head[2] ? `:${chain} ${head[2]} [0:0]` : `-N ${chain}`;
+    }
+    if (/^\s*(?:pkts\s+bytes\s+)?target\s+prot\s+opt/.test(raw)) {
+      verbose = /pkts/.test(raw);
+      return '';
+    }
+    const t = raw.trim().split(/\s+/);
+    if (!chain || t.length < (verbose ? 8 : 5)) return '';
+    const [target, prot, , ...rest] = verbose ? t.slice(2) : t;
+    const [inIf, outIf, src, dst, ...extra] = verbose ? rest : ['*', '*', ...rest];
+    const args = [`-A ${chain}`, `-p ${prot}`];
+    const neg = (v: string) => (v.startsWith('!') ? `! ${v.slice(1)}` : v);
+    if (src && !/^(0\.0\.0\.0|::)\/0$/.test(src)) args.push(`-s ${neg(src)}`);
+    if (dst && !/^(0\.0\.0\.0|::)\/0$/.test(dst)) args.push(`-d ${neg(dst)}`);
+    if (inIf && inIf !== '*') args.push(`-i ${inIf}`);
+    if (outIf && outIf !== '*') args.push(`-o ${outIf}`);
+    const x = extra.join(' ');
+    const comment = /\/\* (.*?) \*\//.exec(x)?.[1];
+    const body = x.replace(/\/\* .*? \*\//, '');
+    for (const m of body.matchAll(/\b(spts?|dpts?):(!?)(\d+(?::\d+)?)/g))
+      args.push(`${m[2] ? '! ' : ''}--${m[1]!.startsWith('s') ? 'sport' : 'dport'} ${m[3]}`);
+    for (const m of body.matchAll(/multiport (s|d)ports (\S+)/g)) args.push(`-m multiport --${m[1]}ports ${m[2]}`);
+    const state = /(?:ctstate|state) (\S+)/.exec(body);
+    if (state) args.push(`-m state --state ${state[1]}`);
+    if (/\blimit:|\brecent:|\bmac |\bowner |\bTTL|\bhashlimit/.test(body)) args.push('-m unmodelled');
+    if (comment) args.push(`-m comment --comment "${comment}"`);
+    args.push(`-j ${target}`);
+    return args.join(' ');
+  });
+  return { ...parseIptablesSave(out.join('\n'), file, family, true), syntax: 'iptables-list' };
 }

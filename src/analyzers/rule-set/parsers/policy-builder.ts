@@ -83,8 +83,18 @@ export class PolicyBuilder {
     return this.rules.length;
   }
 
-  build(defaultAction: Action, defaultSource: Policy['defaultSource'], kind: Policy['kind'] = 'packet_filter'): Policy {
-    return { name: this.name, file: this.file, family: this.family, syntax: this.syntax, defaultAction, defaultSource, kind, rules: this.rules };
+  build(defaultAction: Action, defaultSource: Policy['defaultSource'], kind: Policy['kind'] = 'packet_filter', localEnd?: 'src' | 'dst'): Policy {
+    return {
+      name: this.name,
+      file: this.file,
+      family: this.family,
+      syntax: this.syntax,
+      defaultAction,
+      defaultSource,
+      kind,
+      rules: this.rules,
+      ...(localEnd ? { localEnd } : {}),
+    };
   }
 }
 
@@ -94,6 +104,14 @@ export function tokenize(line: string): string[] {
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]!);
   return out;
+}
+
+/** A comment without its review and owner tags, as a rule's name. */
+export function withoutTags(text: string): string {
+  return text
+    .replace(/(?:reviewed|review|檢視日?|owner|負責人)\s*[:=：]\s*\S+/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** `reviewed: 2026-01-05`, `owner: 王小明` tags in remarks and comments carry the 7/(1)/b/(i) record. */
