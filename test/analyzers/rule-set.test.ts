@@ -210,6 +210,22 @@ describe('rule-set analysis', () => {
     expect(of(r.findings, 'parse_warning').map((f) => f.line)).toEqual([4]);
   });
 
+  it('never calls a rule redundant because of a later rule with unmodelled conditions', async () => {
+    const file = path.join(tmp.dir, 'host.rules');
+    writeFileSync(
+      file,
+      [
+        '*filter',
+        ':INPUT DROP [0:0]',
+        '-A INPUT -s 10.0.0.5/32 -p tcp --dport 22 -j ACCEPT',
+        '-A INPUT -s 10.0.0.0/24 -p tcp --dport 22 -m time --timestart 09:00 -j ACCEPT',
+        'COMMIT',
+      ].join('\n'),
+    );
+    const r = await analyzeFiles('rule-set', [file], TODAY, { reviewed_on: '2026-10-01' });
+    expect(of(r.findings, 'redundant')).toEqual([]); // line 4 only matches during office hours
+  });
+
   it('reads iptables -nvL listings at their own lines', async () => {
     const file = path.join(tmp.dir, 'iptables-nvL.txt');
     writeFileSync(

@@ -256,7 +256,8 @@ export function analyzePolicy(policy: Policy, options: RuleAnalysisOptions): { f
       if (rj.action === ri.action) {
         // Redundancy the other way: an earlier rule wholly inside this one, same action, and no
         // rule in between that treats part of its traffic differently.
-        if (within(boxes[j]!, bi) && !redundantEarlier.has(j)) {
+        // An opaque rule matches at most its box: it cannot make another rule redundant.
+        if (!ri.opaque && within(boxes[j]!, bi) && !redundantEarlier.has(j)) {
           if (firstConflict[j]! > i) {
             redundantEarlier.add(j);
             add(
