@@ -264,3 +264,25 @@ describe('rule-set analysis', () => {
     expect((await analyzeFiles('rule-set', [empty], TODAY, { reviewed_on: '2026-10-01' })).verdict).toBe('error');
   });
 });
+
+describe('re-checking after one rule changes', () => {
+  it('gives exactly what a fresh analysis of the changed policy gives, edit after edit', async () => {
+    const { forwardPolicy, generateRuleSet } = await import('../../scripts/rule-bench.js');
+    const { PolicyAnalysis } = await import('../../src/analyzers/rule-set/analyze-rules.js');
+    const key = (f: RuleFinding) => `${f.kind}|${f.line}|${f.rule}|${f.detail}|${f.blocking.map((b) => b.line).join(',')}`;
+    for (const seed of [1, 2, 3]) {
+      const policy = forwardPolicy(generateRuleSet(250, seed));
+      const replacements = forwardPolicy(generateRuleSet(60, seed + 100)).rules;
+      const analysis = new PolicyAnalysis(policy, opts);
+      let rnd = seed;
+      const next = () => (rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let edit = 0; edit < 25; edit++) {
+        const position = Math.floor(next() * policy.rules.length);
+        const replacement = replacements[Math.floor(next() * replacements.length)]!;
+        analysis.replaceRule(position, { ...replacement, line: 10_000 + edit, name: `edit-${edit}` });
+        const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
+        expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(fresh.findings().map(key).sort());
+      }
+    }
+  });
+});
