@@ -81,6 +81,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/reports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/io/**', '**/storage/**', '**/services/**', '**/cli/**', '**/api/**', 'node:fs', 'node:fs/*', 'fs'],
+              message: 'Report renderers are pure: data in, document out. Services assemble the data and write the file. See docs/ARCHITECTURE.md.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/io/**/*.ts', 'src/storage/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/api/**', '**/services/**'], message: NO_SHELLS('src/io and src/storage') }] }],

@@ -9,6 +9,7 @@ import { registerCatalogCommands, type CommandRunner } from './commands/catalog-
 import { registerFirmCommands } from './commands/firm-commands.js';
 import { registerInspectionCommands } from './commands/inspection-commands.js';
 import { registerAnalysisCommands } from './commands/analysis-commands.js';
+import { registerReportCommands } from './commands/report-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
 
 /** --lang and --home on every command that runs, wherever the user puts them. */
@@ -76,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerFirmCommands(program, runner);
   registerInspectionCommands(program, runner);
   registerAnalysisCommands(program, runner);
+  registerReportCommands(program, runner);
 
   program
     .command('date')

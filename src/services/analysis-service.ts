@@ -33,6 +33,7 @@ export async function recordAnalysis(
 ): Promise<{ recorded: string[]; skipped: string[] }> {
   const shas: string[] = [];
   for (const f of files) shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt })).evidence.sha256);
+  await service.storeAnalyzerReport(actor, ref, report, shas, JSON.stringify(report));
   const { results } = await service.results(ref.firm, ref.period);
   const recorded: string[] = [];
   const skipped: string[] = [];

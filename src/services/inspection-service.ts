@@ -575,6 +575,34 @@ export class InspectionService {
     });
   }
 
+  /** Keeps an analyzer's whole report with the run, so reports can show its findings row by row. */
+  async storeAnalyzerReport(
+    actor: string,
+    ref: { firm: string; period: string },
+    report: { analyzer: string; verdict: string; items: readonly string[] },
+    evidence: readonly string[],
+    reportJson: string,
+  ) {
+    const { run } = await this.run(ref.firm, ref.period);
+    return this.write(actor, (w) =>
+      w.insert('analyzer_reports', {
+        id: randomUUID(),
+        run_id: run.id,
+        analyzer: report.analyzer,
+        verdict: report.verdict,
+        items_json: JSON.stringify(report.items),
+        evidence_json: JSON.stringify(evidence),
+        report_json: reportJson,
+        recorded_by: actor,
+        recorded_at: this.clock.now(),
+      }),
+    );
+  }
+
+  analyzerReports(runId: string) {
+    return this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('recorded_at').execute();
+  }
+
   // ── audit ──────────────────────────────────────────────────────────────────────────────
 
   verifyAudit() {

@@ -18,6 +18,7 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'result_evidence', order: ['result_id', 'evidence_id'] },
   { name: 'approvals', order: ['id'] },
   { name: 'findings', order: ['opened_at', 'id'] }, // a repeat finding points at an earlier one
+  { name: 'analyzer_reports', order: ['id'] },
   { name: 'audit_events', order: ['seq'] },
 ];
 

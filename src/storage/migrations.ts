@@ -119,6 +119,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('item_results_run').on('item_results').column('run_id').execute();
     },
   },
+  '0002_analyzer_reports': {
+    // The full report of an analyzer recorded into a run: the findings, row by row, that the
+    // inspection report shows next to the result.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('analyzer_reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('inspection_runs.id'))
+        .addColumn('analyzer', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('items_json', 'text', (c) => c.notNull())
+        .addColumn('evidence_json', 'text', (c) => c.notNull())
+        .addColumn('report_json', 'text', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('analyzer_reports_run').on('analyzer_reports').column('run_id').execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

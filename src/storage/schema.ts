@@ -93,6 +93,18 @@ export interface FindingsTable {
   opened_by: string;
 }
 
+export interface AnalyzerReportsTable {
+  id: string;
+  run_id: string;
+  analyzer: string;
+  verdict: string;
+  items_json: string;
+  evidence_json: string;
+  report_json: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
 export interface AuditEventsTable {
   seq: number;
   at: string;
@@ -115,6 +127,7 @@ export interface Database {
   result_evidence: ResultEvidenceTable;
   approvals: ApprovalsTable;
   findings: FindingsTable;
+  analyzer_reports: AnalyzerReportsTable;
   audit_events: AuditEventsTable;
 }
 
@@ -128,6 +141,7 @@ export const AUDITED_TABLES = [
   { table: 'result_evidence', key: (r: Record<string, unknown>) => `${String(r.result_id)}:${String(r.evidence_id)}` },
   { table: 'approvals', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'findings', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'analyzer_reports', key: (r: Record<string, unknown>) => String(r.id) },
 ] as const satisfies readonly { table: keyof Database; key: (r: Record<string, unknown>) => string }[];
 
 export type AuditedTable = (typeof AUDITED_TABLES)[number]['table'];

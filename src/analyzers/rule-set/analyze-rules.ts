@@ -503,7 +503,9 @@ export class PolicyAnalysis {
     const d = new Date(`${options.today}T00:00:00Z`);
     d.setUTCDate(d.getUTCDate() - options.reviewMaxDays);
     const limit = d.toISOString().slice(0, 10);
-    if (rules.every((r) => r.reviewedOn === null) && options.reviewedOn === null) {
+    if (rules.length === 0) {
+      // An empty rule list has nothing to review.
+    } else if (rules.every((r) => r.reviewedOn === null) && options.reviewedOn === null) {
       out.push(
         this.finding(
           null,

@@ -15,7 +15,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { PolicyBuilder, tagsIn, tokenize, warner, type RuleDims, type Warn } from './policy-builder.js';
+import { PolicyBuilder, tagsIn, tokenize, warner, withoutTags, type RuleDims, type Warn } from './policy-builder.js';
 
 /** A service object: protocols with their destination (and source) ports. */
 interface Service {
@@ -336,8 +336,8 @@ export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
       if (t[0] === 'remark') {
         const text = t.slice(1).join(' ');
         if (!inRemarks) {
-          remark = text;
-          comment = null;
+          remark = withoutTags(text) || text;
+          comment = text === remark ? null : text;
         } else comment = comment ? `${comment} ${text}` : text;
         inRemarks = true;
         continue;

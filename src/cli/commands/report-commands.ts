@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseAnyDate } from '../../core/dates.js';
+import { CoreError } from '../../core/errors.js';
+import { renderInspectionReportHtml } from '../../reports/inspection-report-html.js';
+import { runDemo } from '../../services/demo-service.js';
+import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
+import { buildReportData } from '../../services/report-service.js';
+import type { CommandRunner } from './catalog-commands.js';
+
+function clockFor(today: string | undefined): Clock {
+  if (!today) return systemClock;
+  const day = parseAnyDate(today);
+  return { now: () => `${day}T02:00:00.000Z`, today: () => day };
+}
+
+export function registerReportCommands(program: Command, runner: CommandRunner): void {
+  program
+    .command('report')
+    .description('產製查核報告 / write the inspection report of a period')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .option('--format <format>', 'html (one self-contained, printable file)', 'html')
+    .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.html)')
+    .action((o: { firm: string; period: string; format: string; output?: string }, cmd: Command) =>
+      runner(cmd, async (ctx) => {
+        if (o.format !== 'html') throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": this version writes html`, { format: o.format });
+        const s = await InspectionService.connect(ctx.home, ctx.io.env);
+        try {
+          const data = await buildReportData(s, o.firm, o.period, systemClock.today());
+          const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.html`);
+          writeFileSync(file, renderInspectionReportHtml(data, ctx.lang));
+          ctx.print(file);
+        } finally {
+          await s.close();
+        }
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('示範：建立範例證券商、執行本月查核並產製報告 / run a complete inspection of a demo firm')
+    .argument('[dir]', 'a new folder for the demo firm’s files, database and report', 'ccheck-demo')
+    .option('--force', 'use the folder even if it is not empty')
+    .option('--today <date>', 'the day to run the demo on (default: today in Taipei)')
+    .option('--json', 'JSON output')
+    .action((dir: string, o: { force?: boolean; today?: string }, cmd: Command) =>
+      runner(cmd, async (ctx) => {
+        const r = await runDemo(path.resolve(ctx.io.cwd, dir), ctx.io.env, clockFor(o.today), { force: o.force, lang: ctx.lang });
+        if (ctx.json) return ctx.printJson(r);
+        const zh = ctx.lang === 'zh-TW';
+        const names: Record<string, string> = zh
+          ? { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' }
+          : {};
+        const results = Object.entries(r.results)
+          .map(([k, n]) => `${names[k] ?? k} ${n}`)
+          .join(zh ? '、' : ', ');
+        ctx.print(
+          zh
+            ? `範例證券商 ${r.period} 查核完成：${results}；待改善缺失 ${r.findings} 項；稽核軌跡 ${r.auditEvents} 筆事件。`
+            : `Demo firm, ${r.period}: ${results}; ${r.findings} open findings; ${r.auditEvents} audit events.`,
+        );
+        ctx.print(zh ? `報告：${r.report}` : `report: ${r.report}`);
+        ctx.print(zh ? `範例檔案（可自行修改後重跑）：${r.dir}` : `demo files (edit them and run again): ${r.dir}`);
+        ctx.print(zh ? `資料庫與加密金鑰：${r.home}` : `database and key: ${r.home}`);
+      }),
+    );
+}

@@ -1,0 +1,55 @@
+import type { AnalyzerReport } from '../core/analysis/analyzer.js';
+import type { CatalogVersion } from '../core/catalog/catalog-version.js';
+import type { IsoDate } from '../core/dates.js';
+import { parsePeriod } from '../core/plan/periods.js';
+import type { InspectionReportData, ReportItem } from '../reports/inspection-report-html.js';
+import type { InspectionService } from './inspection-service.js';
+
+/** Assembles a report from what is stored: the run's frozen catalog version, results, evidence, analyzer reports and findings. */
+export async function buildReportData(s: InspectionService, firmRef: string, periodId: string, today: IsoDate): Promise<InspectionReportData> {
+  const { firm, run } = await s.run(firmRef, periodId);
+  const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
+  const version = JSON.parse(stored.content_json) as CatalogVersion;
+  const nodeOf = new Map(version.nodes.map((n) => [n.path, n]));
+  const { results } = await s.results(firmRef, periodId);
+  const evidence = new Map((await s.listEvidence(firm.id)).map((e) => [e.sha256, e]));
+  const reports = (await s.analyzerReports(run.id)).map((r) => JSON.parse(r.report_json) as AnalyzerReport);
+  const items: ReportItem[] = results.map((r) => {
+    const node = nodeOf.get(r.path);
+    return {
+      ...r,
+      title: node?.title ?? null,
+      text: node?.text ?? null,
+      evidence: r.evidence.map((sha) => ({ sha256: sha, name: evidence.get(sha)?.name ?? '?', collectedAt: evidence.get(sha)?.collected_at ?? '' })),
+      analyzerFindings: reports.filter((a) => a.items.includes(r.path)).flatMap((a) => a.findings.map((f) => ({ ...f, analyzer: a.analyzer }))),
+    };
+  });
+  const findings = (await s.listFindings(firm.id))
+    .filter((f) => f.status !== 'verified_closed')
+    .map((f) => ({
+      id: f.id,
+      path: f.path,
+      severity: f.severity,
+      status: f.status,
+      owner: f.owner,
+      dueOn: f.due_on,
+      rootCause: f.root_cause,
+      correctiveAction: f.corrective_action,
+      repeatOf: f.previous_finding_id,
+    }));
+  const period = parsePeriod(run.period);
+  return {
+    firm: { name: firm.name, licence: firm.licence },
+    period: run.period,
+    periodStart: period.start,
+    periodEnd: period.end,
+    catalogVersion: run.catalog_version_id,
+    catalogHash: run.catalog_hash,
+    startedAt: run.started_at,
+    startedBy: run.started_by,
+    generatedOn: today,
+    auditHead: (await s.verifyAudit()).head,
+    items,
+    findings,
+  };
+}

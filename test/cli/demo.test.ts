@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { sha256Hex } from '../../src/io/read-text-file.js';
+import { tempDir } from '../helpers/shared.js';
+
+let tmp: { dir: string; cleanup: () => void };
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+async function ccheck(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => (out += s), columns: 140 },
+    stderr: { write: (s: string) => (err += s) },
+    env,
+    cwd: tmp.dir,
+  });
+  return { code, out, err };
+}
+
+describe('ccheck demo — the main job on the embedded database', () => {
+  it('writes the demo firm, runs the month’s inspection with every analyzer, and writes the report', async () => {
+    // A server DATABASE_URL in the environment must not pull the demo off its embedded database.
+    const env = { LANG: 'zh_TW.UTF-8', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const r = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27', '--json');
+    expect(r.code, r.err).toBe(0);
+    const body = JSON.parse(r.out) as { period: string; report: string; results: Record<string, number>; findings: number; auditEvents: number };
+    expect(body).toMatchObject({ period: '2026-11', results: { pass: 2, partial: 1, fail: 3, not_run: 61 } });
+    expect(body.findings).toBe(4);
+
+    const html = readFileSync(body.report, 'utf8');
+    expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');
+    expect(html).toContain('範例證券股份有限公司');
+    expect(html).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // self-contained
+    // The analyzers' rows, the evidence hashes, and the sign-off are all there.
+    expect(html).toContain('[device-lifecycle] devices.csv:2 tp-fw-edge-01');
+    expect(html).toContain('[rule-set] fw-edge-01.asa:19 legacy-vendor-access — legacy-vendor-access (line 19) 允許範圍過大');
+    expect(html).toContain(sha256Hex(readFileSync(path.join(tmp.dir, 'demo', 'devices.csv'))));
+    expect(html).toContain('✓ 權責主管 陳經理');
+
+    const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };
+    expect((await ccheck(home, 'audit', 'verify')).code).toBe(0);
+    const again = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27');
+    expect(again.code).toBe(5);
+    expect(again.err).toContain('[OUTPUT_EXISTS]');
+    const forced = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27', '--force');
+    expect(forced.code, forced.err).toBe(0);
+    expect(forced.out).toContain('範例證券商 2026-11 查核完成：');
+    expect((await ccheck(home, 'audit', 'verify')).code).toBe(0);
+    const report = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '-o', 'again.html', '--lang', 'en');
+    expect(report.code, report.err).toBe(0);
+    expect(readFileSync(path.join(tmp.dir, 'again.html'), 'utf8')).toContain('Securities Firm Cybersecurity Inspection Report');
+  });
+});
