@@ -1,19 +1,11 @@
 import type { AnalyzerFinding } from '../core/analysis/analyzer.js';
 import { formatDualDate, type IsoDate } from '../core/dates.js';
-import { countsAs, type ResultStatus } from '../core/inspection/item-result.js';
+import { countsAs, type ItemResultView, type ResultStatus } from '../core/inspection/item-result.js';
 
-export interface ReportItem {
-  readonly path: string;
-  readonly code: string | null;
+/** A result with the item's words, its evidence files and the analyzers' findings about it. */
+export interface ReportItem extends Omit<ItemResultView, 'evidence'> {
   readonly title: string | null;
   readonly text: string | null;
-  readonly status: ResultStatus;
-  readonly effectiveStatus: ResultStatus;
-  readonly source: string;
-  readonly justification: string | null;
-  readonly recordedBy: string | null;
-  readonly recordedAt: string | null;
-  readonly approval: { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string } | null;
   readonly evidence: readonly { readonly sha256: string; readonly name: string; readonly collectedAt: string }[];
   readonly analyzerFindings: readonly (AnalyzerFinding & { readonly analyzer: string })[];
 }

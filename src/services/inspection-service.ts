@@ -12,6 +12,7 @@ import {
   effectiveStatus,
   resultContentHash,
   validateResult,
+  type ItemResultView,
   type ResultContent,
   type ResultSource,
   type ResultStatus,
@@ -48,20 +49,8 @@ export const systemClock: Clock = {
   today: () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
 };
 
-export interface ResultView {
-  readonly path: string;
-  readonly code: string | null;
-  readonly status: ResultStatus;
-  /** The status that counts today: an expired attestation is back to not_run. */
-  readonly effectiveStatus: ResultStatus;
-  readonly source: string;
-  readonly justification: string | null;
-  readonly recordedBy: string | null;
-  readonly recordedAt: string | null;
-  readonly expiresOn: string | null;
-  readonly evidence: readonly string[];
-  readonly approval: { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string } | null;
-}
+/** @see ItemResultView */
+export type ResultView = ItemResultView;
 
 /**
  * Inspections that hold up to an examiner: every write is audited in the same transaction,

@@ -70,3 +70,19 @@ export function assertCanApprove(recordedBy: string, approver: string, path: str
     });
   }
 }
+
+/** A result as shown to people: what was recorded, what counts today, and its sign-off. */
+export interface ItemResultView {
+  readonly path: string;
+  readonly code: string | null;
+  readonly status: ResultStatus;
+  /** The status that counts today: an expired attestation is back to not_run. */
+  readonly effectiveStatus: ResultStatus;
+  readonly source: string;
+  readonly justification: string | null;
+  readonly recordedBy: string | null;
+  readonly recordedAt: string | null;
+  readonly expiresOn: string | null;
+  readonly evidence: readonly string[];
+  readonly approval: { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string } | null;
+}

@@ -381,32 +381,27 @@ export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
           } else dims.proto = [p];
           k++;
         }
-        const src = readAddress(t, k, acl.family, asa, objects, undefinedRef);
-        if (!src) {
-          warn(e.line, e.text, 'unreadable source address');
-          continue;
-        }
-        dims.src = src.ranges;
-        opaque ||= src.opaque;
-        k = src.next;
-        const sp = readPorts(t, k);
-        if (sp) {
-          dims.sport = sp.ports;
-          k = sp.next;
-        }
-        const dst = readAddress(t, k, acl.family, asa, objects, undefinedRef);
-        if (!dst) {
-          warn(e.line, e.text, 'unreadable destination address');
-          continue;
-        }
-        dims.dst = dst.ranges;
-        opaque ||= dst.opaque;
-        k = dst.next;
-        const dp = readPorts(t, k);
-        if (dp) {
-          dims.dport = dp.ports;
-          k = dp.next;
-        } else if (t[k] === 'object-group') {
+        // Each end: an address, then optionally its port operator.
+        const readEnd = (end: 'source' | 'destination'): boolean => {
+          const a = readAddress(t, k, acl.family, asa, objects, undefinedRef);
+          if (!a) {
+            warn(e.line, e.text, `unreadable ${end} address`);
+            return false;
+          }
+          if (end === 'source') dims.src = a.ranges;
+          else dims.dst = a.ranges;
+          opaque ||= a.opaque;
+          k = a.next;
+          const p = readPorts(t, k);
+          if (p) {
+            if (end === 'source') dims.sport = p.ports;
+            else dims.dport = p.ports;
+            k = p.next;
+          }
+          return true;
+        };
+        if (!readEnd('source') || !readEnd('destination')) continue;
+        if (!dims.dport && t[k] === 'object-group') {
           const svc = objects.service.get(t[k + 1]!);
           if (svc) dims.dport = svc.flatMap((s) => s.dport);
           else opaque = true;
