@@ -5,6 +5,7 @@ import { periodContaining } from '../core/plan/periods.js';
 import { packageRoot } from '../io/catalog-data.js';
 import { parseProfile } from '../io/read-profile.js';
 import { renderInspectionReportHtml } from '../reports/inspection-report-html.js';
+import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
 import { analyzeFiles, recordAnalysis } from './analysis-service.js';
 import { InspectionService, type Clock } from './inspection-service.js';
 import { buildReportData } from './report-service.js';
@@ -17,6 +18,7 @@ export interface DemoResult {
   readonly home: string;
   readonly period: string;
   readonly report: string;
+  readonly workbook: string;
   readonly results: Readonly<Record<string, number>>;
   readonly findings: number;
   readonly auditEvents: number;
@@ -92,10 +94,12 @@ export async function runDemo(
     const data = await buildReportData(s, licence, period, today);
     const report = path.join(dir, `inspection-report-${period}.html`);
     writeFileSync(report, renderInspectionReportHtml(data, options.lang ?? 'zh-TW'));
+    const workbook = path.join(dir, `inspection-report-${period}.xlsx`);
+    writeFileSync(workbook, await renderInspectionReportXlsx(data));
     const results: Record<string, number> = {};
     for (const i of data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
     const audit = await s.verifyAudit();
-    return { dir, home, period, report, results, findings: data.findings.length, auditEvents: audit.events };
+    return { dir, home, period, report, workbook, results, findings: data.findings.length, auditEvents: audit.events };
   } finally {
     await s.close();
   }

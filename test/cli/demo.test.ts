@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { sha256Hex } from '../../src/io/read-text-file.js';
@@ -27,7 +28,14 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const env = { LANG: 'zh_TW.UTF-8', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
     const r = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27', '--json');
     expect(r.code, r.err).toBe(0);
-    const body = JSON.parse(r.out) as { period: string; report: string; results: Record<string, number>; findings: number; auditEvents: number };
+    const body = JSON.parse(r.out) as {
+      period: string;
+      report: string;
+      workbook: string;
+      results: Record<string, number>;
+      findings: number;
+      auditEvents: number;
+    };
     expect(body).toMatchObject({ period: '2026-11', results: { pass: 2, partial: 1, fail: 3, not_run: 61 } });
     expect(body.findings).toBe(4);
 
@@ -42,6 +50,20 @@ describe('ccheck demo — the main job on the embedded database', () => {
     expect(html).toContain(sha256Hex(readFileSync(path.join(tmp.dir, 'demo', 'devices.csv'))));
     expect(html).toContain('✓ 權責主管 陳經理');
 
+    // The checklist workbook: real cells, one row per item, filters and a frozen header.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(body.workbook);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面 Cover', '查核項目 Items', '缺失 Findings', '佐證 Evidence']);
+    const items = wb.getWorksheet('查核項目 Items')!;
+    expect(items.getRow(1).getCell(1).value).toBe('項次 Path');
+    expect(items.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(items.autoFilter).toBeTruthy();
+    const row = Array.from({ length: items.rowCount }, (_, k) => items.getRow(k + 1)).find((x) => x.getCell(1).value === '7/(1)/a/(h)')!;
+    expect([row.getCell(2).value, row.getCell(4).value, row.getCell(6).value]).toEqual(['CC-17010', '符合', '資安專員 王小明']);
+    expect(row.getCell(7).text).toMatch(/^已覆核 權責主管 陳經理/);
+    expect(wb.getWorksheet('缺失 Findings')!.rowCount).toBe(1 + body.findings);
+    expect(wb.getWorksheet('佐證 Evidence')!.getRow(2).getCell(2).text).toMatch(/^[0-9a-f]{64}$/);
+
     const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };
     expect((await ccheck(home, 'audit', 'verify')).code).toBe(0);
     const again = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27');
@@ -54,5 +76,6 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const report = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '-o', 'again.html', '--lang', 'en');
     expect(report.code, report.err).toBe(0);
     expect(readFileSync(path.join(tmp.dir, 'again.html'), 'utf8')).toContain('Securities Firm Cybersecurity Inspection Report');
+    expect((await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'pdf')).code).toBe(3);
   });
 });

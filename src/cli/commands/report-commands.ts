@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { renderInspectionReportHtml } from '../../reports/inspection-report-html.js';
+import { renderInspectionReportXlsx } from '../../reports/inspection-report-xlsx.js';
 import { runDemo } from '../../services/demo-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
 import { buildReportData } from '../../services/report-service.js';
@@ -21,16 +22,17 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .description('產製查核報告 / write the inspection report of a period')
     .requiredOption('--firm <firm>', 'licence number or name')
     .requiredOption('--period <period>', 'the inspection period')
-    .option('--format <format>', 'html (one self-contained, printable file)', 'html')
-    .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.html)')
+    .option('--format <format>', 'html (one self-contained, printable file) or xlsx (the checklist layout)', 'html')
+    .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.<format>)')
     .action((o: { firm: string; period: string; format: string; output?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        if (o.format !== 'html') throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": this version writes html`, { format: o.format });
+        if (o.format !== 'html' && o.format !== 'xlsx')
+          throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": html or xlsx`, { format: o.format });
         const s = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
           const data = await buildReportData(s, o.firm, o.period, systemClock.today());
-          const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.html`);
-          writeFileSync(file, renderInspectionReportHtml(data, ctx.lang));
+          const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.${o.format}`);
+          writeFileSync(file, o.format === 'xlsx' ? await renderInspectionReportXlsx(data) : renderInspectionReportHtml(data, ctx.lang));
           ctx.print(file);
         } finally {
           await s.close();
@@ -62,6 +64,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
             : `Demo firm, ${r.period}: ${results}; ${r.findings} open findings; ${r.auditEvents} audit events.`,
         );
         ctx.print(zh ? `報告：${r.report}` : `report: ${r.report}`);
+        ctx.print(zh ? `檢查表（Excel）：${r.workbook}` : `checklist workbook: ${r.workbook}`);
         ctx.print(zh ? `範例檔案（可自行修改後重跑）：${r.dir}` : `demo files (edit them and run again): ${r.dir}`);
         ctx.print(zh ? `資料庫與加密金鑰：${r.home}` : `database and key: ${r.home}`);
       }),
