@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -149,4 +150,12 @@ export function loadApplicabilityRules(dir = catalogDataDir()): ApplicabilityRul
     require: r.require,
     basis: r.basis,
   }));
+}
+
+/** The Traditional Chinese fonts shipped by the npm package @embedpdf/fonts-tc (OFL-1.1). */
+export function reportFonts(): { regular: Buffer; bold: Buffer } {
+  const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-tc');
+  // The package's "exports" hides its font files: they sit beside its entry file.
+  const dir = path.join(path.dirname(entry), '..', 'fonts');
+  return { regular: readFileSync(path.join(dir, 'NotoSansHant-Regular.otf')), bold: readFileSync(path.join(dir, 'NotoSansHant-Bold.otf')) };
 }

@@ -2,9 +2,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import path from 'node:path';
 import { CoreError } from '../core/errors.js';
 import { periodContaining } from '../core/plan/periods.js';
-import { packageRoot } from '../io/catalog-data.js';
+import { packageRoot, reportFonts } from '../io/catalog-data.js';
 import { parseProfile } from '../io/read-profile.js';
 import { renderInspectionReportHtml } from '../reports/inspection-report-html.js';
+import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
 import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
 import { analyzeFiles, recordAnalysis } from './analysis-service.js';
 import { InspectionService, type Clock } from './inspection-service.js';
@@ -19,6 +20,7 @@ export interface DemoResult {
   readonly period: string;
   readonly report: string;
   readonly workbook: string;
+  readonly pdf: string;
   readonly results: Readonly<Record<string, number>>;
   readonly findings: number;
   readonly auditEvents: number;
@@ -96,10 +98,12 @@ export async function runDemo(
     writeFileSync(report, renderInspectionReportHtml(data, options.lang ?? 'zh-TW'));
     const workbook = path.join(dir, `inspection-report-${period}.xlsx`);
     writeFileSync(workbook, await renderInspectionReportXlsx(data));
+    const pdf = path.join(dir, `inspection-report-${period}.pdf`);
+    writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts()));
     const results: Record<string, number> = {};
     for (const i of data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
     const audit = await s.verifyAudit();
-    return { dir, home, period, report, workbook, results, findings: data.findings.length, auditEvents: audit.events };
+    return { dir, home, period, report, workbook, pdf, results, findings: data.findings.length, auditEvents: audit.events };
   } finally {
     await s.close();
   }

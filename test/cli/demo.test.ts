@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { sha256Hex } from '../../src/io/read-text-file.js';
+import { pdfText } from '../helpers/pdf-text.js';
 import { tempDir } from '../helpers/shared.js';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -32,6 +33,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
       period: string;
       report: string;
       workbook: string;
+      pdf: string;
       results: Record<string, number>;
       findings: number;
       auditEvents: number;
@@ -64,6 +66,16 @@ describe('ccheck demo — the main job on the embedded database', () => {
     expect(wb.getWorksheet('缺失 Findings')!.rowCount).toBe(1 + body.findings);
     expect(wb.getWorksheet('佐證 Evidence')!.getRow(2).getCell(2).text).toMatch(/^[0-9a-f]{64}$/);
 
+    // The PDF: fonts embedded (no system font assumed), text extractable as a reader copies it.
+    const pdf = readFileSync(body.pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansHant-Regular/);
+    const text = pdfText(pdf);
+    expect(text).toContain('證券商資通安全檢查報告');
+    expect(text).toContain('範例證券股份有限公司');
+    expect(text).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(text).toContain('2026-11：民國115年11月1日（2026-11-01） – 民國115年11月30日（2026-11-30）');
+
     const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };
     expect((await ccheck(home, 'audit', 'verify')).code).toBe(0);
     const again = await ccheck(env, 'demo', 'demo', '--today', '2026-11-27');
@@ -76,6 +88,9 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const report = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '-o', 'again.html', '--lang', 'en');
     expect(report.code, report.err).toBe(0);
     expect(readFileSync(path.join(tmp.dir, 'again.html'), 'utf8')).toContain('Securities Firm Cybersecurity Inspection Report');
-    expect((await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'pdf')).code).toBe(3);
+    expect((await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'docx')).code).toBe(3);
+    const pdfReport = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'pdf', '-o', 'again.pdf');
+    expect(pdfReport.code, pdfReport.err).toBe(0);
+    expect(pdfText(readFileSync(path.join(tmp.dir, 'again.pdf')))).toContain('查核項目明細');
   });
 });

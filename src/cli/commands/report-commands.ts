@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { renderInspectionReportHtml } from '../../reports/inspection-report-html.js';
+import { renderInspectionReportPdf } from '../../reports/inspection-report-pdf.js';
 import { renderInspectionReportXlsx } from '../../reports/inspection-report-xlsx.js';
+import { reportFonts } from '../../io/catalog-data.js';
 import { runDemo } from '../../services/demo-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
 import { buildReportData } from '../../services/report-service.js';
@@ -22,17 +24,23 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .description('產製查核報告 / write the inspection report of a period')
     .requiredOption('--firm <firm>', 'licence number or name')
     .requiredOption('--period <period>', 'the inspection period')
-    .option('--format <format>', 'html (one self-contained, printable file) or xlsx (the checklist layout)', 'html')
+    .option('--format <format>', 'html (one self-contained, printable file), xlsx (the checklist layout) or pdf', 'html')
     .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.<format>)')
     .action((o: { firm: string; period: string; format: string; output?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        if (o.format !== 'html' && o.format !== 'xlsx')
-          throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": html or xlsx`, { format: o.format });
+        if (!['html', 'xlsx', 'pdf'].includes(o.format))
+          throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": html, xlsx or pdf`, { format: o.format });
         const s = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
           const data = await buildReportData(s, o.firm, o.period, systemClock.today());
           const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.${o.format}`);
-          writeFileSync(file, o.format === 'xlsx' ? await renderInspectionReportXlsx(data) : renderInspectionReportHtml(data, ctx.lang));
+          const body =
+            o.format === 'xlsx'
+              ? await renderInspectionReportXlsx(data)
+              : o.format === 'pdf'
+                ? await renderInspectionReportPdf(data, reportFonts())
+                : renderInspectionReportHtml(data, ctx.lang);
+          writeFileSync(file, body);
           ctx.print(file);
         } finally {
           await s.close();
@@ -65,6 +73,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
         );
         ctx.print(zh ? `報告：${r.report}` : `report: ${r.report}`);
         ctx.print(zh ? `檢查表（Excel）：${r.workbook}` : `checklist workbook: ${r.workbook}`);
+        ctx.print(zh ? `PDF：${r.pdf}` : `PDF: ${r.pdf}`);
         ctx.print(zh ? `範例檔案（可自行修改後重跑）：${r.dir}` : `demo files (edit them and run again): ${r.dir}`);
         ctx.print(zh ? `資料庫與加密金鑰：${r.home}` : `database and key: ${r.home}`);
       }),
