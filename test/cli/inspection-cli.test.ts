@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { TEMPLATE } from '../helpers/profiles.js';
@@ -82,6 +83,16 @@ describe('inspections through the CLI (embedded SQLite)', () => {
     };
     expect(shown.results.find((r) => r.path === '7/(1)/a/(j)')).toMatchObject({ approval: { state: 'approved' }, evidence: [sha] });
     expect((await ccheck('audit', 'verify')).out).toContain('✓ 稽核軌跡完整');
+
+    // The findings register, across periods, as a workbook and as CSV.
+    expect((await ccheck('finding', 'register', '-o', 'register.xlsx')).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(tmp.dir, 'register.xlsx'));
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(2).text).toBe('期間 Period');
+    expect([ws.getRow(2).getCell(2).text, ws.getRow(2).getCell(3).text, ws.getRow(2).getCell(5).text]).toEqual(['2026-11', '7/(1)/a/(j)', 'open']);
+    expect((await ccheck('finding', 'register', '-o', 'register.csv')).code).toBe(0);
+    expect(readFileSync(path.join(tmp.dir, 'register.csv'), 'utf8').split('\r\n')[1]).toMatch(/,2026-11,7\/\(1\)\/a\/\(j\),medium,open,/);
 
     // Behind ccheck's back: a direct UPDATE in the database file.
     const file = new SqliteDatabase(path.join(tmp.dir, 'home', 'ccheck.db'));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import ExcelJS from 'exceljs';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -148,6 +149,8 @@ describe('ccheck applicability / plan / impact', () => {
       'p.ics',
       '--csv',
       'p.csv',
+      '--xlsx',
+      'p.xlsx',
       '--json',
     ]);
     expect(r.code).toBe(0);
@@ -157,6 +160,11 @@ describe('ccheck applicability / plan / impact', () => {
     expect(body.next.find((n) => n.path === '7/(1)/a/(j)')?.period).toBe('2026-12');
     expect(readFileSync(path.join(tmp.dir, 'p.ics'), 'utf8')).toContain('BEGIN:VCALENDAR');
     expect(existsSync(path.join(tmp.dir, 'p.csv'))).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(tmp.dir, 'p.xlsx'));
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.rowCount).toBe(1 + body.entries.length);
+    expect(sheet.getRow(1).getCell(1).text).toBe('期限 Due');
     const bad = await ccheck(['plan', '--profile', 'firm.yaml', '--from', '2027-01-01', '--to', '2026-01-01']);
     expect(bad.code).toBe(3);
     expect(bad.err).toContain('[PLAN_INVALID_RANGE]');

@@ -8,6 +8,7 @@ import { writeImpactMemo } from '../../core/plan/assess-impact.js';
 import { formatDualDate, formatDualDateShort, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { planToCsv, planToIcs } from '../../io/plan-export.js';
+import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
 import { openCatalogStore } from '../../services/catalog-service.js';
 import { applicabilityFor, impactFor, latestVersion, planFor, profileJsonSchema, profileTemplate, readCompletionsFile } from '../../services/firm-service.js';
@@ -186,9 +187,13 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
     .option('--today <date>', 'the date to judge overdue by (default: today in Taipei)')
     .option('--ics <file>', 'write the calendar as iCalendar (.ics)')
     .option('--csv <file>', 'write the plan as CSV')
+    .option('--xlsx <file>', 'write the plan as an Excel workbook')
     .option('--json', 'JSON output')
     .action(
-      (o: { profile: string; from: string; to: string; version?: string; completions?: string; today?: string; ics?: string; csv?: string }, cmd: Command) =>
+      (
+        o: { profile: string; from: string; to: string; version?: string; completions?: string; today?: string; ics?: string; csv?: string; xlsx?: string },
+        cmd: Command,
+      ) =>
         runner(cmd, async (ctx) => {
           const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
           const store = openCatalogStore(ctx.home);
@@ -202,6 +207,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
           );
           if (o.ics) writeFileSync(path.resolve(ctx.io.cwd, o.ics), planToIcs(plan, p.firm));
           if (o.csv) writeFileSync(path.resolve(ctx.io.cwd, o.csv), planToCsv(plan));
+          if (o.xlsx) writeFileSync(path.resolve(ctx.io.cwd, o.xlsx), await planXlsx(plan));
           if (ctx.json) {
             ctx.printJson({
               version: plan.version,

@@ -9,6 +9,8 @@ import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
+import { findingsRegisterCsv, findingsRegisterXlsx, type RegisterRow } from '../../reports/findings-register.js';
+import { writeFileSync } from 'node:fs';
 import type { CommandRunner } from './catalog-commands.js';
 
 /** Who is acting: --as, else CCHECK_USER, else the login name. Recorded in every audit event. */
@@ -386,6 +388,41 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
               ctx.width,
             ),
           );
+        }),
+      ),
+    );
+  finding
+    .command('register')
+    .description('缺失追蹤表（跨期間）/ the findings register across periods, as XLSX or CSV')
+    .requiredOption('-o, --output <file>', '.xlsx or .csv')
+    .option('--firm <firm>', 'licence number or name')
+    .action((o: { output: string; firm?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const firmId = o.firm ? (await s.firm(o.firm)).id : undefined;
+          const periods = new Map((await s.listRuns(firmId)).map((r) => [r.id, r.period]));
+          const rows: RegisterRow[] = (await s.listFindings(firmId)).map((f) => ({
+            id: f.id,
+            period: periods.get(f.run_id) ?? '',
+            path: f.path,
+            severity: f.severity,
+            status: f.status,
+            rootCause: f.root_cause,
+            correctiveAction: f.corrective_action,
+            owner: f.owner,
+            dueOn: f.due_on,
+            effectivenessCheck: f.effectiveness_check,
+            verifiedBy: f.verified_by,
+            verifiedAt: f.verified_at,
+            openedAt: f.opened_at,
+            openedBy: f.opened_by,
+            repeatOf: f.previous_finding_id,
+          }));
+          const file = path.resolve(ctx.io.cwd, o.output);
+          if (file.toLowerCase().endsWith('.csv')) writeFileSync(file, findingsRegisterCsv(rows));
+          else if (file.toLowerCase().endsWith('.xlsx')) writeFileSync(file, await findingsRegisterXlsx(rows));
+          else throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${o.output}: expected a .xlsx or .csv file name`, {}, { file: o.output });
+          ctx.print(zhOr(ctx, `已寫出缺失追蹤表 ${file}（${rows.length} 筆）`, `wrote the findings register ${file} (${rows.length} rows)`));
         }),
       ),
     );
