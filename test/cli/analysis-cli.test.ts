@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCcheck } from '../helpers/cli.js';
 import { TEMPLATE } from '../helpers/profiles.js';
 import { SHARED, tempDir } from '../helpers/shared.js';
 
@@ -9,17 +9,8 @@ let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-async function ccheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s), columns: 160 },
-    stderr: { write: (s: string) => (err += s) },
-    env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' },
-    cwd: tmp.dir,
-  });
-  return { code, out, err };
-}
+const ccheck = (...args: string[]) =>
+  runCcheck(args, { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' }, cwd: tmp.dir, columns: 160 });
 
 const ASA = path.join(SHARED, 'external', 'firewall', 'aerleon', 'generated', 'sample_multitarget.asa');
 

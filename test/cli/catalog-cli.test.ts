@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCcheck } from '../helpers/cli.js';
 import { packageRoot } from '../../src/io/catalog-data.js';
 import { SEED, tempDir } from '../helpers/shared.js';
 
@@ -11,17 +11,7 @@ let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-async function ccheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s), columns: 120 },
-    stderr: { write: (s: string) => (err += s) },
-    env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8' },
-    cwd: tmp.dir,
-  });
-  return { code, out, err };
-}
+const ccheck = (...args: string[]) => runCcheck(args, { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir, columns: 120 });
 const json = <T>(s: string) => JSON.parse(s) as T;
 
 describe('ccheck catalog (CLI)', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCcheck } from '../helpers/cli.js';
 import { sha256Hex } from '../../src/io/read-text-file.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { tempDir } from '../helpers/shared.js';
@@ -11,17 +11,7 @@ let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-async function ccheck(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s), columns: 140 },
-    stderr: { write: (s: string) => (err += s) },
-    env,
-    cwd: tmp.dir,
-  });
-  return { code, out, err };
-}
+const ccheck = (env: NodeJS.ProcessEnv, ...args: string[]) => runCcheck(args, { env, cwd: tmp.dir });
 
 describe('ccheck demo — the main job on the embedded database', () => {
   it('writes the demo firm, runs the month’s inspection with every analyzer, and writes the report', async () => {

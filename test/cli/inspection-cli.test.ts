@@ -3,7 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCcheck } from '../helpers/cli.js';
 import { TEMPLATE } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
 
@@ -15,17 +15,8 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 /** The CLI on the embedded default: SQLite in the ccheck home, no DATABASE_URL. */
-async function ccheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s), columns: 160 },
-    stderr: { write: (s: string) => (err += s) },
-    env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' },
-    cwd: tmp.dir,
-  });
-  return { code, out, err };
-}
+const ccheck = (...args: string[]) =>
+  runCcheck(args, { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' }, cwd: tmp.dir, columns: 160 });
 
 describe('inspections through the CLI (embedded SQLite)', () => {
   it('runs an inspection end to end, and audit verify names a row edited behind its back', async () => {
@@ -115,29 +106,17 @@ describe('inspections through the CLI (embedded SQLite)', () => {
     expect(b.code, b.err).toBe(0);
     expect(readFileSync(path.join(tmp.dir, 'snap', 'manifest.sha256'), 'utf8')).toMatch(/^[0-9a-f]{64}  manifest.json/);
 
-    let out = '';
-    let err = '';
     const restoreHome = path.join(tmp.dir, 'restored');
     const keyFile = path.join(tmp.dir, 'home', 'vault.key');
-    const restore = (key: string) =>
-      runCli(['restore', 'snap'], {
-        stdout: { write: (s: string) => (out += s) },
-        stderr: { write: (s: string) => (err += s) },
-        env: { CCHECK_HOME: restoreHome, CCHECK_VAULT_KEY_FILE: key },
-        cwd: tmp.dir,
-      });
+    const inRestored = (key: string, ...args: string[]) => runCcheck(args, { env: { CCHECK_HOME: restoreHome, CCHECK_VAULT_KEY_FILE: key }, cwd: tmp.dir });
     writeFileSync(path.join(tmp.dir, 'other.key'), Buffer.alloc(32, 3).toString('base64'));
-    expect(await restore(path.join(tmp.dir, 'other.key'))).toBe(7);
-    expect(err).toContain('[VAULT_KEY_WRONG]');
-    expect(await restore(keyFile)).toBe(0);
-    expect(out).toContain('✓ 已還原並驗證稽核軌跡');
-    const got = await runCli(['evidence', 'get', ev.sha256, '-o', 'back.txt'], {
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => (err += s) },
-      env: { CCHECK_HOME: restoreHome, CCHECK_VAULT_KEY_FILE: keyFile },
-      cwd: tmp.dir,
-    });
-    expect(got).toBe(0);
+    const wrongKey = await inRestored(path.join(tmp.dir, 'other.key'), 'restore', 'snap');
+    expect(wrongKey.code).toBe(7);
+    expect(wrongKey.err).toContain('[VAULT_KEY_WRONG]');
+    const restored = await inRestored(keyFile, 'restore', 'snap');
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain('✓ 已還原並驗證稽核軌跡');
+    expect((await inRestored(keyFile, 'evidence', 'get', ev.sha256, '-o', 'back.txt')).code).toBe(0);
     expect(readFileSync(path.join(tmp.dir, 'back.txt'), 'utf8')).toBe('委外合約：含稽核權條款\n');
   });
 });

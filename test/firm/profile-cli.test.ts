@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ExcelJS from 'exceljs';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCcheck } from '../helpers/cli.js';
 import { packageRoot } from '../../src/io/catalog-data.js';
 import { profileJsonSchema } from '../../src/services/firm-service.js';
 import { TEMPLATE } from '../helpers/profiles.js';
@@ -15,18 +14,8 @@ let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-async function ccheck(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s), columns: 140 },
-    stderr: { write: (s: string) => (err += s) },
-    env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8' },
-    cwd: tmp.dir,
-    stdin: stdin === undefined ? undefined : Readable.from([stdin]),
-  });
-  return { code, out, err };
-}
+const ccheck = (args: string[], stdin?: string) =>
+  runCcheck(args, { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir, stdin });
 
 const BAD = `firm:
   name: X
