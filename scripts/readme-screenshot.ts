@@ -1,4 +1,5 @@
-// Renders `ccheck catalog diff` as a terminal picture for the README (docs/images/catalog-diff.png).
+// Renders the README pictures: `ccheck catalog diff` in a terminal (docs/images/catalog-diff.png)
+// and the demo firm's inspection report (docs/images/inspection-report.png).
 // Needs Debian's chromium and a CJK font (apt-get install chromium fonts-noto-cjk); not part of CI.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,20 @@ const page = await browser.newPage({ viewport: { width: 1180, height: 400 }, dev
 await page.setContent(html);
 const file = path.join(packageRoot(), 'docs', 'images', 'catalog-diff.png');
 await page.locator('pre').screenshot({ path: file });
+
+// The inspection report of the demo firm, as the README shows it.
+const demoDir = path.join(home, 'demo');
+await runCli(['demo', demoDir, '--today', '2026-11-27'], {
+  stdout: { write: () => true },
+  stderr: { write: (s: string) => process.stderr.write(s) },
+  env: { LANG: 'zh_TW.UTF-8' },
+  cwd: home,
+});
+const reportPage = await browser.newPage({ viewport: { width: 1100, height: 1000 }, deviceScaleFactor: 1 });
+await reportPage.goto(`file://${path.join(demoDir, 'inspection-report-2026-11.html')}`);
+const reportFile = path.join(packageRoot(), 'docs', 'images', 'inspection-report.png');
+await reportPage.screenshot({ path: reportFile });
+console.log(`wrote ${reportFile}`);
 await browser.close();
 rmSync(home, { recursive: true, force: true });
 console.log(`wrote ${file}`);
