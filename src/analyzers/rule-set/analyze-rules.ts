@@ -218,7 +218,12 @@ export class PolicyAnalysis {
    * Judges rule i against the rules before it. With `firstConflict`, it also settles, the way
    * the full pass does in one sweep, which earlier rules this one makes redundant.
    */
-  private forward(i: number, firstConflict?: Int32Array, redundantEarlier?: Set<number>): { findings: RuleFinding[]; covered: boolean } {
+  private forward(
+    i: number,
+    firstConflict?: Int32Array,
+    redundantEarlier?: Set<number>,
+    knownUnionCovered?: boolean,
+  ): { findings: RuleFinding[]; covered: boolean } {
     const { rules, boxes } = this;
     const ri = rules[i]!;
     const bi = boxes[i]!;
@@ -259,11 +264,14 @@ export class PolicyAnalysis {
       );
       return { findings: out, covered: true };
     }
-    const covered = coveredByUnion(
-      bi,
-      earlier.map((j) => boxes[j]!),
-      this.options.pieceBudget,
-    );
+    // When the caller already knows the answer (see replaceRule), skip the costly exact check.
+    const covered =
+      knownUnionCovered ??
+      coveredByUnion(
+        bi,
+        earlier.map((j) => boxes[j]!),
+        this.options.pieceBudget,
+      );
     if (covered === null) {
       out.push(
         this.finding(
@@ -383,7 +391,14 @@ export class PolicyAnalysis {
     for (let x = position; x < this.rules.length; x++) {
       if (x !== position && !touches(this.rules[x]!)) continue;
       const before = this.records[x]!.covered;
-      const f = this.forward(x);
+      const rx = this.rules[x]!;
+      // Adding a rule cannot uncover one, removing a rule cannot cover one: where the change only
+      // adds (old rule did not overlap) a covered rule stays covered, and where it only removes
+      // (new rule does not overlap) an uncovered one stays uncovered. Only the wording is rebuilt.
+      const oldOverlaps = !old.opaque && overlapsBig(rx, old);
+      const newOverlaps = !now.opaque && overlapsBig(rx, now);
+      const known = x === position ? undefined : before && !oldOverlaps ? true : !before && !newOverlaps ? false : undefined;
+      const f = this.forward(x, undefined, undefined, known);
       this.records[x]!.forward = f.findings;
       this.records[x]!.covered = f.covered;
       if (before !== f.covered) coverChanged.push(x);
