@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createEvents, type EventAttributes } from 'ics';
+import { csvDocument } from '../core/csv.js';
 import type { Plan, PlanEntry } from '../core/plan/build-plan.js';
 
 const STATUS_ZH: Record<PlanEntry['status'], string> = { done: '已完成', overdue: '逾期', due: '本期應辦', upcoming: '待辦' };
@@ -39,8 +40,6 @@ export function planToIcs(plan: Plan, firm: { name: string; licence: string }): 
   return value;
 }
 
-const esc = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** The plan as CSV (UTF-8 with BOM, so that Excel opens the Chinese correctly). */
 export function planToCsv(plan: Plan): string {
   const header = [
@@ -67,5 +66,5 @@ export function planToCsv(plan: Plan): string {
     e.completedOn ?? '',
     e.advisory ? 'yes' : '',
   ]);
-  return `\uFEFF${[header, ...rows].map((r) => r.map(esc).join(',')).join('\r\n')}\r\n`;
+  return csvDocument([header, ...rows]);
 }

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvDocument } from '../core/csv.js';
 import type { Plan } from '../core/plan/build-plan.js';
 
 /** One finding across periods, as internal audit tracks it. */
@@ -66,11 +67,9 @@ export async function findingsRegisterXlsx(rows: readonly RegisterRow[]): Promis
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const esc = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** The same as CSV (UTF-8 with BOM for Excel). */
 export function findingsRegisterCsv(rows: readonly RegisterRow[]): string {
-  return `\uFEFF${[HEADERS, ...rows.map(cells)].map((r) => r.map(esc).join(',')).join('\r\n')}\r\n`;
+  return csvDocument([HEADERS, ...rows.map(cells)]);
 }
 
 /** The inspection plan as a workbook, one row per item and period. */

@@ -6,6 +6,7 @@ import { CHECKLIST_COLUMNS } from '../../core/catalog/checklist/apply-checklist.
 import { isValidPath, type CatalogNode } from '../../core/catalog/catalog-node.js';
 import { findNode, subtree, type CatalogVersion } from '../../core/catalog/catalog-version.js';
 import { diffVersions, type CatalogChange } from '../../core/catalog/diff-versions.js';
+import { csvDocument } from '../../core/csv.js';
 import { formatDualDate, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { knownSource } from '../../io/catalog-data.js';
@@ -386,8 +387,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
           n.frequency ?? '',
         ]);
         if (out.toLowerCase().endsWith('.csv')) {
-          const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-          writeFileSync(out, `\uFEFF${[headers, ...rows].map((r) => r.map(esc).join(',')).join('\r\n')}\r\n`);
+          writeFileSync(out, csvDocument([headers, ...rows]));
         } else if (out.toLowerCase().endsWith('.xlsx')) {
           const wb = new ExcelJS.Workbook();
           const ws = wb.addWorksheet('checklist');
