@@ -44,13 +44,11 @@ function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
   if (env.CCHECK_FAULT === point) process.kill(process.pid, 'SIGKILL');
 }
 
+/** The only place ccheck reads the clock; everything else gets a Clock passed in. */
 export const systemClock: Clock = {
   now: () => new Date().toISOString(),
   today: () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
 };
-
-/** @see ItemResultView */
-export type ResultView = ItemResultView;
 
 /**
  * Inspections that hold up to an examiner: every write is audited in the same transaction,
@@ -467,7 +465,7 @@ export class InspectionService {
     });
   }
 
-  async results(firmRef: string, periodId: string): Promise<{ run: InspectionRunsTable; results: ResultView[] }> {
+  async results(firmRef: string, periodId: string): Promise<{ run: InspectionRunsTable; results: ItemResultView[] }> {
     const { run } = await this.run(firmRef, periodId);
     const rows = await this.db.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
     const approvals = await this.db
@@ -477,10 +475,20 @@ export class InspectionService {
       .where('item_results.run_id', '=', run.id)
       .orderBy('approved_at')
       .execute();
+    // Every evidence link of the run in one query, not one query per item.
+    const links = await this.db
+      .selectFrom('result_evidence')
+      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
+      .innerJoin('item_results', 'item_results.id', 'result_evidence.result_id')
+      .select(['result_evidence.result_id', 'evidence.sha256'])
+      .where('item_results.run_id', '=', run.id)
+      .execute();
+    const evidenceOf = new Map<string, string[]>();
+    for (const l of links) evidenceOf.set(l.result_id, [...(evidenceOf.get(l.result_id) ?? []), l.sha256]);
     const today = this.clock.today();
-    const views: ResultView[] = [];
+    const views: ItemResultView[] = [];
     for (const r of rows) {
-      const evidence = await this.evidenceOf(this.db, r.id);
+      const evidence = (evidenceOf.get(r.id) ?? []).sort();
       const last = approvals.filter((a) => a.result_id === r.id).pop();
       views.push({
         path: r.path,

@@ -11,15 +11,11 @@ import { planToCsv, planToIcs } from '../../io/plan-export.js';
 import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
 import { openCatalogStore } from '../../services/catalog-service.js';
+import { systemClock } from '../../services/inspection-service.js';
 import { applicabilityFor, impactFor, latestVersion, planFor, profileJsonSchema, profileTemplate, readCompletionsFile } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
-
-/** Today in the firm's time zone (Taipei): the only place ccheck reads the clock for planning. */
-function todayInTaipei(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 function writeNew(file: string, content: string, force: boolean | undefined): void {
   if (existsSync(file) && !force) {
@@ -202,7 +198,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
           const plan = planFor(
             version,
             p,
-            { from: parseAnyDate(o.from), to: parseAnyDate(o.to), today: o.today ? parseAnyDate(o.today) : todayInTaipei() },
+            { from: parseAnyDate(o.from), to: parseAnyDate(o.to), today: o.today ? parseAnyDate(o.today) : systemClock.today() },
             completions,
           );
           if (o.ics) writeFileSync(path.resolve(ctx.io.cwd, o.ics), planToIcs(plan, p.firm));
