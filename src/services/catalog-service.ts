@@ -32,20 +32,26 @@ export function openCatalogStore(home: string): CatalogStore {
   return new CatalogStore(builtinVersionsDir(), path.join(home, 'catalog'));
 }
 
+/** What a user may give; everything left out is derived from the file. */
 export interface AmendmentFileOptions {
-  readonly amendedId: string;
-  readonly amendedEffectiveDate: IsoDate | null;
-  readonly amendedEffectiveDateNote?: string | null;
-  readonly currentId: string;
-  readonly currentEffectiveDate: IsoDate | null;
-  readonly currentEffectiveDateNote?: string | null;
+  readonly amendedId?: string;
+  readonly amendedEffectiveDate?: IsoDate;
+  readonly currentId?: string;
+  readonly currentEffectiveDate?: IsoDate;
   readonly encoding?: TextEncoding;
 }
 
-/** Reads and imports an amendment comparison table; stores nothing. */
-export async function importAmendmentFile(file: string, options: AmendmentFileOptions): Promise<AmendmentImport> {
+/**
+ * Reads and imports an amendment comparison table; stores nothing. A file ccheck ships a version
+ * of (the 2023 seed) imports under the same ids, dates and notes, so re-importing it is
+ * recognised as "unchanged" instead of a conflict; otherwise the amended version's id defaults to
+ * its effective date and the current one's to `before-<id>`.
+ */
+export async function importAmendmentFile(file: string, options: AmendmentFileOptions = {}): Promise<AmendmentImport> {
   const source = await readTextFile(file, options.encoding);
   const known = knownSource(source.sha256);
+  const effectiveDate = options.amendedEffectiveDate ?? known?.amended.effective_date ?? null;
+  const amendedId = options.amendedId ?? known?.amended.id ?? effectiveDate ?? `amendment-${source.sha256.slice(0, 8)}`;
   return importAmendmentTable({
     text: source.text,
     fileName: file,
@@ -53,8 +59,16 @@ export async function importAmendmentFile(file: string, options: AmendmentFileOp
     reference: loadMechanismReference(),
     corrections: loadAllCorrections(),
     english: known?.english ? loadEnglish(path.join(catalogDataDir(), known.english)) : undefined,
-    amended: { id: options.amendedId, effectiveDate: options.amendedEffectiveDate, effectiveDateNote: options.amendedEffectiveDateNote ?? null },
-    current: { id: options.currentId, effectiveDate: options.currentEffectiveDate, effectiveDateNote: options.currentEffectiveDateNote ?? null },
+    amended: {
+      id: amendedId,
+      effectiveDate,
+      effectiveDateNote: options.amendedEffectiveDate ? null : (known?.amended.effective_date_note ?? null),
+    },
+    current: {
+      id: options.currentId ?? (options.amendedId ? undefined : known?.current.id) ?? `before-${amendedId}`,
+      effectiveDate: options.currentEffectiveDate ?? known?.current.effective_date ?? null,
+      effectiveDateNote: options.currentEffectiveDate ? null : (known?.current.effective_date_note ?? null),
+    },
   });
 }
 

@@ -9,8 +9,7 @@ import { diffVersions, type CatalogChange } from '../../core/catalog/diff-versio
 import { csvDocument } from '../../core/csv.js';
 import { formatDualDate, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { knownSource } from '../../io/catalog-data.js';
-import { sha256Hex, readBytes, type TextEncoding } from '../../io/read-text-file.js';
+import type { TextEncoding } from '../../io/read-text-file.js';
 import { importAmendmentFile, importChecklistFile, openCatalogStore } from '../../services/catalog-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable, sideBySide, truncate } from '../output.js';
@@ -277,20 +276,11 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
         cmd: Command,
       ) =>
         runner(cmd, async (ctx) => {
-          const abs = path.resolve(ctx.io.cwd, file);
-          const sha = sha256Hex(await readBytes(abs));
-          // A file ccheck ships a version of (the 2023 seed) imports under the same ids and notes,
-          // so re-importing it is recognised as "unchanged" instead of a conflict.
-          const known = knownSource(sha);
-          const effectiveDate = parseDateOption(o.effectiveDate) ?? known?.amended.effective_date ?? null;
-          const amendedId = o.id ?? known?.amended.id ?? effectiveDate ?? `amendment-${sha.slice(0, 8)}`;
-          const result = await importAmendmentFile(abs, {
-            amendedId,
-            amendedEffectiveDate: effectiveDate,
-            amendedEffectiveDateNote: o.effectiveDate ? null : (known?.amended.effective_date_note ?? null),
-            currentId: o.currentId ?? (o.id ? undefined : known?.current.id) ?? `before-${amendedId}`,
-            currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? known?.current.effective_date ?? null,
-            currentEffectiveDateNote: o.currentEffectiveDate ? null : (known?.current.effective_date_note ?? null),
+          const result = await importAmendmentFile(path.resolve(ctx.io.cwd, file), {
+            amendedId: o.id,
+            amendedEffectiveDate: parseDateOption(o.effectiveDate) ?? undefined,
+            currentId: o.currentId,
+            currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? undefined,
             encoding: encodingOption(o.encoding),
           });
           const saved = o.dryRun ? { written: [], unchanged: [] } : openCatalogStore(ctx.home).save([result.current, result.amended]);
