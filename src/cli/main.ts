@@ -10,6 +10,7 @@ import { registerFirmCommands } from './commands/firm-commands.js';
 import { registerInspectionCommands } from './commands/inspection-commands.js';
 import { registerAnalysisCommands } from './commands/analysis-commands.js';
 import { registerReportCommands } from './commands/report-commands.js';
+import { registerOscalCommands } from './commands/oscal-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
 
 /** --lang and --home on every command that runs, wherever the user puts them. */
@@ -78,6 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerInspectionCommands(program, runner);
   registerAnalysisCommands(program, runner);
   registerReportCommands(program, runner);
+  registerOscalCommands(program, runner);
 
   program
     .command('date')

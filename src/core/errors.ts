@@ -55,7 +55,12 @@ export type ErrorCode =
   | 'STORE_BUSY'
   | 'BACKUP_INVALID'
   | 'RESTORE_TARGET_NOT_EMPTY'
-  | 'AUDIT_CHAIN_BROKEN';
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'OSCAL_INVALID'
+  | 'OSCAL_NOT_A_CATALOG'
+  | 'OSCAL_TOO_DEEP'
+  | 'OSCAL_DUPLICATE_PATH'
+  | 'OSCAL_SCHEMA_INVALID';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

@@ -12,9 +12,13 @@ import { loadApplicabilityRules, packageRoot } from '../io/catalog-data.js';
 import { readTableFile } from '../io/read-table-file.js';
 import type { CatalogStore } from '../storage/catalog-store.js';
 
-/** The version a firm works against unless it names one: the latest in force. */
+/**
+ * The version a firm works against unless it names one: the latest in force. A catalog imported
+ * from OSCAL is used only when named: another framework (NIST SP 800-53, ISO 27002) must never
+ * silently become the mechanism a firm is inspected against.
+ */
 export function latestVersion(store: CatalogStore): CatalogVersion {
-  const dated = store.list().filter((s) => s.version.effectiveDate !== null);
+  const dated = store.list().filter((s) => s.version.effectiveDate !== null && s.version.source.kind !== 'oscal_catalog');
   const latest = dated[dated.length - 1] ?? store.list().pop();
   if (!latest) throw new Error('ccheck: no catalog versions installed');
   return latest.version;

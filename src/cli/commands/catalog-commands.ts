@@ -155,7 +155,11 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
           dateText(ctx, v.effectiveDate),
           shortHash(v.hash),
           String(v.nodes.length),
-          v.source.kind === 'amendment_table' ? `${v.source.fileName} (${v.source.column})` : `${v.source.fileName} ← ${v.source.baseId}`,
+          v.source.kind === 'amendment_table'
+            ? `${v.source.fileName} (${v.source.column})`
+            : v.source.kind === 'firm_checklist'
+              ? `${v.source.fileName} ← ${v.source.baseId}`
+              : `${v.source.fileName} (OSCAL ${v.source.oscalVersion})`,
           origin,
         ]);
         ctx.print(renderTable([...['id', 'effective', 'hash', 'nodes', 'source'].map((k) => ctx.t(`col.${k}`)), ''], rows, ctx.width));

@@ -17,6 +17,14 @@ export type VersionSource =
       readonly baseHash: string;
       readonly sha256: string;
       readonly fileName: string;
+    }
+  | {
+      /** An OSCAL catalog (ccheck's own export, or any other, e.g. NIST SP 800-53). */
+      readonly kind: 'oscal_catalog';
+      readonly uuid: string;
+      readonly oscalVersion: string;
+      readonly sha256: string;
+      readonly fileName: string;
     };
 
 /** Everything that makes up a version's content; the hash is taken over exactly this. */
