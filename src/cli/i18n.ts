@@ -67,6 +67,8 @@ const zh = {
     OSCAL_TOO_DEEP: '控制項 {{id}} 巢狀超過 4 層，ccheck 最多保留 4 層。',
     OSCAL_DUPLICATE_PATH: '兩個控制項的標籤路徑相同：{{path}}。',
     OSCAL_SCHEMA_INVALID: '不符合 NIST OSCAL JSON Schema（{{problems}} 個問題）。',
+    EVIDENCE_MANIFEST_INVALID: '佐證清單 ccheck-evidence.yaml 有 {{count}} 個問題。',
+    EVIDENCE_FOLDER_EMPTY: '佐證資料夾 {{dir}} 中沒有任何自動化檢查可讀的檔案。',
     UNEXPECTED: '發生未預期的錯誤：{{message}}',
   },
   kind: { added: '新增', modified: '修正', renumbered: '項次調整', renumbered_and_modified: '項次調整及修正', removed: '刪除' },

@@ -75,3 +75,10 @@ export function formatDualDateShort(date: IsoDate): string {
   const [y, m, d] = iso.split('-') as [string, string, string];
   return `${iso} (${Number(y) - ROC_YEAR_OFFSET}/${m}/${d})`;
 }
+
+/** The calendar day `days` after `date` (negative: before); pure arithmetic, no clock. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -60,7 +60,9 @@ export type ErrorCode =
   | 'OSCAL_NOT_A_CATALOG'
   | 'OSCAL_TOO_DEEP'
   | 'OSCAL_DUPLICATE_PATH'
-  | 'OSCAL_SCHEMA_INVALID';
+  | 'OSCAL_SCHEMA_INVALID'
+  | 'EVIDENCE_MANIFEST_INVALID'
+  | 'EVIDENCE_FOLDER_EMPTY';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

@@ -1,36 +1,9 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { FirmProfileFile, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
 import { CoreError, type Problem } from '../core/errors.js';
 import { readTextFile } from './read-text-file.js';
-
-const fieldName = (path: readonly PropertyKey[]) =>
-  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
-
-/** The line of the deepest YAML node that exists along `path` (the parent when a key is missing). */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[], key?: string): number {
-  let node: Node | null | undefined = doc.contents;
-  let line = 1;
-  const at = (n: Node | null | undefined) => {
-    const offset = n?.range?.[0];
-    if (offset !== undefined) line = counter.linePos(offset).line;
-  };
-  at(node);
-  for (const k of [...path, ...(key !== undefined ? [key] : [])]) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
-      if (!pair) break;
-      at(pair.key as Node);
-      node = pair.value as Node | null;
-      if (key !== undefined && k === key) break;
-      at(node);
-    } else if (node && 'items' in node && Array.isArray((node as { items: unknown[] }).items) && typeof k === 'number') {
-      node = (node as { items: Node[] }).items[k];
-      at(node);
-    } else break;
-  }
-  return line;
-}
+import { fieldName, lineOf } from './yaml-lines.js';
 
 const CHOICES: Record<string, string> = {
   channels: 'internet, voice, traditional',

@@ -1,15 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CoreError } from '../core/errors.js';
-import { periodContaining } from '../core/plan/periods.js';
-import { packageRoot, reportFonts } from '../io/catalog-data.js';
-import { parseProfile } from '../io/read-profile.js';
-import { renderInspectionReportHtml } from '../reports/inspection-report-html.js';
-import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
-import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
-import { analyzeFiles, recordAnalysis } from './analysis-service.js';
+import { packageRoot } from '../io/catalog-data.js';
 import { InspectionService, type Clock } from './inspection-service.js';
-import { buildReportData } from './report-service.js';
+import { runFromFiles, writeReports } from './run-service.js';
 
 const OFFICER = '資安專員 王小明';
 const SUPERVISOR = '權責主管 陳經理';
@@ -24,10 +18,6 @@ export interface DemoResult {
   readonly results: Readonly<Record<string, number>>;
   readonly findings: number;
   readonly auditEvents: number;
-}
-
-function addYear(date: string): string {
-  return `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`;
 }
 
 /**
@@ -56,28 +46,18 @@ export async function runDemo(
   const s = await InspectionService.connect(home, demoEnv, clock, { create: true });
   try {
     await s.init();
-    const profile = parseProfile(readFileSync(path.join(dir, 'firm-profile.yaml'), 'utf8'), path.join(dir, 'firm-profile.yaml'));
-    const licence = profile.firm.licence;
-    if (!(await s.listFirms()).some((f) => f.licence === licence)) await s.addFirm(OFFICER, profile);
-    const today = clock.today();
-    const period = periodContaining(today, 'monthly').id;
-    if (!(await s.listRuns()).some((r) => r.period === period)) await s.startRun(OFFICER, licence, period);
-    const ref = { firm: licence, period, collectedAt: today };
-
-    const lifecycleFiles = ['devices.csv', 'vendor-lifecycle.csv'].map((f) => path.join(dir, f));
-    await recordAnalysis(s, 'ccheck 自動化檢查', await analyzeFiles('device-lifecycle', lifecycleFiles, today), lifecycleFiles, ref);
-    const ruleFiles = ['fw-edge-01.asa', 'jump-host.iptables'].map((f) => path.join(dir, f));
-    await recordAnalysis(s, 'ccheck 自動化檢查', await analyzeFiles('rule-set', ruleFiles, today), ruleFiles, ref);
-
-    const expires = addYear(today);
-    const attest = (p: string, status: 'pass' | 'partial', justification: string) =>
-      s.setResult(OFFICER, { firm: licence, period, path: p }, { status, source: 'attestation', justification, expiresOn: expires });
-    await attest('7/(1)/a/(h)', 'pass', '遠端連線管理辦法 v3 本月已覆核；VPN 採帳密＋OTP，維護紀錄由權責主管每月覆核');
-    await attest('7/(1)/c/(c)', 'pass', '網路下單登入採固定密碼＋綁定裝置（知識＋持有兩類因子）');
-    await attest('8/(2)/f', 'partial', '半年帳號審查已完成 92%；3 個閒置帳號待主管核可後停用');
+    // The same path as `ccheck run` on a firm's own folder: profile + evidence folder + manifest.
+    const run = await runFromFiles(s, {
+      profileFile: path.join(dir, 'firm-profile.yaml'),
+      evidenceDir: dir,
+      actor: OFFICER,
+      analyzerActor: 'ccheck 自動化檢查',
+    });
+    const { licence, period } = run;
     await s.approve(SUPERVISOR, { firm: licence, period, path: '7/(1)/a/(h)' });
     await s.approve(SUPERVISOR, { firm: licence, period, path: '7/(1)/c/(c)' });
 
+    const today = clock.today();
     const eol = (await s.listFindings()).find((f) => f.path === '7/(1)/a/(j)' && f.status === 'open');
     if (eol) {
       await s.updateFinding(
@@ -93,13 +73,7 @@ export async function runDemo(
       );
     }
 
-    const data = await buildReportData(s, licence, period, today);
-    const report = path.join(dir, `inspection-report-${period}.html`);
-    writeFileSync(report, renderInspectionReportHtml(data, options.lang ?? 'zh-TW'));
-    const workbook = path.join(dir, `inspection-report-${period}.xlsx`);
-    writeFileSync(workbook, await renderInspectionReportXlsx(data));
-    const pdf = path.join(dir, `inspection-report-${period}.pdf`);
-    writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts()));
+    const { html: report, xlsx: workbook, pdf, data } = await writeReports(s, licence, period, dir, options.lang ?? 'zh-TW');
     const results: Record<string, number> = {};
     for (const i of data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
     const audit = await s.verifyAudit();

@@ -59,7 +59,7 @@ export class InspectionService {
     readonly open: OpenDatabase,
     readonly home: string,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly clock: Clock,
+    readonly clock: Clock,
   ) {}
 
   static async connect(home: string, env: NodeJS.ProcessEnv, clock: Clock = systemClock, options: { create?: boolean } = {}): Promise<InspectionService> {
@@ -122,6 +122,19 @@ export class InspectionService {
         created_at: this.clock.now(),
       });
     });
+  }
+
+  /**
+   * Replaces a firm's profile (audited, with the old one in the event). Runs already started keep
+   * the applicability frozen into them; the new profile decides from the next run on.
+   */
+  async updateFirmProfile(actor: string, profile: FirmProfile): Promise<{ firm: FirmsTable; changed: boolean }> {
+    const firm = await this.firm(profile.firm.licence);
+    if (canonicalJson(JSON.parse(firm.profile_json)) === canonicalJson(profile)) return { firm, changed: false };
+    return this.write(actor, async (w) => ({
+      firm: await w.update('firms', firm.id, { name: profile.firm.name, profile_json: JSON.stringify(profile) }, 'firms.update_profile'),
+      changed: true,
+    }));
   }
 
   listFirms(): Promise<FirmsTable[]> {

@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { verdictOf } from '../../core/analysis/analyzer.js';
-import { parseAnyDate, type IsoDate } from '../../core/dates.js';
+import { addDays, parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
 
@@ -90,12 +90,6 @@ function productFor(products: readonly Product[], os: string): Product | undefin
   return products.find((p) => norm(p.slug) === n || norm(p.title) === n) ?? products.find((p) => n.includes(norm(p.slug)) || norm(p.title).includes(n));
 }
 
-function addDays(date: IsoDate, days: number): IsoDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Sorts evidence into the inventory, lifecycle product files and an optional vendor table. */
 async function classify(files: readonly EvidenceInput[]) {
   const products: Product[] = [];
@@ -127,6 +121,14 @@ export const deviceLifecycleAnalyzer: Analyzer = {
     { name: 'lifecycle data', formats: ['endoflife.date product .md'], description: 'releases with releaseCycle, eol, eoas/support (YAML front matter)' },
     { name: 'vendor table (optional)', formats: ['csv', 'xlsx'], description: `columns ${VENDOR_COLUMNS.map((c) => `${c.zh}/${c.en}`).join(', ')}` },
   ],
+
+  recognises({ name, head }) {
+    // An endoflife.date product file, an inventory (主機名稱/hostname), or a vendor table (廠牌/vendor + EOS/EOL dates).
+    if (/\.(md|markdown)$/i.test(name)) return /^---\r?\n[\s\S]*?^releases:/m.test(head);
+    if (!/\.(csv|tsv|xlsx)$/i.test(name)) return false;
+    const header = head.split(/\r?\n/, 1)[0] ?? '';
+    return /主機名稱|hostname/i.test(header) || (/廠牌|vendor/i.test(header) && /EOS|EOL/i.test(header));
+  },
 
   async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
     const horizonDays = Number(ctx.options.horizon_days ?? 180);

@@ -81,6 +81,15 @@ export const ruleSetAnalyzer: Analyzer = {
     },
   ],
 
+  recognises({ name, head }) {
+    // The CSV template by its action and source columns; a configuration by what it says (detectSyntax).
+    if (/\.(csv|tsv|xlsx)$/i.test(name)) {
+      const header = head.split(/\r?\n/, 1)[0] ?? '';
+      return /動作|action/i.test(header) && /來源|source/i.test(header);
+    }
+    return detectSyntax(name, head) !== null;
+  },
+
   async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
     const options: RuleAnalysisOptions = {
       ...DEFAULT_RULE_OPTIONS,

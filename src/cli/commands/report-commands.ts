@@ -1,5 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
@@ -8,6 +9,7 @@ import { renderInspectionReportPdf } from '../../reports/inspection-report-pdf.j
 import { renderInspectionReportXlsx } from '../../reports/inspection-report-xlsx.js';
 import { reportFonts } from '../../io/catalog-data.js';
 import { runDemo } from '../../services/demo-service.js';
+import { runFromFiles, writeReports } from '../../services/run-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
 import { buildReportData } from '../../services/report-service.js';
 import type { CommandRunner } from './catalog-commands.js';
@@ -76,6 +78,65 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
         ctx.print(zh ? `PDF：${r.pdf}` : `PDF: ${r.pdf}`);
         ctx.print(zh ? `範例檔案（可自行修改後重跑）：${r.dir}` : `demo files (edit them and run again): ${r.dir}`);
         ctx.print(zh ? `資料庫與加密金鑰：${r.home}` : `database and key: ${r.home}`);
+      }),
+    );
+
+  program
+    .command('run')
+    .description('以公司自己的檔案執行查核並產製報告 / run an inspection on your own profile and evidence folder, then write the reports')
+    .requiredOption('--profile <file>', 'the firm profile (YAML; see: ccheck profile init)')
+    .requiredOption('--evidence <dir>', 'the evidence folder (ccheck-evidence.yaml in it says which file goes where; see README)')
+    .option('--period <period>', 'the inspection period (default: this month, or the manifest’s period)')
+    .option('--today <date>', 'the day to run on (default: today in Taipei)')
+    .option('-o, --output <dir>', 'where to write the reports (default: the current folder)')
+    .option('--as <user>', 'who is acting (default: CCHECK_USER, else the login name)')
+    .option('--json', 'JSON output')
+    .action((o: { profile: string; evidence: string; period?: string; today?: string; output?: string; as?: string }, cmd: Command) =>
+      runner(cmd, async (ctx) => {
+        const actor = o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username;
+        const s = await InspectionService.connect(ctx.home, ctx.io.env, clockFor(o.today), { create: true });
+        try {
+          await s.init();
+          const r = await runFromFiles(s, {
+            profileFile: path.resolve(ctx.io.cwd, o.profile),
+            evidenceDir: path.resolve(ctx.io.cwd, o.evidence),
+            period: o.period,
+            actor,
+            analyzerActor: `ccheck (${actor})`,
+          });
+          const out = path.resolve(ctx.io.cwd, o.output ?? '.');
+          mkdirSync(out, { recursive: true });
+          const w = await writeReports(s, r.licence, r.period, out, ctx.lang);
+          const results: Record<string, number> = {};
+          for (const i of w.data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
+          if (ctx.json) return ctx.printJson({ ...r, results, findings: w.data.findings.length, reports: { html: w.html, xlsx: w.xlsx, pdf: w.pdf } });
+          const zh = ctx.lang === 'zh-TW';
+          const by = { manifest: zh ? '佐證清單' : 'manifest', folder: zh ? '資料夾' : 'folder', content: zh ? '內容辨識' : 'content' };
+          ctx.print(
+            zh
+              ? `${r.licence} ${r.period} 查核${r.runStarted ? '已開始' : '（沿用既有查核）'}`
+              : `${r.licence} ${r.period}: ${r.runStarted ? 'inspection started' : 'existing inspection'}`,
+          );
+          if (r.firmAdded) ctx.print(zh ? '已新增證券商' : 'firm added');
+          if (r.profileUpdated)
+            ctx.print(zh ? '已更新公司基本資料（已開始之查核沿用原適用範圍）' : 'profile updated (runs already started keep their applicability)');
+          for (const a of r.analyzers)
+            ctx.print(
+              `  ${a.analyzer}: ${a.files.map((f) => `${f} [${by[a.matchedBy[f]!]}]`).join(', ')} → ${a.verdict}${a.findings ? ` (${a.findings} ${zh ? '項發現' : 'findings'})` : ''}`,
+            );
+          if (r.attestations) ctx.print(zh ? `  人工聲明 ${r.attestations} 項` : `  ${r.attestations} attestations`);
+          if (r.unmatched.length) ctx.print(zh ? `  未使用的檔案：${r.unmatched.join(', ')}` : `  files not used: ${r.unmatched.join(', ')}`);
+          ctx.print(
+            Object.entries(results)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', '),
+          );
+          ctx.print(w.html);
+          ctx.print(w.xlsx);
+          ctx.print(w.pdf);
+        } finally {
+          await s.close();
+        }
       }),
     );
 }

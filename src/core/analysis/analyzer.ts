@@ -60,6 +60,12 @@ export interface Analyzer {
   readonly items: readonly string[];
   /** Documented input formats, shown by `ccheck analyzers`. */
   readonly inputs: readonly { readonly name: string; readonly formats: readonly string[]; readonly description: string }[];
+  /**
+   * Whether a file looks like this analyzer's evidence, from its name and its head (the first
+   * 64 KB of text; for a workbook, the first row's cells joined by commas). `ccheck run` uses it to
+   * match a folder of evidence when neither a manifest nor a folder name says which analyzer.
+   */
+  recognises?(file: { readonly name: string; readonly head: string }): boolean;
   analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome>;
 }
 

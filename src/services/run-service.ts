@@ -1,0 +1,118 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { matchEvidence, type AnalyzerAssignment } from '../core/analysis/match-evidence.js';
+import { addDays } from '../core/dates.js';
+import { CoreError } from '../core/errors.js';
+import { periodContaining, parsePeriod } from '../core/plan/periods.js';
+import { ANALYZERS } from '../analyzers/registry.js';
+import { reportFonts } from '../io/catalog-data.js';
+import { readEvidenceManifest, scanEvidenceFolder } from '../io/evidence-folder.js';
+import { readProfileFile } from '../io/read-profile.js';
+import { renderInspectionReportHtml, type InspectionReportData } from '../reports/inspection-report-html.js';
+import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
+import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
+import { analyzeFiles, recordAnalysis } from './analysis-service.js';
+import type { InspectionService } from './inspection-service.js';
+import { buildReportData } from './report-service.js';
+
+export interface RunFromFilesOptions {
+  readonly profileFile: string;
+  readonly evidenceDir: string;
+  /** Default: the month containing today (or the manifest's `period`). */
+  readonly period?: string;
+  /** Who records the attestations (and starts the run). */
+  readonly actor: string;
+  /** Who records the analyzers' results; default: the actor. */
+  readonly analyzerActor?: string;
+}
+
+export interface AnalyzerRun extends AnalyzerAssignment {
+  readonly verdict: string;
+  readonly findings: number;
+  readonly recorded: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+export interface RunFromFilesResult {
+  readonly licence: string;
+  readonly period: string;
+  readonly firmAdded: boolean;
+  readonly profileUpdated: boolean;
+  readonly runStarted: boolean;
+  readonly analyzers: readonly AnalyzerRun[];
+  readonly attestations: number;
+  readonly unmatched: readonly string[];
+}
+
+/**
+ * `ccheck run`: a firm's own profile and evidence folder → the firm (added, or its profile
+ * updated), the period's inspection (started if new), every analyzer on the files the manifest
+ * or the folder layout gives it, and the manifest's attestations, all recorded as evidence.
+ */
+export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions): Promise<RunFromFilesResult> {
+  const today = s.clock.today();
+  const profile = await readProfileFile(o.profileFile);
+  const manifest = await readEvidenceManifest(o.evidenceDir);
+  const plan = matchEvidence(ANALYZERS, await scanEvidenceFolder(o.evidenceDir), manifest);
+  if (!plan.analyzers.length && !plan.attestations.length)
+    throw new CoreError(
+      'EVIDENCE_FOLDER_EMPTY',
+      `${o.evidenceDir}: no file any analyzer reads (${plan.unmatched.length} other files); see README "ccheck run"`,
+      { dir: o.evidenceDir },
+      { file: o.evidenceDir },
+    );
+
+  const licence = profile.firm.licence;
+  const exists = (await s.listFirms()).some((f) => f.licence === licence);
+  let profileUpdated = false;
+  if (!exists) await s.addFirm(o.actor, profile);
+  else profileUpdated = (await s.updateFirmProfile(o.actor, profile)).changed;
+  const period = parsePeriod(o.period ?? manifest?.period ?? periodContaining(today, 'monthly').id).id;
+  const firm = await s.firm(licence);
+  const runStarted = !(await s.listRuns(firm.id)).some((r) => r.period === period);
+  if (runStarted) await s.startRun(o.actor, licence, period);
+  const ref = { firm: licence, period, collectedAt: today };
+
+  const analyzers: AnalyzerRun[] = [];
+  for (const a of plan.analyzers) {
+    const files = a.files.map((f) => path.join(o.evidenceDir, f));
+    const report = await analyzeFiles(a.analyzer, files, today, a.options);
+    const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref);
+    analyzers.push({ ...a, verdict: report.verdict, findings: report.findings.length, recorded: r.recorded, skipped: r.skipped });
+  }
+  for (const a of plan.attestations) {
+    const shas: string[] = [];
+    for (const f of a.evidence) shas.push((await s.addEvidence(o.actor, licence, path.join(o.evidenceDir, f), { collectedAt: today })).evidence.sha256);
+    await s.setResult(
+      o.actor,
+      { ...ref, path: a.path },
+      {
+        status: a.status,
+        source: 'attestation',
+        justification: a.justification,
+        expiresOn: a.expiresOn ?? (a.validForDays ? addDays(today, a.validForDays) : null),
+        evidence: shas,
+      },
+    );
+  }
+  return { licence, period, firmAdded: !exists, profileUpdated, runStarted, analyzers, attestations: plan.attestations.length, unmatched: plan.unmatched };
+}
+
+export interface WrittenReports {
+  readonly html: string;
+  readonly xlsx: string;
+  readonly pdf: string;
+  readonly data: InspectionReportData;
+}
+
+/** Writes the period's report as HTML, XLSX and PDF into `dir`. */
+export async function writeReports(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en'): Promise<WrittenReports> {
+  const data = await buildReportData(s, licence, period, s.clock.today());
+  const html = path.join(dir, `inspection-report-${period}.html`);
+  writeFileSync(html, renderInspectionReportHtml(data, lang));
+  const xlsx = path.join(dir, `inspection-report-${period}.xlsx`);
+  writeFileSync(xlsx, await renderInspectionReportXlsx(data));
+  const pdf = path.join(dir, `inspection-report-${period}.pdf`);
+  writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts()));
+  return { html, xlsx, pdf, data };
+}
