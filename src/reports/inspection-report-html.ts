@@ -1,4 +1,5 @@
 import type { AnalyzerFinding } from '../core/analysis/analyzer.js';
+import type { CatalogChange } from '../core/catalog/diff-versions.js';
 import { formatDualDate, type IsoDate } from '../core/dates.js';
 import { countsAs, type ItemResultView, type ResultStatus } from '../core/inspection/item-result.js';
 
@@ -22,6 +23,24 @@ export interface ReportFinding {
   readonly repeatOf: string | null;
 }
 
+/** The catalog changed since the firm's previous inspection: what changed, and which changed items this run inspects. */
+export interface ReportCatalogChange {
+  readonly previousPeriod: string;
+  readonly from: { readonly id: string; readonly hash: string; readonly effectiveDate: string | null };
+  readonly to: { readonly id: string; readonly hash: string; readonly effectiveDate: string | null };
+  /** False when this run uses an older version than the previous one (a re-run of an old period). */
+  readonly newer: boolean;
+  readonly changes: readonly (CatalogChange & { readonly title: string | null; readonly inRun: boolean })[];
+}
+
+export const CHANGE_KIND_ZH: Record<CatalogChange['kind'], string> = {
+  added: '新增',
+  modified: '修正',
+  renumbered: '項次調整',
+  renumbered_and_modified: '項次調整及修正',
+  removed: '刪除',
+};
+
 /** Everything a report shows, assembled by a service from the stored run. */
 export interface InspectionReportData {
   readonly firm: { readonly name: string; readonly licence: string };
@@ -36,6 +55,8 @@ export interface InspectionReportData {
   readonly auditHead: string;
   readonly items: readonly ReportItem[];
   readonly findings: readonly ReportFinding[];
+  /** Set when this run uses a different catalog version than the firm's previous inspection. */
+  readonly catalogChange: ReportCatalogChange | null;
 }
 
 const esc = (s: string | null | undefined) => (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -73,6 +94,13 @@ const L = {
     repeat: '重複缺失',
     results: { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' } as Record<string, string>,
     note: '「無法判定」與「未執行」不計入符合；不適用項目不列入分母。',
+    changes: '檢查項目版本異動',
+    changeIntro: (prev: string, from: string, to: string, newer: boolean) =>
+      `前次查核（${prev}）使用版本 ${from}，本次使用${newer ? '較新之' : '較舊之'}版本 ${to}。下列為兩版本間之差異；「本次查核」欄標示本次查核涵蓋之項次。`,
+    kind: '異動',
+    fields: '異動內容',
+    inRun: '本次查核',
+    kinds: CHANGE_KIND_ZH as Record<string, string>,
   },
   en: {
     title: 'Securities Firm Cybersecurity Inspection Report',
@@ -106,6 +134,16 @@ const L = {
     repeat: 'repeat',
     results: { pass: 'pass', fail: 'fail', partial: 'partial', not_applicable: 'not applicable', error: 'error', not_run: 'not run' } as Record<string, string>,
     note: '“error” and “not run” never count as compliant; not-applicable items are outside the rate.',
+    changes: 'Catalog changes since the previous inspection',
+    changeIntro: (prev: string, from: string, to: string, newer: boolean) =>
+      `The previous inspection (${prev}) used version ${from}; this one uses the ${newer ? 'newer' : 'older'} version ${to}. The differences between them follow; “this run” marks the items this inspection covers.`,
+    kind: 'Change',
+    fields: 'What changed',
+    inRun: 'This run',
+    kinds: { added: 'added', modified: 'modified', renumbered: 'renumbered', renumbered_and_modified: 'renumbered and modified', removed: 'removed' } as Record<
+      string,
+      string
+    >,
   },
 };
 
@@ -141,6 +179,22 @@ function chart(items: readonly ReportItem[], labels: (typeof L)['en']): string {
     )
     .join('');
   return `<svg role="img" aria-label="${esc(labels.summary)}" width="${width}" height="${codes.length * rowH + 30}" xmlns="http://www.w3.org/2000/svg">${bars}${legend}</svg>`;
+}
+
+function changeSection(data: InspectionReportData, t: (typeof L)['en']): string {
+  const c = data.catalogChange;
+  if (!c) return '';
+  const rows = c.changes
+    .map(
+      (x) =>
+        `<tr><td>${esc(t.kinds[x.kind])}</td><td class="path">${esc(x.oldPath && x.oldPath !== x.path ? `${x.oldPath} → ${x.path ?? '—'}` : (x.path ?? x.oldPath))}</td><td class="code">${esc(x.code)}</td><td>${esc(x.title)}</td><td>${esc(x.fields.join(', '))}</td><td>${x.inRun ? '✓' : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2 id="catalog-changes">${esc(t.changes)}</h2>
+<p>${esc(t.changeIntro(c.previousPeriod, c.from.id, c.to.id, c.newer))}</p>
+<table><thead><tr><th>${esc(t.kind)}</th><th>${esc(t.path)}</th><th>${esc(t.code)}</th><th>${esc(t.item)}</th><th>${esc(t.fields)}</th><th>${esc(t.inRun)}</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
 }
 
 /**
@@ -215,6 +269,7 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border:1px soli
 <p class="note">${esc(t.note)}</p>
 <table style="width:auto"><tbody>${summaryRows}</tbody></table>
 ${chart(data.items, t)}
+${changeSection(data, t)}
 <h2>${esc(t.items)}</h2>
 <table><thead><tr><th>${esc(t.path)}</th><th>${esc(t.code)}</th><th>${esc(t.item)}</th><th>${esc(t.result)}</th><th>${esc(t.by)}</th><th>${esc(t.signoff)}</th><th>${esc(t.why)} / ${esc(t.evidence)}</th></tr></thead>
 <tbody>

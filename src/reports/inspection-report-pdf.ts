@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { formatDualDate } from '../core/dates.js';
 import { countsAs } from '../core/inspection/item-result.js';
-import type { InspectionReportData } from './inspection-report-html.js';
+import { CHANGE_KIND_ZH, type InspectionReportData } from './inspection-report-html.js';
 
 const RESULT_ZH: Record<string, string> = { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' };
 const COLOR: Record<string, string> = { pass: '#2e7d32', fail: '#c62828', partial: '#ef6c00', not_applicable: '#757575', error: '#6a1b9a', not_run: '#9e9e9e' };
@@ -68,6 +68,34 @@ export function renderInspectionReportPdf(data: InspectionReportData, fonts: Rep
     const y = doc.y;
     doc.rect(40, y + 2, Math.max(1, (n / Math.max(1, data.items.length)) * 300), 9).fill(COLOR[st]);
     doc.fillColor('#000').font('tc').fontSize(9).text(`${RESULT_ZH[st]} ${n}`, 350, y);
+  }
+
+  const change = data.catalogChange;
+  if (change) {
+    doc.moveDown(0.8);
+    doc.font('tc-bold').fontSize(14).fillColor('#000').text('檢查項目版本異動', 40);
+    doc
+      .font('tc')
+      .fontSize(9)
+      .text(
+        `前次查核（${change.previousPeriod}）使用版本 ${change.from.id}，本次使用${change.newer ? '較新之' : '較舊之'}版本 ${change.to.id}；✓ 為本次查核涵蓋之項次。`,
+        40,
+        doc.y,
+        {
+          width,
+        },
+      );
+    doc.moveDown(0.3);
+    for (const x of change.changes) {
+      if (doc.y > doc.page.height - 60) doc.addPage();
+      const where = x.oldPath && x.oldPath !== x.path ? `${x.oldPath} → ${x.path ?? '—'}` : (x.path ?? x.oldPath ?? '');
+      doc.text(
+        `${x.inRun ? '✓ ' : '   '}${CHANGE_KIND_ZH[x.kind]}  ${where}  ${x.code ?? ''}  ${x.title ?? ''}${x.fields.length ? `（${x.fields.join(', ')}）` : ''}`,
+        40,
+        doc.y,
+        { width },
+      );
+    }
   }
 
   doc.moveDown(0.8);

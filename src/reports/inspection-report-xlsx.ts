@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { formatDualDate } from '../core/dates.js';
-import type { InspectionReportData } from './inspection-report-html.js';
+import { CHANGE_KIND_ZH, type InspectionReportData } from './inspection-report-html.js';
 
 const RESULT_ZH: Record<string, string> = { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' };
 
@@ -102,6 +102,24 @@ export async function renderInspectionReportXlsx(data: InspectionReportData): Pr
     }
   }
   for (const [sha, ev] of byHash) e.addRow([ev.name, sha, ev.collectedAt, ev.items.join(', ')]);
+
+  const c = data.catalogChange;
+  if (c) {
+    const ch = sheet(
+      wb,
+      '版本異動 Changes',
+      ['異動 Change', '原項次 Old path', '項次 Path', '控制代碼 CC code', '條文 Item', '異動內容 What changed', '本次查核 This run'],
+      [16, 14, 14, 12, 50, 30, 10],
+    );
+    cover
+      .addRow([
+        '版本異動 Catalog change',
+        `前次查核 ${c.previousPeriod} 使用 ${c.from.id}，本次使用 ${c.to.id}（${c.changes.length} 項異動，見「版本異動」工作表）`,
+      ])
+      .getCell(1).font = { bold: true };
+    for (const x of c.changes)
+      ch.addRow([CHANGE_KIND_ZH[x.kind], x.oldPath ?? '', x.path ?? '', x.code ?? '', x.title ?? '', x.fields.join(', '), x.inRun ? '✓' : '']);
+  }
 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

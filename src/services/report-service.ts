@@ -2,7 +2,8 @@ import type { AnalyzerReport } from '../core/analysis/analyzer.js';
 import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { IsoDate } from '../core/dates.js';
 import { parsePeriod } from '../core/plan/periods.js';
-import type { InspectionReportData, ReportItem } from '../reports/inspection-report-html.js';
+import { diffVersions } from '../core/catalog/diff-versions.js';
+import type { InspectionReportData, ReportCatalogChange, ReportItem } from '../reports/inspection-report-html.js';
 import type { InspectionService } from './inspection-service.js';
 
 /** Assembles a report from what is stored: the run's frozen catalog version, results, evidence, analyzer reports and findings. */
@@ -38,6 +39,7 @@ export async function buildReportData(s: InspectionService, firmRef: string, per
       repeatOf: f.previous_finding_id,
     }));
   const period = parsePeriod(run.period);
+  const catalogChange = await changeSincePrevious(s, firm.id, run, version, items);
   return {
     firm: { name: firm.name, licence: firm.licence },
     period: run.period,
@@ -51,5 +53,42 @@ export async function buildReportData(s: InspectionService, firmRef: string, per
     auditHead: (await s.verifyAudit()).head,
     items,
     findings,
+    catalogChange,
+  };
+}
+
+/**
+ * The firm's previous inspection is the one whose period ended last before this one began. When
+ * it used another catalog version, the report says so and lists the differences, marking the
+ * changed items this run covers: the reviewer signs knowing the rules moved.
+ */
+async function changeSincePrevious(
+  s: InspectionService,
+  firmId: string,
+  run: { id: string; period: string; catalog_version_id: string },
+  version: CatalogVersion,
+  items: readonly ReportItem[],
+): Promise<ReportCatalogChange | null> {
+  const start = parsePeriod(run.period).start;
+  const previous = (await s.listRuns(firmId))
+    .filter((r) => r.id !== run.id && parsePeriod(r.period).end < start)
+    .sort((a, b) => (parsePeriod(a.period).end < parsePeriod(b.period).end ? 1 : -1))[0];
+  if (!previous || previous.catalog_version_id === run.catalog_version_id) return null;
+  const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', previous.catalog_version_id).executeTakeFirstOrThrow();
+  const before = JSON.parse(stored.content_json) as CatalogVersion;
+  const diff = diffVersions(before, version);
+  const inRun = new Set(items.map((i) => i.path));
+  const titleOf = new Map(version.nodes.map((n) => [n.path, n.title ?? n.titleEn]));
+  const oldTitleOf = new Map(before.nodes.map((n) => [n.path, n.title ?? n.titleEn]));
+  return {
+    previousPeriod: previous.period,
+    from: { id: before.id, hash: before.hash, effectiveDate: before.effectiveDate },
+    to: { id: version.id, hash: version.hash, effectiveDate: version.effectiveDate },
+    newer: (version.effectiveDate ?? '') >= (before.effectiveDate ?? ''),
+    changes: diff.changes.map((c) => ({
+      ...c,
+      title: (c.path ? titleOf.get(c.path) : null) ?? (c.oldPath ? oldTitleOf.get(c.oldPath) : null) ?? null,
+      inRun: c.path !== null && inRun.has(c.path),
+    })),
   };
 }
