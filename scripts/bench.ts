@@ -15,6 +15,7 @@ import { planFor } from '../src/services/firm-service.js';
 import { EvidenceVault } from '../src/storage/evidence-vault.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/analyzers/rule-set/analyze-rules.js';
 import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
+import { benchReports } from './report-bench.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 512);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-bench-'));
@@ -152,6 +153,9 @@ async function main(): Promise<void> {
     ...plan,
     rate: `${Math.round(entries / plan.seconds)} entries/s`,
   });
+
+  // Reports (issue 6 target: each format in under 3 s for 1,000 evidence files and 500 findings).
+  rows.push(...(await benchReports(work, measure)));
 
   // Rule-set analysis (issue 5 targets: 10k rules ≤ 2 s and ≤ 512 MB; 50k ≤ 60 s).
   const ruleSizes = (process.env.BENCH_RULES ?? '1000,10000,50000').split(',').map(Number);
