@@ -61,7 +61,8 @@ export interface InspectionReportData {
 
 const esc = (s: string | null | undefined) => (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const L = {
+/** The report's words in both languages; the PDF uses the same. */
+export const REPORT_LABELS = {
   'zh-TW': {
     title: '證券商資通安全檢查報告',
     mechanism: '建立證券商資通安全檢查機制',
@@ -150,7 +151,7 @@ const L = {
 const COLOR: Record<string, string> = { pass: '#2e7d32', fail: '#c62828', partial: '#ef6c00', not_applicable: '#9e9e9e', error: '#6a1b9a', not_run: '#bdbdbd' };
 
 /** A bar per CC code, stacked by result: inline SVG, so the file needs no network. */
-function chart(items: readonly ReportItem[], labels: (typeof L)['en']): string {
+function chart(items: readonly ReportItem[], labels: (typeof REPORT_LABELS)['en']): string {
   const codes = [...new Set(items.map((i) => i.code ?? '—'))].sort();
   const order: ResultStatus[] = ['pass', 'partial', 'fail', 'error', 'not_run', 'not_applicable'];
   const max = Math.max(1, ...codes.map((c) => items.filter((i) => (i.code ?? '—') === c).length));
@@ -181,7 +182,7 @@ function chart(items: readonly ReportItem[], labels: (typeof L)['en']): string {
   return `<svg role="img" aria-label="${esc(labels.summary)}" width="${width}" height="${codes.length * rowH + 30}" xmlns="http://www.w3.org/2000/svg">${bars}${legend}</svg>`;
 }
 
-function changeSection(data: InspectionReportData, t: (typeof L)['en']): string {
+function changeSection(data: InspectionReportData, t: (typeof REPORT_LABELS)['en']): string {
   const c = data.catalogChange;
   if (!c) return '';
   const rows = c.changes
@@ -202,7 +203,7 @@ ${rows}
  * Traditional Chinese first. The reviewer signs what this page shows.
  */
 export function renderInspectionReportHtml(data: InspectionReportData, lang: 'zh-TW' | 'en' = 'zh-TW'): string {
-  const t = L[lang];
+  const t = REPORT_LABELS[lang];
   const counts = new Map<ResultStatus, number>();
   for (const i of data.items) counts.set(i.effectiveStatus, (counts.get(i.effectiveStatus) ?? 0) + 1);
   const judged = data.items.filter((i) => ['compliant', 'non_compliant'].includes(countsAs(i.effectiveStatus)));

@@ -113,6 +113,6 @@ export async function writeReports(s: InspectionService, licence: string, period
   const xlsx = path.join(dir, `inspection-report-${period}.xlsx`);
   writeFileSync(xlsx, await renderInspectionReportXlsx(data));
   const pdf = path.join(dir, `inspection-report-${period}.pdf`);
-  writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts()));
+  writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts(), lang));
   return { html, xlsx, pdf, data };
 }

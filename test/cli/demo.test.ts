@@ -82,5 +82,11 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const pdfReport = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'pdf', '-o', 'again.pdf');
     expect(pdfReport.code, pdfReport.err).toBe(0);
     expect(pdfText(readFileSync(path.join(tmp.dir, 'again.pdf')))).toContain('查核項目明細');
+    const enPdf = await ccheck(home, 'report', '--firm', '金管證總字第0000號', '--period', '2026-11', '--format', 'pdf', '--lang', 'en', '-o', 'en.pdf');
+    expect(enPdf.code, enPdf.err).toBe(0);
+    const enText = pdfText(readFileSync(path.join(tmp.dir, 'en.pdf')));
+    expect(enText).toContain('Securities Firm Cybersecurity Inspection Report');
+    expect(enText).toContain('Compliance rate');
+    expect(enText).toContain('範例證券股份有限公司'); // the firm's own name stays as registered
   });
 });

@@ -40,7 +40,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
             o.format === 'xlsx'
               ? await renderInspectionReportXlsx(data)
               : o.format === 'pdf'
-                ? await renderInspectionReportPdf(data, reportFonts())
+                ? await renderInspectionReportPdf(data, reportFonts(), ctx.lang)
                 : renderInspectionReportHtml(data, ctx.lang);
           writeFileSync(file, body);
           ctx.print(file);
