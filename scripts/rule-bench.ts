@@ -81,3 +81,21 @@ export function naivePairwise(policy: Policy): { subset: number; overlap: number
   }
   return { subset, overlap };
 }
+
+/**
+ * A small, crowded rule set (one /27 of hosts, ports 1–20) in which many rules are covered only
+ * by the union of several earlier ones: the case the re-check's shortcuts must get right.
+ */
+export function generateDenseRuleSet(n: number, seed: number): string {
+  const rnd = mulberry32(seed);
+  const lines = ['*filter', ':FORWARD DROP [0:0]'];
+  for (let i = 0; i < n; i++) {
+    const len = 28 + Math.floor(rnd() * 5);
+    const base = Math.floor(rnd() * 32) & ~((1 << (32 - len)) - 1);
+    const lo = 1 + Math.floor(rnd() * 12);
+    const hi = lo + Math.floor(rnd() * 8);
+    lines.push(`-A FORWARD -p tcp -s 10.0.0.${base}/${len} --dport ${lo}:${hi} -m comment --comment "d${i}" -j ${rnd() < 0.7 ? 'ACCEPT' : 'DROP'}`);
+  }
+  lines.push('COMMIT');
+  return `${lines.join('\n')}\n`;
+}

@@ -285,4 +285,27 @@ describe('re-checking after one rule changes', () => {
       }
     }
   });
+
+  it('stays exact where rules are covered only by several earlier rules together (witness and removal shortcuts)', async () => {
+    const { forwardPolicy, generateDenseRuleSet } = await import('../../scripts/rule-bench.js');
+    const { PolicyAnalysis } = await import('../../src/analyzers/rule-set/analyze-rules.js');
+    const key = (f: RuleFinding) => `${f.kind}|${f.line}|${f.rule}|${f.detail}|${f.blocking.map((b) => b.line).join(',')}`;
+    let unreachable = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const policy = forwardPolicy(generateDenseRuleSet(80, seed));
+      const replacements = forwardPolicy(generateDenseRuleSet(40, seed + 50)).rules;
+      const analysis = new PolicyAnalysis(policy, opts);
+      let rnd = seed * 7;
+      const next = () => (rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let edit = 0; edit < 40; edit++) {
+        const position = Math.floor(next() * policy.rules.length);
+        analysis.replaceRule(position, { ...replacements[Math.floor(next() * replacements.length)]!, line: 9_000 + edit, name: `edit-${edit}` });
+        const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
+        const expected = fresh.findings();
+        unreachable += expected.filter((f) => f.kind === 'unreachable').length;
+        expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(expected.map(key).sort());
+      }
+    }
+    expect(unreachable).toBeGreaterThan(1000); // the union case is really exercised
+  });
 });

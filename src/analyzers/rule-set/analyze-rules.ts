@@ -32,6 +32,8 @@ export interface RuleFinding extends AnalyzerFinding {
 }
 
 const D = DIMENSIONS.length;
+// The unrolled scan in PolicyAnalysis.forward reads the box by these offsets.
+if (DIMENSIONS.join() !== 'proto,src,dst,sport,dport,state') throw new Error('update the unrolled scan in PolicyAnalysis.forward');
 type Box = Float64Array; // [lo0, hi0, lo1, hi1, …]
 
 /** IPv4 addresses, ports and protocols all fit a double exactly: no compression needed. */
@@ -69,6 +71,20 @@ function compress(rules: readonly NormalizedRule[]): Box[] {
   });
 }
 
+function flatten(boxes: readonly Box[]): Float64Array {
+  const flat = new Float64Array(boxes.length * 2 * D);
+  boxes.forEach((b, j) => flat.set(b, j * 2 * D));
+  return flat;
+}
+
+/** Columns 2–5 of each row of `flat`: the src and dst bounds. */
+function addresses(flat: Float64Array): Float64Array {
+  const n = flat.length / (2 * D);
+  const out = new Float64Array(n * 4);
+  for (let j = 0; j < n; j++) out.set(flat.subarray(j * 2 * D + 2, j * 2 * D + 6), j * 4);
+  return out;
+}
+
 function intersects(a: Box, b: Box): boolean {
   for (let k = 0; k < 2 * D; k += 2) if (a[k]! > b[k + 1]! || b[k]! > a[k + 1]!) return false;
   return true;
@@ -101,25 +117,40 @@ function subtract(a: Box, b: Box, out: Box[]): void {
 /**
  * A necessary condition, in linear time: in every dimension, the covers' projections must
  * together cover `a`'s. Most rules fail it, and skip the exact (and costly) box subtraction.
+ * Returns a point of `a` that no cover contains (at the first gap), or null when every
+ * projection is covered.
  */
-function projectionsCovered(a: Box, covers: readonly Box[]): boolean {
+function projectionGap(a: Box, covers: readonly Box[]): Box | null {
   for (let k = 0; k < 2 * D; k += 2) {
     const spans = covers.map((c) => [Math.max(c[k]!, a[k]!), Math.min(c[k + 1]!, a[k + 1]!)] as const).sort((x, y) => x[0] - y[0]);
     let reach = a[k]! - 1;
     for (const [lo, hi] of spans) {
-      if (lo > reach + 1) return false;
+      if (lo > reach + 1) return pointAt(a, k, reach + 1);
       if (hi > reach) reach = hi;
     }
-    if (reach < a[k + 1]!) return false;
+    if (reach < a[k + 1]!) return pointAt(a, k, reach + 1);
   }
-  return true;
+  return null;
 }
 
-/** Whether the union of `covers` contains `a` exactly; null when the piece budget ran out. */
-function coveredByUnion(a: Box, covers: readonly Box[], budget: number): boolean | null {
-  if (!projectionsCovered(a, covers)) return false;
+/** A point of `a` (its low corner) with coordinate `v` in the dimension at `k`, as a one-point box. */
+function pointAt(a: Box, k: number, v: number): Box {
+  const p = new Float64Array(2 * D);
+  for (let m = 0; m < 2 * D; m += 2) p[m] = p[m + 1] = a[m]!;
+  p[k] = p[k + 1] = v;
+  return p;
+}
+
+/**
+ * Whether the union of `covers` contains `a` exactly: true; null when the piece budget ran out;
+ * otherwise a witness, a point of `a` that no cover contains. The witness lets a later re-check
+ * prove a rule still reachable in constant time (see PolicyAnalysis.replaceRule).
+ */
+function coveredByUnion(a: Box, covers: readonly Box[], budget: number): true | null | Box {
+  const gap = projectionGap(a, covers);
+  if (gap) return gap;
   let remaining: Box[] = [a];
-  for (const c of covers) {
+  for (const c of byOverlapVolume(a, covers)) {
     const next: Box[] = [];
     for (const r of remaining) {
       if (intersects(r, c)) subtract(r, c, next);
@@ -129,25 +160,85 @@ function coveredByUnion(a: Box, covers: readonly Box[], budget: number): boolean
     if (remaining.length === 0) return true;
     if (remaining.length > budget) return null;
   }
-  return false;
+  return pointAt(remaining[0]!, 0, remaining[0]![0]!);
+}
+
+/** log2 of the volume a cover shares with `a` (log, so that 128-bit IPv6 spans do not overflow). */
+function overlapLog2(a: Box, c: Box): number {
+  let v = 0;
+  for (let k = 0; k < 2 * D; k += 2) v += Math.log2(Math.min(a[k + 1]!, c[k + 1]!) - Math.max(a[k]!, c[k]!) + 1);
+  return v;
+}
+
+/**
+ * Covers in the order that cuts `a` into the fewest pieces: the largest overlap first, so that
+ * the small covers meet the few pieces left rather than splitting many. Whether the union covers
+ * `a` does not depend on the order; only how soon the answer comes does.
+ */
+function byOverlapVolume(a: Box, covers: readonly Box[]): Box[] {
+  return covers
+    .map((c) => ({ c, v: overlapLog2(a, c) }))
+    .sort((x, y) => y.v - x.v)
+    .map((x) => x.c);
 }
 
 const verb = (a: 'permit' | 'deny') => (a === 'permit' ? 'permits' : 'denies');
 const loc = (r: NormalizedRule): FindingLocation => ({ file: r.file, line: r.line, rule: r.name });
+
+/** What the caller of a re-check knows about a rule's coverage: the answer, or which cover was replaced. */
+type CoverHint =
+  | { readonly known: true }
+  | { readonly known: false; readonly witness: Box | null }
+  | { readonly removed: Box; readonly added: Box | null; readonly position: number };
+
+function intersection(a: Box, b: Box): Box {
+  const r = a.slice();
+  for (let k = 0; k < 2 * D; k += 2) {
+    r[k] = Math.max(a[k]!, b[k]!);
+    r[k + 1] = Math.min(a[k + 1]!, b[k + 1]!);
+  }
+  return r;
+}
 
 interface RuleRecord {
   /** Findings about this rule from the rules before it (shadowed, redundant, unreachable, …). */
   forward: RuleFinding[];
   /** Whether earlier rules match all of its traffic (it can then make no other rule redundant). */
   covered: boolean;
+  /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
+  witness: Box | null;
   /** This rule is redundant to a later one. */
   reverse: RuleFinding | null;
   /** Findings about the rule alone (any-any, over-broad). */
   local: RuleFinding[];
 }
 
+/** The first `n` blocking rules, one per file and line (expanded rules share a line). */
+function firstDistinctLocations(list: readonly NormalizedRule[], n: number): FindingLocation[] {
+  const seen = new Set<string>();
+  const out: FindingLocation[] = [];
+  for (const b of list) {
+    if (out.length === n) break;
+    const key = `${b.file}:${b.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(loc(b));
+  }
+  return out;
+}
+
 const describe = (r: NormalizedRule) => `${r.name} (line ${r.line})`;
-const distinct = (list: NormalizedRule[]) => [...new Map(list.map((r) => [r.line, r])).values()];
+/** The first `n` rules with distinct lines (expanded rules share one), and how many distinct lines there are. */
+function distinct(list: readonly NormalizedRule[], n = 5): { head: NormalizedRule[]; count: number } {
+  const lines = new Set<number>();
+  const head: NormalizedRule[] = [];
+  for (const r of list) {
+    if (lines.has(r.line)) continue;
+    lines.add(r.line);
+    if (head.length < n) head.push(r);
+  }
+  return { head, count: lines.size };
+}
 const overlapsBig = (a: NormalizedRule, b: NormalizedRule) => DIMENSIONS.every((d) => a.box[d].lo <= b.box[d].hi && b.box[d].lo <= a.box[d].hi);
 
 /**
@@ -158,6 +249,12 @@ const overlapsBig = (a: NormalizedRule, b: NormalizedRule) => DIMENSIONS.every((
 export class PolicyAnalysis {
   private rules: NormalizedRule[];
   private boxes: Box[];
+  /** The same boxes in one array (rule j at j × 2D), for the scans over all earlier rules. */
+  private flat: Float64Array;
+  /** Source and destination bounds only (4 per rule), the scan's first and most selective test. */
+  private addr: Float64Array;
+  /** Rule j has conditions the model cannot express (it never covers another rule). */
+  private opaque: Uint8Array;
   private records: RuleRecord[];
 
   constructor(
@@ -166,7 +263,10 @@ export class PolicyAnalysis {
   ) {
     this.rules = policy.rules.filter((r) => !r.disabled);
     this.boxes = compress(this.rules);
-    this.records = this.rules.map(() => ({ forward: [], covered: false, reverse: null, local: [] }));
+    this.flat = flatten(this.boxes);
+    this.addr = addresses(this.flat);
+    this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
+    this.records = this.rules.map(() => ({ forward: [], covered: false, witness: null, reverse: null, local: [] }));
     this.full();
   }
 
@@ -197,7 +297,7 @@ export class PolicyAnalysis {
       rule: r?.name ?? this.policy.name,
       match: r ? `${r.action} ${describeBox(r.box, r.family)}` : null,
       // Expanded rules share a line: name each blocking line once.
-      blocking: [...new Map(blocking.map((b) => [`${b.file}:${b.line}`, loc(b)])).values()].slice(0, 20),
+      blocking: firstDistinctLocations(blocking, 20),
     };
   }
 
@@ -222,20 +322,29 @@ export class PolicyAnalysis {
     i: number,
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
-    knownUnionCovered?: boolean,
-  ): { findings: RuleFinding[]; covered: boolean } {
+    hint?: CoverHint,
+  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null } {
     const { rules, boxes } = this;
     const ri = rules[i]!;
     const bi = boxes[i]!;
     const out: RuleFinding[] = [];
     const earlier: number[] = [];
     // A rule with unmodelled conditions matches at most its box: it never shadows another.
-    for (let j = 0; j < i; j++) {
-      if (!intersects(bi, boxes[j]!)) continue;
+    const { flat, addr, opaque } = this;
+    const W = 2 * D;
+    // Unrolled, addresses first (from their own compact array): they reject most pairs, where
+    // protocol and state rarely do.
+    const [p0, p1, s0, s1, d0, d1, sp0, sp1, dp0, dp1, st0, st1] = bi as unknown as number[];
+    for (let j = 0, a = 0, o = 0; j < i; j++, a += 4, o += W) {
+      if (s0! > addr[a + 1]! || addr[a]! > s1! || d0! > addr[a + 3]! || addr[a + 2]! > d1!) continue;
+      if (dp0! > flat[o + 9]! || flat[o + 8]! > dp1!) continue;
+      if (p0! > flat[o + 1]! || flat[o]! > p1!) continue;
+      if (sp0! > flat[o + 7]! || flat[o + 6]! > sp1!) continue;
+      if (st0! > flat[o + 11]! || flat[o + 10]! > st1!) continue;
       if (firstConflict && rules[j]!.action !== ri.action && firstConflict[j]! > i) firstConflict[j] = i;
-      if (!rules[j]!.opaque) earlier.push(j);
+      if (!opaque[j]) earlier.push(j);
     }
-    if (earlier.length === 0) return { findings: out, covered: false };
+    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!) };
     const single = earlier.find((j) => within(bi, boxes[j]!));
     if (single !== undefined) {
       const rj = rules[single]!;
@@ -262,16 +371,21 @@ export class PolicyAnalysis {
               [rj],
             ),
       );
-      return { findings: out, covered: true };
+      return { findings: out, covered: true, witness: null };
     }
-    // When the caller already knows the answer (see replaceRule), skip the costly exact check.
-    const covered =
-      knownUnionCovered ??
-      coveredByUnion(
-        bi,
-        earlier.map((j) => boxes[j]!),
-        this.options.pieceBudget,
-      );
+    // When the caller knows the answer or what changed (see replaceRule), it spares the full exact check.
+    const answer =
+      hint === undefined
+        ? coveredByUnion(
+            bi,
+            earlier.map((j) => boxes[j]!),
+            this.options.pieceBudget,
+          )
+        : 'known' in hint
+          ? hint.known
+          : this.coveredAfterRemoval(bi, earlier, hint);
+    const covered = answer === true || answer === null ? answer : false;
+    const witness = answer instanceof Float64Array ? answer : answer === false && hint && 'witness' in hint ? hint.witness : null;
     if (covered === null) {
       out.push(
         this.finding(
@@ -286,6 +400,7 @@ export class PolicyAnalysis {
       );
     } else if (covered) {
       const blockers = distinct(earlier.map((j) => rules[j]!));
+      const more = blockers.count > 5 ? ', …' : '';
       out.push(
         this.finding(
           ri,
@@ -293,12 +408,12 @@ export class PolicyAnalysis {
           'medium',
           true,
           '7/(1)/b/(h)',
-          `${describe(ri)} never matches: together, ${blockers.length} earlier rules (${blockers.slice(0, 5).map(describe).join(', ')}${blockers.length > 5 ? ', …' : ''}) match all of its traffic first`,
-          `${describe(ri)} 永不生效：前面 ${blockers.length} 條規則合併後已涵蓋其全部流量`,
+          `${describe(ri)} never matches: together, ${blockers.count} earlier rules (${blockers.head.map(describe).join(', ')}${more}) match all of its traffic first`,
+          `${describe(ri)} 永不生效：前面 ${blockers.count} 條規則合併後已涵蓋其全部流量`,
           earlier.map((j) => rules[j]!),
         ),
       );
-      return { findings: out, covered: true };
+      return { findings: out, covered: true, witness: null };
     }
     const general: NormalizedRule[] = [];
     const correlated: NormalizedRule[] = [];
@@ -326,8 +441,8 @@ export class PolicyAnalysis {
           'info',
           false,
           '7/(1)/b/(h)',
-          `${describe(ri)} generalizes ${g.slice(0, 5).map(describe).join(', ')}${g.length > 5 ? ', …' : ''}: a broader rule with the opposite action after narrower ones`,
-          `${describe(ri)} 為 ${g.length} 條較窄規則之一般化規則（範圍較大且動作相反）`,
+          `${describe(ri)} generalizes ${g.head.map(describe).join(', ')}${g.count > 5 ? ', …' : ''}: a broader rule with the opposite action after narrower ones`,
+          `${describe(ri)} 為 ${g.count} 條較窄規則之一般化規則（範圍較大且動作相反）`,
           general,
         ),
       );
@@ -341,13 +456,41 @@ export class PolicyAnalysis {
           'info',
           false,
           '7/(1)/b/(h)',
-          `${describe(ri)} overlaps ${c.slice(0, 5).map(describe).join(', ')}${c.length > 5 ? ', …' : ''} with the opposite action: their order decides the outcome`,
-          `${describe(ri)} 與 ${c.length} 條動作相反之規則部分重疊，結果取決於順序`,
+          `${describe(ri)} overlaps ${c.head.map(describe).join(', ')}${c.count > 5 ? ', …' : ''} with the opposite action: their order decides the outcome`,
+          `${describe(ri)} 與 ${c.count} 條動作相反之規則部分重疊，結果取決於順序`,
           correlated,
         ),
       );
     }
-    return { findings: out, covered: false };
+    return { findings: out, covered: false, witness };
+  }
+
+  /**
+   * Rule x was covered by the union of its earlier rules, one of which (`removed`, at `position`)
+   * has been replaced by `added`. Every point of x outside `removed` is still covered by the
+   * others, so x stays covered exactly when the part of x inside `removed`, less `added`, is
+   * covered by the other earlier rules: a much smaller box against far fewer covers.
+   */
+  private coveredAfterRemoval(bx: Box, earlier: readonly number[], hint: Extract<CoverHint, { removed: Box }>): true | null | Box {
+    let pieces: Box[] = [intersection(bx, hint.removed)];
+    if (hint.added) {
+      const next: Box[] = [];
+      for (const p of pieces) {
+        if (intersects(p, hint.added)) subtract(p, hint.added, next);
+        else next.push(p);
+      }
+      pieces = next;
+    }
+    const others = earlier.filter((j) => j !== hint.position).map((j) => this.boxes[j]!);
+    for (const p of pieces) {
+      const r = coveredByUnion(
+        p,
+        others.filter((c) => intersects(c, p)),
+        this.options.pieceBudget,
+      );
+      if (r !== true) return r;
+    }
+    return true;
   }
 
   /** Whether rule j is redundant to a later rule: the first later rule that decides it. */
@@ -371,6 +514,7 @@ export class PolicyAnalysis {
       const f = this.forward(i, firstConflict, redundantEarlier);
       this.records[i]!.forward = f.findings;
       this.records[i]!.covered = f.covered;
+      this.records[i]!.witness = f.witness;
       this.records[i]!.local = this.localChecks(this.rules[i]!);
     }
   }
@@ -383,29 +527,57 @@ export class PolicyAnalysis {
     const old = this.rules[position]!;
     this.rules[position] = { ...rule, index: old.index };
     // IPv4: only the changed box moves; IPv6 ranks may shift, so they are recomputed.
-    if (this.rules.every((r) => r.family === 4)) this.boxes[position] = boxOf(this.rules[position]);
-    else this.boxes = compress(this.rules);
+    const oldBox = this.boxes[position]!;
+    const ipv4 = this.rules.every((r) => r.family === 4);
+    if (ipv4) {
+      this.boxes[position] = boxOf(this.rules[position]);
+      this.flat.set(this.boxes[position], position * 2 * D);
+      this.addr.set(this.boxes[position].subarray(2, 6), position * 4);
+    } else {
+      this.boxes = compress(this.rules);
+      this.flat = flatten(this.boxes);
+      this.addr = addresses(this.flat);
+      // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
+      for (const r of this.records) r.witness = null;
+    }
     const now = this.rules[position];
-    const touches = (r: NormalizedRule) => overlapsBig(r, old) || overlapsBig(r, now);
+    this.opaque[position] = now.opaque ? 1 : 0;
+    const nowBox = this.boxes[position]!;
+    // IPv4 boxes are exact, so the doubles decide; IPv6 ranks moved, so the bigints do.
+    const touchesAt = (x: number) =>
+      ipv4 ? intersects(this.boxes[x]!, oldBox) || intersects(this.boxes[x]!, nowBox) : overlapsBig(this.rules[x]!, old) || overlapsBig(this.rules[x]!, now);
     const coverChanged: number[] = [];
     for (let x = position; x < this.rules.length; x++) {
-      if (x !== position && !touches(this.rules[x]!)) continue;
+      if (x !== position && !touchesAt(x)) continue;
       const before = this.records[x]!.covered;
       const rx = this.rules[x]!;
       // Adding a rule cannot uncover one, removing a rule cannot cover one: where the change only
       // adds (old rule did not overlap) a covered rule stays covered, and where it only removes
       // (new rule does not overlap) an uncovered one stays uncovered. Only the wording is rebuilt.
-      const oldOverlaps = !old.opaque && overlapsBig(rx, old);
-      const newOverlaps = !now.opaque && overlapsBig(rx, now);
-      const known = x === position ? undefined : before && !oldOverlaps ? true : !before && !newOverlaps ? false : undefined;
-      const f = this.forward(x, undefined, undefined, known);
+      const oldOverlaps = !old.opaque && (ipv4 ? intersects(this.boxes[x]!, oldBox) : overlapsBig(rx, old));
+      const newOverlaps = !now.opaque && (ipv4 ? intersects(this.boxes[x]!, nowBox) : overlapsBig(rx, now));
+      // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does not
+      // contain it, the rule stays reachable, whatever else changed before it.
+      const witness = this.records[x]!.witness;
+      const hint: CoverHint | undefined =
+        x === position
+          ? undefined
+          : before && !oldOverlaps
+            ? { known: true }
+            : !before && (!newOverlaps || (witness !== null && !within(witness, nowBox)))
+              ? { known: false, witness }
+              : before
+                ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
+                : undefined;
+      const f = this.forward(x, undefined, undefined, hint);
       this.records[x]!.forward = f.findings;
       this.records[x]!.covered = f.covered;
+      this.records[x]!.witness = f.witness;
       if (before !== f.covered) coverChanged.push(x);
     }
     this.records[position]!.local = this.localChecks(now);
     for (let j = 0; j < this.rules.length; j++) {
-      const affected = j === position || touches(this.rules[j]!) || coverChanged.some((k) => k > j && intersects(this.boxes[j]!, this.boxes[k]!));
+      const affected = j === position || touchesAt(j) || coverChanged.some((k) => k > j && intersects(this.boxes[j]!, this.boxes[k]!));
       if (affected) this.records[j]!.reverse = this.reverseOf(j);
     }
   }
