@@ -27,9 +27,16 @@ export function evidenceFromFile(file: string, displayName = path.basename(file)
     name: displayName,
     async *lines() {
       const encoding = await sniffEncoding(file);
-      const stream = encoding === 'big5' ? createReadStream(file).pipe(iconv.decodeStream('big5')) : createReadStream(file, { encoding: 'utf8' });
+      const source = createReadStream(file);
+      const stream = encoding === 'big5' ? source.pipe(iconv.decodeStream('big5')) : source.setEncoding('utf8');
       const rl = createInterface({ input: stream, crlfDelay: Infinity });
-      for await (const line of rl) yield line;
+      try {
+        for await (const line of rl) yield line;
+      } finally {
+        // A reader that stops early (a syntax sniffed from the head) must not leave the file open.
+        rl.close();
+        source.destroy();
+      }
     },
     text: async () => (await readTextFile(file)).text,
     table: async () => ({ ...(await readTableFile(file)), fileName: displayName }),

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
@@ -262,6 +262,50 @@ describe('rule-set analysis', () => {
       read(path.join(BF, 'cisco_asa', 'asa-nested-network-object-group.cfg')).replace('ASA Version 9.9', 'ASA Version 9.9\naccess-list dummy remark none'),
     );
     expect((await analyzeFiles('rule-set', [empty], TODAY, { reviewed_on: '2026-10-01' })).verdict).toBe('error');
+  });
+});
+
+describe('streamed configurations', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
+
+  it('finds the same rows in an iptables-save and a Cisco config whatever surrounds them, line for line', async () => {
+    const dirs = readdirSync(GEN);
+    const ipt = path.join(
+      GEN,
+      dirs.find((f) => f.endsWith('.ipt'))!,
+    );
+    const acl = path.join(
+      GEN,
+      dirs.find((f) => f.endsWith('.acl'))!,
+    );
+    const rows = (r: { findings: readonly AnalyzerFinding[] }, shift = 0) =>
+      r.findings.filter((f) => f.line !== null).map((f) => `${f.kind}@${f.line! - shift}:${f.rule}`);
+    // 60,000 lines of nat table before the filter table: read line by line and left behind.
+    const nat = [
+      '*nat',
+      ...Array.from(
+        { length: 60_000 },
+        (_, i) => `-A PREROUTING -d 198.51.100.${i % 250} -p tcp --dport ${1024 + (i % 5000)} -j DNAT --to-destination 10.0.${i % 250}.1`,
+      ),
+      'COMMIT',
+    ];
+    const bigIpt = path.join(tmp.dir, 'big.ipt');
+    writeFileSync(bigIpt, `${nat.join('\n')}\n${read(ipt)}`);
+    const small = await analyzeFiles('rule-set', [ipt], TODAY, { reviewed_on: TODAY });
+    const big = await analyzeFiles('rule-set', [bigIpt], TODAY, { reviewed_on: TODAY });
+    expect(rows(small).length).toBeGreaterThan(0);
+    expect(rows(big, nat.length)).toEqual(rows(small));
+    // A Cisco config padded with 60,000 lines of routes between the object groups and the ACLs.
+    const routes = Array.from({ length: 60_000 }, (_, i) => `ip route 10.${i % 250}.${i % 200}.0 255.255.255.0 192.0.2.1`);
+    const text = read(acl);
+    const bigAcl = path.join(tmp.dir, 'big.acl');
+    writeFileSync(bigAcl, `${routes.join('\n')}\n${text}`);
+    const smallCisco = await analyzeFiles('rule-set', [acl], TODAY, { reviewed_on: TODAY });
+    const bigCisco = await analyzeFiles('rule-set', [bigAcl], TODAY, { reviewed_on: TODAY });
+    expect(rows(smallCisco).length).toBeGreaterThan(0);
+    expect(rows(bigCisco, routes.length)).toEqual(rows(smallCisco));
   });
 });
 

@@ -3,11 +3,11 @@ import { verdictOf } from '../../core/analysis/analyzer.js';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
-import { parseCiscoAcl } from './parsers/cisco.js';
+import { parseCiscoAclLines } from './parsers/cisco.js';
 import { parseFortiOs } from './parsers/fortios.js';
 import { parsePanOs } from './parsers/panos.js';
 import { parseRuleTemplate } from './parsers/csv-template.js';
-import { parseIptablesList, parseIptablesSave } from './parsers/iptables.js';
+import { parseIptablesListLines, parseIptablesSaveLines } from './parsers/iptables.js';
 import { parseJunos } from './parsers/junos.js';
 import type { ParsedRuleSet } from './rule-model.js';
 
@@ -31,8 +31,10 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
     throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `unknown syntax "${forced}" (${RULE_SYNTAXES.join(', ')})`, {}, { file: f.name, field: 'syntax' });
   }
   if (forced === 'csv' || (!forced && /\.(csv|xlsx|tsv)$/i.test(f.name))) return parseRuleTemplate(await f.table());
-  const text = await f.text();
-  const syntax = (forced as RuleSyntax | undefined) ?? detectSyntax(f.name, text.slice(0, 200_000));
+  // Detection reads the head only; iptables and Cisco configurations are then streamed line by
+  // line (a 100 MB export is never held whole); the block-structured syntaxes read the text.
+  const { syntax: detected, window: head } = await sniff(f, forced !== undefined);
+  const syntax = (forced as RuleSyntax | undefined) ?? detected;
   if (!syntax) {
     throw new CoreError(
       'INPUT_UNSUPPORTED_FORMAT',
@@ -41,11 +43,35 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
       { file: f.name, line: 1 },
     );
   }
-  if (syntax === 'iptables') return /^Chain \S+ \((?:policy|\d+ references)/m.test(text) ? parseIptablesList(text, f.name) : parseIptablesSave(text, f.name);
+  if (syntax === 'iptables')
+    return /^Chain \S+ \((?:policy|\d+ references)/m.test(head) ? parseIptablesListLines(f.lines(), f.name) : parseIptablesSaveLines(f.lines(), f.name);
+  if (syntax === 'cisco') return parseCiscoAclLines(f.lines(), f.name);
+  const text = await f.text();
   if (syntax === 'junos') return parseJunos(text, f.name);
   if (syntax === 'fortios') return parseFortiOs(text, f.name);
-  if (syntax === 'panos') return parsePanOs(text, f.name);
-  return parseCiscoAcl(text, f.name);
+  return parsePanOs(text, f.name);
+}
+
+const WINDOW_CHARS = 200_000;
+
+/**
+ * Recognises a file's syntax window by window (about 200,000 characters each), streaming: a
+ * large configuration may hold its access lists far below routes or NAT tables. Returns the
+ * window that decided, or the first one when nothing did (or the syntax was given).
+ */
+async function sniff(f: EvidenceInput, headOnly: boolean): Promise<{ syntax: RuleSyntax | null; window: string }> {
+  let first: string | null = null;
+  let window = '';
+  for await (const line of f.lines()) {
+    window += `${line}\n`;
+    if (window.length < WINDOW_CHARS) continue;
+    first ??= window;
+    const syntax = headOnly ? null : detectSyntax(f.name, window);
+    if (syntax || headOnly) return { syntax, window };
+    window = '';
+  }
+  const syntax = headOnly ? null : detectSyntax(f.name, window);
+  return { syntax, window: syntax ? window : (first ?? window) };
 }
 
 /**

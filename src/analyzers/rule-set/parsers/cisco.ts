@@ -123,11 +123,12 @@ function readPorts(t: string[], i: number): { ports: Interval[]; next: number } 
   return null;
 }
 
-function parseObjects(lines: string[], warn: Warn): Objects {
+/** Object groups and objects, read line by line in the same pass as the access lists. */
+function objectsReader(warn: Warn): { line(raw: string, idx: number): void; finish(): Objects } {
   const objects: Objects = { network: new Map(), service: new Map() };
   const groupRefs = new Map<string, string[]>();
   let current: { kind: 'network' | 'service'; name: string; proto: string | null } | null = null;
-  lines.forEach((raw, idx) => {
+  const line = (raw: string, idx: number): void => {
     const t = tokenize(raw);
     const indented = /^\s/.test(raw);
     if (!indented) {
@@ -209,33 +210,36 @@ function parseObjects(lines: string[], warn: Warn): Objects {
         else warn(idx + 1, raw, `unknown protocol ${pr}`);
       }
     }
-  });
-  // Nested groups, resolved after all are read (an undefined reference makes the group opaque).
-  const resolve = (name: string, seen: Set<string>): Interval[] | undefined => {
-    const own = objects.network.get(name);
-    if (own === undefined) return undefined;
-    const refs = groupRefs.get(name) ?? [];
-    const out = [...own];
-    for (const r of refs) {
-      if (seen.has(r) || !objects.network.has(r)) return undefined;
-      const sub = resolve(r, new Set([...seen, r]));
-      if (sub === undefined) return undefined;
-      out.push(...sub);
-    }
-    return out;
   };
-  for (const name of [...objects.network.keys()]) objects.network.set(name, resolve(name, new Set([name])));
-  for (const [key, refs] of groupRefs) {
-    if (!key.startsWith('svc:')) continue;
-    const list = objects.service.get(key.slice(4));
-    for (const r of refs) {
-      const sub = objects.service.get(r);
-      if (!list) break;
-      if (sub === undefined) objects.service.set(key.slice(4), undefined);
-      else list.push(...sub);
+  const finish = (): Objects => {
+    // Nested groups, resolved after all are read (an undefined reference makes the group opaque).
+    const resolve = (name: string, seen: Set<string>): Interval[] | undefined => {
+      const own = objects.network.get(name);
+      if (own === undefined) return undefined;
+      const refs = groupRefs.get(name) ?? [];
+      const out = [...own];
+      for (const r of refs) {
+        if (seen.has(r) || !objects.network.has(r)) return undefined;
+        const sub = resolve(r, new Set([...seen, r]));
+        if (sub === undefined) return undefined;
+        out.push(...sub);
+      }
+      return out;
+    };
+    for (const name of [...objects.network.keys()]) objects.network.set(name, resolve(name, new Set([name])));
+    for (const [key, refs] of groupRefs) {
+      if (!key.startsWith('svc:')) continue;
+      const list = objects.service.get(key.slice(4));
+      for (const r of refs) {
+        const sub = objects.service.get(r);
+        if (!list) break;
+        if (sub === undefined) objects.service.set(key.slice(4), undefined);
+        else list.push(...sub);
+      }
     }
-  }
-  return objects;
+    return objects;
+  };
+  return { line, finish };
 }
 
 /**
@@ -244,13 +248,25 @@ function parseObjects(lines: string[], warn: Warn): Objects {
  * with object groups. ACLs referenced only by route-maps are route filters, not packet filters.
  */
 export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
+  const reader = ciscoReader(file);
+  text.split(/\r?\n/).forEach((raw, idx) => reader.line(raw, idx));
+  return reader.finish();
+}
+
+/** The same, streamed: a configuration of any size is read line by line, never held whole. */
+export async function parseCiscoAclLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  const reader = ciscoReader(file);
+  let idx = 0;
+  for await (const raw of lines) reader.line(raw, idx++);
+  return reader.finish();
+}
+
+function ciscoReader(file: string): { line(raw: string, idx: number): void; finish(): ParsedRuleSet } {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
-  const lines = text.split(/\r?\n/);
-  const asa =
-    /^\s*(?:ASA|PIX) Version|^\s*access-group \S+ (?:in|out) interface/m.test(text) ||
-    /access-list \S+ extended .* (?:host \S+ eq|\d+\.\d+\.\d+\.\d+ 255\.)/.test(text);
-  const objects = parseObjects(lines, warn);
+  // ASA prints netmasks where IOS prints wildcards: any line that only an ASA writes decides.
+  let asa = false;
+  const objectLines = objectsReader(warn);
   const acls = new Map<string, Acl>();
   const routeMapRefs = new Set<string>();
   const packetRefs = new Set<string>();
@@ -258,7 +274,14 @@ export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
   let remark: string | null = null;
   let lastAcl: Acl | null = null;
 
-  lines.forEach((raw, idx) => {
+  const line = (raw: string, idx: number): void => {
+    objectLines.line(raw, idx);
+    if (
+      !asa &&
+      (/^\s*(?:ASA|PIX) Version|^\s*access-group \S+ (?:in|out) interface/.test(raw) ||
+        /access-list \S+ extended .* (?:host \S+ eq|\d+\.\d+\.\d+\.\d+ 255\.)/.test(raw))
+    )
+      asa = true;
     const n = idx + 1;
     const t = tokenize(raw.replace(/!.*$/, ''));
     if (t.length === 0) {
@@ -318,156 +341,160 @@ export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
       const body = /^\d+$/.test(t[0]!) ? t.slice(1) : t; // sequence numbers
       cur.entries.push({ line: n, text: raw, tokens: body, remark: null });
     }
-  });
+  };
 
-  const policies: Policy[] = [];
-  for (const acl of acls.values()) {
-    const b = new PolicyBuilder(acl.name, file, acl.family, asa ? 'cisco-asa' : 'cisco-ios');
-    remark = null;
-    let comment: string | null = null;
-    let inRemarks = false;
-    for (const e of acl.entries) {
-      const t = e.tokens;
-      if (t[0] === '!separator') {
-        inRemarks = false;
-        continue;
-      }
-      // The first remark of a block names the term (as generators write it); the rest describe it.
-      if (t[0] === 'remark') {
-        const text = t.slice(1).join(' ');
-        if (!inRemarks) {
-          remark = withoutTags(text) || text;
-          comment = text === remark ? null : text;
-        } else comment = comment ? `${comment} ${text}` : text;
-        inRemarks = true;
-        continue;
-      }
-      inRemarks = false;
-      if (t[0] !== 'permit' && t[0] !== 'deny') {
-        if (t[0] !== 'statistics' && t[0] !== 'fragments') warn(e.line, e.text, `not an ACL entry: ${t[0]}`);
-        continue;
-      }
-      const action: Action = t[0];
-      let opaque = false;
-      const undefinedRef = () => {
-        opaque = true;
-        warn(e.line, e.text, 'refers to an object that is not defined; the rule is treated as opaque');
-      };
-      const dims: RuleDims = {};
-      let k = 1;
-      if (acl.standard) {
-        const a = readAddress(t, k, acl.family, asa, objects, undefinedRef);
-        if (!a) {
-          warn(e.line, e.text, 'unreadable source address');
+  const finish = (): ParsedRuleSet => {
+    const objects = objectLines.finish();
+    const policies: Policy[] = [];
+    for (const acl of acls.values()) {
+      const b = new PolicyBuilder(acl.name, file, acl.family, asa ? 'cisco-asa' : 'cisco-ios');
+      remark = null;
+      let comment: string | null = null;
+      let inRemarks = false;
+      for (const e of acl.entries) {
+        const t = e.tokens;
+        if (t[0] === '!separator') {
+          inRemarks = false;
           continue;
         }
-        dims.src = a.ranges;
-        opaque ||= a.opaque;
-        k = a.next;
-      } else {
-        const protoWord = t[k]!;
-        let services: Service[] | null = null;
-        if (protoWord === 'object-group' || protoWord === 'object') {
-          const svc = objects.service.get(t[k + 1]!);
-          if (!objects.service.has(t[k + 1]!)) undefinedRef();
-          else if (svc === undefined) opaque = true;
-          else services = svc;
-          k += 2;
-        } else {
-          const p = parseProtocol(protoWord);
-          if (!p) {
-            warn(e.line, e.text, `unknown protocol ${protoWord}; the rule is treated as opaque`);
-            opaque = true;
-          } else dims.proto = [p];
-          k++;
+        // The first remark of a block names the term (as generators write it); the rest describe it.
+        if (t[0] === 'remark') {
+          const text = t.slice(1).join(' ');
+          if (!inRemarks) {
+            remark = withoutTags(text) || text;
+            comment = text === remark ? null : text;
+          } else comment = comment ? `${comment} ${text}` : text;
+          inRemarks = true;
+          continue;
         }
-        // Each end: an address, then optionally its port operator.
-        const readEnd = (end: 'source' | 'destination'): boolean => {
+        inRemarks = false;
+        if (t[0] !== 'permit' && t[0] !== 'deny') {
+          if (t[0] !== 'statistics' && t[0] !== 'fragments') warn(e.line, e.text, `not an ACL entry: ${t[0]}`);
+          continue;
+        }
+        const action: Action = t[0];
+        let opaque = false;
+        const undefinedRef = () => {
+          opaque = true;
+          warn(e.line, e.text, 'refers to an object that is not defined; the rule is treated as opaque');
+        };
+        const dims: RuleDims = {};
+        let k = 1;
+        if (acl.standard) {
           const a = readAddress(t, k, acl.family, asa, objects, undefinedRef);
           if (!a) {
-            warn(e.line, e.text, `unreadable ${end} address`);
-            return false;
+            warn(e.line, e.text, 'unreadable source address');
+            continue;
           }
-          if (end === 'source') dims.src = a.ranges;
-          else dims.dst = a.ranges;
+          dims.src = a.ranges;
           opaque ||= a.opaque;
           k = a.next;
-          const p = readPorts(t, k);
-          if (p) {
-            if (end === 'source') dims.sport = p.ports;
-            else dims.dport = p.ports;
-            k = p.next;
-          }
-          return true;
-        };
-        if (!readEnd('source') || !readEnd('destination')) continue;
-        if (!dims.dport && t[k] === 'object-group') {
-          const svc = objects.service.get(t[k + 1]!);
-          if (svc) dims.dport = svc.flatMap((s) => s.dport);
-          else opaque = true;
-          k += 2;
-        }
-        let disabled = false;
-        for (; k < t.length; k++) {
-          const w = t[k]!;
-          if (w === 'established') dims.state = [ESTABLISHED];
-          else if (w === 'inactive') disabled = true;
-          else if (
-            w === 'log' ||
-            w === 'log-input' ||
-            w === 'interval' ||
-            /^\d+$/.test(w) ||
-            w === 'disable' ||
-            w === 'default' ||
-            w === 'notifications' ||
-            w === 'informational' ||
-            w === 'debugging' ||
-            w === 'warnings'
-          )
-            continue;
-          else if (
-            w === 'time-range' ||
-            w === 'fragments' ||
-            w === 'dscp' ||
-            w === 'precedence' ||
-            w === 'tos' ||
-            w === 'ttl' ||
-            w === 'echo' ||
-            w === 'echo-reply' ||
-            w === 'unreachable' ||
-            w === 'time-exceeded'
-          ) {
-            opaque = true; // narrows the match in a way the boxes do not model
-            if (w === 'time-range' || w === 'dscp' || w === 'precedence' || w === 'tos' || w === 'ttl') k++;
+        } else {
+          const protoWord = t[k]!;
+          let services: Service[] | null = null;
+          if (protoWord === 'object-group' || protoWord === 'object') {
+            const svc = objects.service.get(t[k + 1]!);
+            if (!objects.service.has(t[k + 1]!)) undefinedRef();
+            else if (svc === undefined) opaque = true;
+            else services = svc;
+            k += 2;
           } else {
-            opaque = true;
-            warn(e.line, e.text, `keyword ${w} is not modelled; the rule is treated as opaque`);
+            const p = parseProtocol(protoWord);
+            if (!p) {
+              warn(e.line, e.text, `unknown protocol ${protoWord}; the rule is treated as opaque`);
+              opaque = true;
+            } else dims.proto = [p];
+            k++;
           }
+          // Each end: an address, then optionally its port operator.
+          const readEnd = (end: 'source' | 'destination'): boolean => {
+            const a = readAddress(t, k, acl.family, asa, objects, undefinedRef);
+            if (!a) {
+              warn(e.line, e.text, `unreadable ${end} address`);
+              return false;
+            }
+            if (end === 'source') dims.src = a.ranges;
+            else dims.dst = a.ranges;
+            opaque ||= a.opaque;
+            k = a.next;
+            const p = readPorts(t, k);
+            if (p) {
+              if (end === 'source') dims.sport = p.ports;
+              else dims.dport = p.ports;
+              k = p.next;
+            }
+            return true;
+          };
+          if (!readEnd('source') || !readEnd('destination')) continue;
+          if (!dims.dport && t[k] === 'object-group') {
+            const svc = objects.service.get(t[k + 1]!);
+            if (svc) dims.dport = svc.flatMap((s) => s.dport);
+            else opaque = true;
+            k += 2;
+          }
+          let disabled = false;
+          for (; k < t.length; k++) {
+            const w = t[k]!;
+            if (w === 'established') dims.state = [ESTABLISHED];
+            else if (w === 'inactive') disabled = true;
+            else if (
+              w === 'log' ||
+              w === 'log-input' ||
+              w === 'interval' ||
+              /^\d+$/.test(w) ||
+              w === 'disable' ||
+              w === 'default' ||
+              w === 'notifications' ||
+              w === 'informational' ||
+              w === 'debugging' ||
+              w === 'warnings'
+            )
+              continue;
+            else if (
+              w === 'time-range' ||
+              w === 'fragments' ||
+              w === 'dscp' ||
+              w === 'precedence' ||
+              w === 'tos' ||
+              w === 'ttl' ||
+              w === 'echo' ||
+              w === 'echo-reply' ||
+              w === 'unreachable' ||
+              w === 'time-exceeded'
+            ) {
+              opaque = true; // narrows the match in a way the boxes do not model
+              if (w === 'time-range' || w === 'dscp' || w === 'precedence' || w === 'tos' || w === 'ttl') k++;
+            } else {
+              opaque = true;
+              warn(e.line, e.text, `keyword ${w} is not modelled; the rule is treated as opaque`);
+            }
+          }
+          const tags = tagsIn(`${remark ?? ''} ${comment ?? ''}`);
+          const meta = { line: e.line, name: remark ?? `${acl.name}#${b.size + 1}`, text: e.text.trim(), action, opaque, disabled, comment, ...tags };
+          if (services) {
+            for (const s of services) b.add(meta, { ...dims, proto: [s.proto], sport: s.sport, dport: s.dport });
+            if (services.length === 0) warn(e.line, e.text, 'empty service group: the rule matches nothing');
+          } else b.add(meta, dims);
+          continue;
         }
-        const tags = tagsIn(`${remark ?? ''} ${comment ?? ''}`);
-        const meta = { line: e.line, name: remark ?? `${acl.name}#${b.size + 1}`, text: e.text.trim(), action, opaque, disabled, comment, ...tags };
-        if (services) {
-          for (const s of services) b.add(meta, { ...dims, proto: [s.proto], sport: s.sport, dport: s.dport });
-          if (services.length === 0) warn(e.line, e.text, 'empty service group: the rule matches nothing');
-        } else b.add(meta, dims);
-        continue;
+        b.add(
+          {
+            line: e.line,
+            name: remark ?? `${acl.name}#${b.size + 1}`,
+            text: e.text.trim(),
+            action,
+            opaque,
+            comment,
+            ...tagsIn(`${remark ?? ''} ${comment ?? ''}`),
+          },
+          { ...dims, proto: [ANY_PROTO] },
+        );
       }
-      b.add(
-        {
-          line: e.line,
-          name: remark ?? `${acl.name}#${b.size + 1}`,
-          text: e.text.trim(),
-          action,
-          opaque,
-          comment,
-          ...tagsIn(`${remark ?? ''} ${comment ?? ''}`),
-        },
-        { ...dims, proto: [ANY_PROTO] },
-      );
+      // Every Cisco ACL ends in an implicit deny.
+      const routeOnly = routeMapRefs.has(acl.name) && !packetRefs.has(acl.name);
+      policies.push(b.build('deny', 'implicit', routeOnly ? 'route_filter' : 'packet_filter'));
     }
-    // Every Cisco ACL ends in an implicit deny.
-    const routeOnly = routeMapRefs.has(acl.name) && !packetRefs.has(acl.name);
-    policies.push(b.build('deny', 'implicit', routeOnly ? 'route_filter' : 'packet_filter'));
-  }
-  return { syntax: asa ? 'cisco-asa' : 'cisco-ios', policies, warnings };
+    return { syntax: asa ? 'cisco-asa' : 'cisco-ios', policies, warnings };
+  };
+  return { line, finish };
 }

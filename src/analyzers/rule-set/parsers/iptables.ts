@@ -41,12 +41,52 @@ function ports(spec: string, negated: boolean): Interval[] | null {
  * handing back to the caller. A match ccheck does not model makes the rule opaque, never dropped.
  */
 export function parseIptablesSave(text: string, file: string, family: 4 | 6 = text.includes('ip6tables') ? 6 : 4, assumeFilterTable = false): ParsedRuleSet {
+  const reader = saveReader(file, family, assumeFilterTable);
+  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
+  return reader.finish();
+}
+
+/**
+ * The same, streamed: only the filter table's rules are kept, so a save file of any size (large
+ * nat or mangle tables, ipset dumps around it) is read in constant memory beyond its rules.
+ */
+export async function parseIptablesSaveLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  const reader = saveReader(file, 'detect', false);
+  let i = 0;
+  for await (const raw of lines) reader.line(raw, i++);
+  return reader.finish();
+}
+
+/** `iptables -nvL` listings, streamed: each row is turned into its iptables-save line as it is read. */
+export async function parseIptablesListLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  const reader = saveReader(file, 4, true);
+  const convert = listLineConverter();
+  let i = 0;
+  for await (const raw of lines) {
+    if (/\s::\/0\s/.test(raw)) reader.setFamily(6);
+    reader.line(convert(raw), i++);
+  }
+  return { ...reader.finish(), syntax: 'iptables-list' };
+}
+
+interface SaveReader {
+  line(raw: string, i: number): void;
+  setFamily(f: 4 | 6): void;
+  finish(): ParsedRuleSet;
+}
+
+function saveReader(file: string, initialFamily: 4 | 6 | 'detect', assumeFilterTable: boolean): SaveReader {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
   const chains = new Map<string, RawRule[]>();
   const policies = new Map<string, string>();
   let table: string | null = assumeFilterTable ? 'filter' : null;
-  text.split(/\r?\n/).forEach((raw, i) => {
+  // ip6tables-save says so in its header comment; until a line says so, IPv4.
+  let family: 4 | 6 = initialFamily === 'detect' ? 4 : initialFamily;
+  let firstLine: string | null = null;
+  const line = (raw: string, i: number): void => {
+    if (firstLine === null) firstLine = raw;
+    if (initialFamily === 'detect' && family === 4 && raw.includes('ip6tables')) family = 6;
     const line = raw.trim();
     const n = i + 1;
     if (line === '' || line.startsWith('#')) return;
@@ -74,113 +114,116 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
       return;
     }
     warn(n, raw, 'not an iptables-save line; the file may be in another format');
-  });
-  if (table === null && chains.size === 0) {
-    warn(1, text.split('\n')[0] ?? '', 'no *filter table found: is this iptables-save output?');
-  }
+  };
+  const finish = (): ParsedRuleSet => {
+    if (table === null && chains.size === 0) {
+      warn(1, firstLine ?? '', 'no *filter table found: is this iptables-save output?');
+    }
 
-  const result: Policy[] = [];
-  for (const [chain, policy] of policies) {
-    const b = new PolicyBuilder(chain, file, family, 'iptables');
-    const walk = (name: string, stack: string[], inherited: RuleDims & { opaque: boolean }) => {
-      for (const [position, r] of (chains.get(name) ?? []).entries()) {
-        const dims: RuleDims = {};
-        let opaque = inherited.opaque;
-        let target: string | null = null;
-        let comment = '';
-        let unmodelledModule = false; // its own options need no second warning
-        const a = r.args;
-        for (let k = 0; k < a.length; k++) {
-          let neg = false;
-          if (a[k] === '!') {
-            neg = true;
-            k++;
+    const result: Policy[] = [];
+    for (const [chain, policy] of policies) {
+      const b = new PolicyBuilder(chain, file, family, 'iptables');
+      const walk = (name: string, stack: string[], inherited: RuleDims & { opaque: boolean }) => {
+        for (const [position, r] of (chains.get(name) ?? []).entries()) {
+          const dims: RuleDims = {};
+          let opaque = inherited.opaque;
+          let target: string | null = null;
+          let comment = '';
+          let unmodelledModule = false; // its own options need no second warning
+          const a = r.args;
+          for (let k = 0; k < a.length; k++) {
+            let neg = false;
+            if (a[k] === '!') {
+              neg = true;
+              k++;
+            }
+            const opt = a[k]!;
+            const val = a[k + 1] ?? '';
+            const take = () => k++;
+            if (opt === '-p' || opt === '--protocol') {
+              take();
+              const p = parseProtocol(val);
+              if (!p) {
+                warn(r.line, r.text, `unknown protocol ${val}`);
+                opaque = true;
+              } else dims.proto = neg ? complement([p], { lo: 0n, hi: 255n }) : [p];
+            } else if (opt === '-s' || opt === '--source' || opt === '-d' || opt === '--destination') {
+              take();
+              const ranges = val.split(',').map((v) => parsePrefix(v, family)?.range);
+              if (ranges.some((x) => !x)) {
+                warn(r.line, r.text, `unreadable address ${val}`);
+                opaque = true;
+              } else {
+                const list = neg ? complement(ranges as Interval[], anyAddress(family)) : (ranges as Interval[]);
+                if (opt.startsWith('-s') || opt === '--source') dims.src = list;
+                else dims.dst = list;
+              }
+            } else if (SOURCE_PORT.has(opt) || DEST_PORT.has(opt)) {
+              take();
+              const list = ports(val, neg);
+              if (!list) {
+                warn(r.line, r.text, `unreadable ports ${val}`);
+                opaque = true;
+              } else if (SOURCE_PORT.has(opt)) dims.sport = list;
+              else dims.dport = list;
+            } else if (opt === '-m' || opt === '--match') {
+              take();
+              if (!['multiport', 'state', 'conntrack', 'comment', 'tcp', 'udp', 'icmp'].includes(val)) {
+                opaque = true;
+                unmodelledModule = true;
+                warn(r.line, r.text, `match module "${val}" is not modelled; the rule is treated as matching at most its other conditions`);
+              }
+            } else if (opt === '--state' || opt === '--ctstate') {
+              take();
+              const states = val.toUpperCase().split(',');
+              if (neg) opaque = true;
+              else if (states.every((s) => s === 'ESTABLISHED' || s === 'RELATED')) dims.state = [ESTABLISHED];
+              else if (!states.includes('NEW')) opaque = true;
+            } else if (opt === '--comment') {
+              take();
+              comment = val;
+            } else if (opt === '-j' || opt === '--jump' || opt === '-g' || opt === '--goto') {
+              take();
+              target = val;
+            } else if (opt === '-i' || opt === '--in-interface' || opt === '-o' || opt === '--out-interface') {
+              take();
+              opaque = true; // interface-specific: matches only part of the traffic
+            } else if (opt === '--icmp-type' || opt === '--icmpv6-type' || opt === '--tcp-flags' || opt === '--syn') {
+              if (opt !== '--syn') take();
+              if (opt === '--tcp-flags') take();
+              opaque = true;
+            } else if (opt.startsWith('-')) {
+              opaque = true;
+              if (a[k + 1] && !a[k + 1]!.startsWith('-')) take();
+              if (!unmodelledModule) warn(r.line, r.text, `option ${opt} is not modelled; the rule is treated as matching at most its other conditions`);
+            }
           }
-          const opt = a[k]!;
-          const val = a[k + 1] ?? '';
-          const take = () => k++;
-          if (opt === '-p' || opt === '--protocol') {
-            take();
-            const p = parseProtocol(val);
-            if (!p) {
-              warn(r.line, r.text, `unknown protocol ${val}`);
-              opaque = true;
-            } else dims.proto = neg ? complement([p], { lo: 0n, hi: 255n }) : [p];
-          } else if (opt === '-s' || opt === '--source' || opt === '-d' || opt === '--destination') {
-            take();
-            const ranges = val.split(',').map((v) => parsePrefix(v, family)?.range);
-            if (ranges.some((x) => !x)) {
-              warn(r.line, r.text, `unreadable address ${val}`);
-              opaque = true;
-            } else {
-              const list = neg ? complement(ranges as Interval[], anyAddress(family)) : (ranges as Interval[]);
-              if (opt.startsWith('-s') || opt === '--source') dims.src = list;
-              else dims.dst = list;
-            }
-          } else if (SOURCE_PORT.has(opt) || DEST_PORT.has(opt)) {
-            take();
-            const list = ports(val, neg);
-            if (!list) {
-              warn(r.line, r.text, `unreadable ports ${val}`);
-              opaque = true;
-            } else if (SOURCE_PORT.has(opt)) dims.sport = list;
-            else dims.dport = list;
-          } else if (opt === '-m' || opt === '--match') {
-            take();
-            if (!['multiport', 'state', 'conntrack', 'comment', 'tcp', 'udp', 'icmp'].includes(val)) {
-              opaque = true;
-              unmodelledModule = true;
-              warn(r.line, r.text, `match module "${val}" is not modelled; the rule is treated as matching at most its other conditions`);
-            }
-          } else if (opt === '--state' || opt === '--ctstate') {
-            take();
-            const states = val.toUpperCase().split(',');
-            if (neg) opaque = true;
-            else if (states.every((s) => s === 'ESTABLISHED' || s === 'RELATED')) dims.state = [ESTABLISHED];
-            else if (!states.includes('NEW')) opaque = true;
-          } else if (opt === '--comment') {
-            take();
-            comment = val;
-          } else if (opt === '-j' || opt === '--jump' || opt === '-g' || opt === '--goto') {
-            take();
-            target = val;
-          } else if (opt === '-i' || opt === '--in-interface' || opt === '-o' || opt === '--out-interface') {
-            take();
-            opaque = true; // interface-specific: matches only part of the traffic
-          } else if (opt === '--icmp-type' || opt === '--icmpv6-type' || opt === '--tcp-flags' || opt === '--syn') {
-            if (opt !== '--syn') take();
-            if (opt === '--tcp-flags') take();
-            opaque = true;
-          } else if (opt.startsWith('-')) {
-            opaque = true;
-            if (a[k + 1] && !a[k + 1]!.startsWith('-')) take();
-            if (!unmodelledModule) warn(r.line, r.text, `option ${opt} is not modelled; the rule is treated as matching at most its other conditions`);
+          const merged: RuleDims = { ...inherited, ...Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== undefined)) };
+          if (!target) continue; // counts or comments only
+          const action = TERMINAL[target];
+          const tags = tagsIn(comment);
+          if (action) {
+            // A user chain is how generators (aerleon, Shorewall) name a policy term.
+            const name = withoutTags(comment) || (stack.length > 1 ? stack[stack.length - 1]! : `${chain} rule ${position + 1}`);
+            b.add({ line: r.line, name, text: r.text.trim(), action, opaque, comment: comment || null, ...tags }, merged);
+          } else if (target === 'RETURN') {
+            if (!opaque && Object.keys(dims).length === 0) return; // unconditional: back to the caller
+            warn(r.line, r.text, 'a conditional RETURN is not modelled; later rules of this chain are analysed as reachable');
+          } else if (chains.has(target)) {
+            if (stack.includes(target)) warn(r.line, r.text, `jump loop to ${target}`);
+            else walk(target, [...stack, target], { ...merged, opaque });
+          } else if (!['LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'CT'].includes(target)) {
+            warn(r.line, r.text, `target ${target} is not modelled`);
           }
         }
-        const merged: RuleDims = { ...inherited, ...Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== undefined)) };
-        if (!target) continue; // counts or comments only
-        const action = TERMINAL[target];
-        const tags = tagsIn(comment);
-        if (action) {
-          // A user chain is how generators (aerleon, Shorewall) name a policy term.
-          const name = withoutTags(comment) || (stack.length > 1 ? stack[stack.length - 1]! : `${chain} rule ${position + 1}`);
-          b.add({ line: r.line, name, text: r.text.trim(), action, opaque, comment: comment || null, ...tags }, merged);
-        } else if (target === 'RETURN') {
-          if (!opaque && Object.keys(dims).length === 0) return; // unconditional: back to the caller
-          warn(r.line, r.text, 'a conditional RETURN is not modelled; later rules of this chain are analysed as reachable');
-        } else if (chains.has(target)) {
-          if (stack.includes(target)) warn(r.line, r.text, `jump loop to ${target}`);
-          else walk(target, [...stack, target], { ...merged, opaque });
-        } else if (!['LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'CT'].includes(target)) {
-          warn(r.line, r.text, `target ${target} is not modelled`);
-        }
-      }
-    };
-    walk(chain, [chain], { opaque: false });
-    const localEnd = chain === 'INPUT' ? 'dst' : chain === 'OUTPUT' ? 'src' : undefined;
-    result.push(b.build(policy === 'ACCEPT' ? 'permit' : 'deny', 'chain_policy', 'packet_filter', localEnd));
-  }
-  return { syntax: 'iptables', policies: result, warnings };
+      };
+      walk(chain, [chain], { opaque: false });
+      const localEnd = chain === 'INPUT' ? 'dst' : chain === 'OUTPUT' ? 'src' : undefined;
+      result.push(b.build(policy === 'ACCEPT' ? 'permit' : 'deny', 'chain_policy', 'packet_filter', localEnd));
+    }
+    return { syntax: 'iptables', policies: result, warnings };
+  };
+  return { line, finish, setFamily: (f) => (family = f) };
 }
 
 /**
@@ -188,11 +231,17 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
  * the same line, and goes through the same parser.
  */
 export function parseIptablesList(text: string, file: string): ParsedRuleSet {
-  const lines = text.split(/\r?\n/);
+  const convert = listLineConverter();
+  const out = text.split(/\r?\n/).map(convert);
   const family: 4 | 6 = /\s::\/0\s/.test(text) ? 6 : 4;
+  return { ...parseIptablesSave(out.join('\n'), file, family, true), syntax: 'iptables-list' };
+}
+
+/** Turns listing rows into iptables-save lines one at a time (it remembers the chain and the column layout). */
+function listLineConverter(): (raw: string) => string {
   let chain: string | null = null;
   let verbose = false;
-  const out = lines.map((raw) => {
+  return (raw) => {
     const head = /^Chain (\S+) \((?:policy (\S+)|\d+ references)/.exec(raw);
     if (head) {
       chain = head[1]!;
@@ -224,6 +273,5 @@ export function parseIptablesList(text: string, file: string): ParsedRuleSet {
     if (comment) args.push(`-m comment --comment "${comment}"`);
     args.push(`-j ${target}`);
     return args.join(' ');
-  });
-  return { ...parseIptablesSave(out.join('\n'), file, family, true), syntax: 'iptables-list' };
+  };
 }
