@@ -75,6 +75,8 @@ export interface Policy {
    */
   readonly localEnd?: 'src' | 'dst';
   readonly rules: readonly NormalizedRule[];
+  /** What building the policy noticed, e.g. a rule whose lists multiply into too many boxes. */
+  readonly warnings?: readonly ParseWarning[];
 }
 
 export interface ParsedRuleSet {

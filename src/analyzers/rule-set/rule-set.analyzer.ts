@@ -4,11 +4,11 @@ import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
 import { parseCiscoAclLines } from './parsers/cisco.js';
-import { parseFortiOs } from './parsers/fortios.js';
-import { parsePanOs } from './parsers/panos.js';
+import { parseFortiOsLines } from './parsers/fortios.js';
+import { parsePanOsLines } from './parsers/panos.js';
 import { parseRuleTemplate } from './parsers/csv-template.js';
 import { parseIptablesListLines, parseIptablesSaveLines } from './parsers/iptables.js';
-import { parseJunos } from './parsers/junos.js';
+import { parseJunosLines } from './parsers/junos.js';
 import type { ParsedRuleSet } from './rule-model.js';
 
 export const RULE_SYNTAXES = ['iptables', 'cisco', 'junos', 'fortios', 'panos', 'csv'] as const;
@@ -31,8 +31,8 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
     throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `unknown syntax "${forced}" (${RULE_SYNTAXES.join(', ')})`, {}, { file: f.name, field: 'syntax' });
   }
   if (forced === 'csv' || (!forced && /\.(csv|xlsx|tsv)$/i.test(f.name))) return parseRuleTemplate(await f.table());
-  // Detection reads the head only; iptables and Cisco configurations are then streamed line by
-  // line (a 100 MB export is never held whole); the block-structured syntaxes read the text.
+  // Detection reads window by window; every syntax is then streamed line by line (a 100 MB
+  // export is never held whole; only PAN-OS XML, one document, is collected for its parser).
   const { syntax: detected, window: head } = await sniff(f, forced !== undefined);
   const syntax = (forced as RuleSyntax | undefined) ?? detected;
   if (!syntax) {
@@ -46,10 +46,9 @@ async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<
   if (syntax === 'iptables')
     return /^Chain \S+ \((?:policy|\d+ references)/m.test(head) ? parseIptablesListLines(f.lines(), f.name) : parseIptablesSaveLines(f.lines(), f.name);
   if (syntax === 'cisco') return parseCiscoAclLines(f.lines(), f.name);
-  const text = await f.text();
-  if (syntax === 'junos') return parseJunos(text, f.name);
-  if (syntax === 'fortios') return parseFortiOs(text, f.name);
-  return parsePanOs(text, f.name);
+  if (syntax === 'junos') return parseJunosLines(f.lines(), f.name);
+  if (syntax === 'fortios') return parseFortiOsLines(f.lines(), f.name);
+  return parsePanOsLines(f.lines(), f.name);
 }
 
 const WINDOW_CHARS = 200_000;
@@ -133,7 +132,9 @@ export const ruleSetAnalyzer: Analyzer = {
     let policies = 0;
     for (const f of ctx.files) {
       const parsed = await parseFile(f, ctx.options.syntax);
-      for (const w of parsed.warnings) {
+      // A rule in several zone-pair policies is built once per pair: report each warning once.
+      const warnings = new Map([...parsed.warnings, ...parsed.policies.flatMap((p) => p.warnings ?? [])].map((w) => [`${w.file}:${w.line}:${w.message}`, w]));
+      for (const w of warnings.values()) {
         parseFindings.push({
           kind: 'parse_warning',
           severity: 'info',

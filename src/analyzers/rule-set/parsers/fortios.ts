@@ -45,12 +45,12 @@ const PREDEFINED: Record<string, Service[]> = {
   POP3: [{ proto: tcp, sport: [ANY_PORT], dport: port(110) }],
 };
 
-/** Reads `config … / edit … / set … / next / end` blocks; `append` adds to a setting. */
-function readSections(text: string): Map<string, Entry[]> {
+/** Reads `config … / edit … / set … / next / end` blocks line by line; `append` adds to a setting. */
+function sectionReader(): { line(raw: string, i: number): void; finish(): Map<string, Entry[]> } {
   const sections = new Map<string, Entry[]>();
   const path: string[] = [];
   let entry: { name: string; line: number; settings: Map<string, { values: string[]; line: number }> } | null = null;
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const line = (raw: string, i: number): void => {
     const t = tokenize(raw.trim());
     if (t.length === 0 || t[0]!.startsWith('#')) return;
     const n = i + 1;
@@ -66,8 +66,8 @@ function readSections(text: string): Map<string, Entry[]> {
       const prev = e.settings.get(t[1]!);
       e.settings.set(t[1]!, { values: t[0] === 'append' && prev ? [...prev.values, ...t.slice(2)] : t.slice(2), line: n });
     } else if (t[0] === 'unset' && entry) (entry as { settings: Map<string, unknown> }).settings.delete(t[1]!);
-  });
-  return sections;
+  };
+  return { line, finish: () => sections };
 }
 
 /**
@@ -76,9 +76,22 @@ function readSections(text: string): Map<string, Entry[]> {
  * else meets the implicit deny.
  */
 export function parseFortiOs(text: string, file: string): ParsedRuleSet {
+  const reader = sectionReader();
+  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
+  return fromSections(reader.finish(), file);
+}
+
+/** The same, streamed line by line. */
+export async function parseFortiOsLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  const reader = sectionReader();
+  let i = 0;
+  for await (const raw of lines) reader.line(raw, i++);
+  return fromSections(reader.finish(), file);
+}
+
+function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleSet {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
-  const sections = readSections(text);
   const get = (s: string) => sections.get(s) ?? [];
   const addresses = new Map<string, Interval[] | null>([['all', [anyAddress(4)]]]);
   for (const e of get('firewall address')) {

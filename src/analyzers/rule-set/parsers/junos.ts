@@ -24,13 +24,27 @@ interface Node {
 
 /** Reads the curly-brace configuration into a tree; `[ a b ]` lists stay words. */
 export function parseJunosTree(text: string): Node[] {
+  const reader = junosTreeReader(false);
+  for (const line of text.split('\n')) reader.line(line);
+  return reader.finish();
+}
+
+// The only top-level blocks the analysis reads; with `prune`, the rest are read past, not kept.
+const KEPT_TOP_LEVEL = new Set(['firewall', 'security']);
+
+/**
+ * The tree, fed one line at a time, so a configuration of any size streams. Block comments may
+ * span lines; a quoted string ends on its line. With `prune`, only `firewall` and `security`
+ * keep their children: interfaces, routing and the rest of a large configuration cost nothing.
+ */
+function junosTreeReader(prune: boolean): { line(text: string): void; finish(): Node[] } {
   const root: Node[] = [];
   const stack: Node[][] = [root];
   let words: string[] = [];
   let startLine = 1;
-  let line = 1;
+  let line = 0;
   let comment: string | null = null;
-  let i = 0;
+  let blockComment: string[] | null = null;
   const flush = (children: Node[] | null) => {
     const node: Node = { words, line: startLine, children, comment };
     stack[stack.length - 1]!.push(node);
@@ -38,46 +52,63 @@ export function parseJunosTree(text: string): Node[] {
     comment = null;
     return node;
   };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') {
-      line++;
-      i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const body = text.slice(i + 2, end < 0 ? text.length : end);
-      line += body.split('\n').length - 1;
-      comment = body.replace(/^\s*\*+ ?/gm, '').trim();
-      i = end < 0 ? text.length : end + 2;
-    } else if (c === '#' && words.length === 0) {
-      const end = text.indexOf('\n', i);
-      comment = text.slice(i + 1, end < 0 ? text.length : end).trim();
-      i = end < 0 ? text.length : end;
-    } else if (c === '{') {
-      const node = flush([]);
-      stack.push(node.children!);
-      i++;
-    } else if (c === '}') {
-      stack.pop();
-      if (stack.length === 0) stack.push(root);
-      i++;
-    } else if (c === ';') {
-      if (words.length) flush(null);
-      i++;
-    } else if (/\s/.test(c)) i++;
-    else if (c === '"') {
-      const end = text.indexOf('"', i + 1);
-      if (words.length === 0) startLine = line;
-      words.push(text.slice(i + 1, end));
-      i = end + 1;
-    } else {
-      const m = /^[^\s{};"]+/.exec(text.slice(i, i + 400))!;
-      if (words.length === 0) startLine = line;
-      words.push(m[0]);
-      i += m[0].length;
+  const feed = (text: string): void => {
+    line++;
+    let i = 0;
+    if (blockComment) {
+      const end = text.indexOf('*/');
+      blockComment.push(end < 0 ? text : text.slice(0, end));
+      if (end < 0) return;
+      comment = blockComment
+        .join('\n')
+        .replace(/^\s*\*+ ?/gm, '')
+        .trim();
+      blockComment = null;
+      i = end + 2;
     }
-  }
-  return root;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '/' && text[i + 1] === '*') {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) {
+          blockComment = [text.slice(i + 2)];
+          return;
+        }
+        comment = text
+          .slice(i + 2, end)
+          .replace(/^\s*\*+ ?/gm, '')
+          .trim();
+        i = end + 2;
+      } else if (c === '#' && words.length === 0) {
+        comment = text.slice(i + 1).trim();
+        return;
+      } else if (c === '{') {
+        const top = stack.length === 1;
+        const node = flush([]);
+        stack.push(prune && top && !KEPT_TOP_LEVEL.has(node.words[0] ?? '') ? [] : node.children!);
+        i++;
+      } else if (c === '}') {
+        stack.pop();
+        if (stack.length === 0) stack.push(root);
+        i++;
+      } else if (c === ';') {
+        if (words.length) flush(null);
+        i++;
+      } else if (/\s/.test(c)) i++;
+      else if (c === '"') {
+        const end = text.indexOf('"', i + 1);
+        if (words.length === 0) startLine = line;
+        words.push(text.slice(i + 1, end < 0 ? text.length : end));
+        i = end < 0 ? text.length : end + 1;
+      } else {
+        const m = /^[^\s{};"]+/.exec(text.slice(i, i + 400))!;
+        if (words.length === 0) startLine = line;
+        words.push(m[0]);
+        i += m[0].length;
+      }
+    }
+  };
+  return { line: (t) => feed(t.replace(/\r$/, '')), finish: () => root };
 }
 
 /** The values of a statement: `protocol tcp;`, `protocol [ tcp udp ];`, or a block of `value;` lines. */
@@ -107,9 +138,23 @@ function portRanges(list: { value: string }[]): Interval[] | null {
  * discard; each zone pair is a policy with the SRX default deny.
  */
 export function parseJunos(text: string, file: string): ParsedRuleSet {
+  return junosFromTree(parseJunosTree(text), file, text.split('\n')[0] ?? '');
+}
+
+/** The same, streamed: only the `firewall` and `security` hierarchies are kept while reading. */
+export async function parseJunosLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  const reader = junosTreeReader(true);
+  let firstLine: string | null = null;
+  for await (const line of lines) {
+    firstLine ??= line;
+    reader.line(line);
+  }
+  return junosFromTree(reader.finish(), file, firstLine ?? '');
+}
+
+function junosFromTree(tree: Node[], file: string, firstLine: string): ParsedRuleSet {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
-  const tree = parseJunosTree(text);
   const policies: Policy[] = [];
 
   const firewall = tree.find((n) => n.words[0] === 'firewall');
@@ -261,6 +306,6 @@ export function parseJunos(text: string, file: string): ParsedRuleSet {
     }
     policies.push(families[4].build('deny', 'implicit'));
   }
-  if (!firewall && !security) warn(1, text.split('\n')[0] ?? '', 'no firewall filter or security policies found: is this a Junos configuration?');
+  if (!firewall && !security) warn(1, firstLine, 'no firewall filter or security policies found: is this a Junos configuration?');
   return { syntax: 'junos', policies, warnings };
 }

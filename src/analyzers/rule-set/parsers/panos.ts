@@ -48,6 +48,12 @@ function addressValue(kind: string, value: string): Interval[] | null {
 
 /** `set …` lines (the CLI form): `set rulebase security rules NAME from [ a b ]`. */
 function readSetFormat(text: string): PanConfig {
+  const reader = setReader();
+  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
+  return reader.finish();
+}
+
+function setReader(): { line(raw: string, i: number): void; finish(): PanConfig } {
   const c = empty();
   const rule = (name: string, line: number): PanRule => {
     let r = c.rules.find((x) => x.name === name);
@@ -71,7 +77,7 @@ function readSetFormat(text: string): PanConfig {
     }
     return r;
   };
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const line = (raw: string, i: number): void => {
     const t = tokenize(raw.trim()).filter((w) => w !== '[' && w !== ']');
     if (t[0] !== 'set') return;
     const rest = t.slice(1);
@@ -109,8 +115,8 @@ function readSetFormat(text: string): PanConfig {
       else if (field === 'disabled') r.disabled = values[0] === 'yes';
       else if (field === 'description') r.description = values.join(' ');
     }
-  });
-  return c;
+  };
+  return { line, finish: () => c };
 }
 
 type X = Record<string, unknown>;
@@ -185,9 +191,33 @@ function readXmlFormat(text: string): PanConfig {
  * intrazone traffic is allowed and interzone traffic denied (the PAN-OS defaults).
  */
 export function parsePanOs(text: string, file: string): ParsedRuleSet {
+  return fromConfig(text.trimStart().startsWith('<') ? readXmlFormat(text) : readSetFormat(text), file, text.split('\n')[0] ?? '');
+}
+
+/**
+ * The same, streamed: the `set` form line by line. The XML form is one document that the XML
+ * parser needs whole, so it is collected first (PAN-OS XML exports are the size of the rulebase).
+ */
+export async function parsePanOsLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
+  let firstLine: string | null = null;
+  let xml: string[] | null = null;
+  const set = setReader();
+  let i = 0;
+  for await (const raw of lines) {
+    if (firstLine === null && raw.trim() !== '') {
+      firstLine = raw;
+      if (raw.trimStart().startsWith('<')) xml = [];
+    }
+    if (xml) xml.push(raw);
+    else set.line(raw, i);
+    i++;
+  }
+  return fromConfig(xml ? readXmlFormat(xml.join('\n')) : set.finish(), file, firstLine ?? '');
+}
+
+function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSet {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
-  const c = text.trimStart().startsWith('<') ? readXmlFormat(text) : readSetFormat(text);
   const resolve = (name: string, seen = new Set<string>()): Interval[] | null | undefined => {
     if (name === 'any') return [anyAddress(4)];
     if (c.addresses.has(name)) return c.addresses.get(name);
@@ -259,6 +289,6 @@ export function parsePanOs(text: string, file: string): ParsedRuleSet {
   const policies = policiesByZonePair(zoned, c.zones, file, 'panos', (from, to) =>
     from === to ? { action: 'permit', source: 'implicit' } : { action: 'deny', source: 'implicit' },
   );
-  if (c.rules.length === 0) warn(1, text.split('\n')[0] ?? '', 'no security rules found: is this a PAN-OS configuration?');
+  if (c.rules.length === 0) warn(1, firstLine, 'no security rules found: is this a PAN-OS configuration?');
   return { syntax: 'panos', policies, warnings };
 }

@@ -5,6 +5,7 @@ import {
   anyAddress,
   expandBoxes,
   type Action,
+  type Box,
   type Interval,
   type NormalizedRule,
   type ParseWarning,
@@ -35,9 +36,25 @@ export interface RuleMeta {
   readonly comment?: string | null;
 }
 
+/** Above this many boxes, one rule's lists are not expanded (see PolicyBuilder.add). */
+export const MAX_BOXES_PER_RULE = 10_000;
+
+/** Sorted, with touching or overlapping intervals joined. */
+export function mergeIntervals(list: readonly Interval[]): Interval[] {
+  const sorted = [...list].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: Interval[] = [];
+  for (const x of sorted) {
+    const last = out[out.length - 1];
+    if (last && x.lo <= last.hi + 1n) out[out.length - 1] = { lo: last.lo, hi: x.hi > last.hi ? x.hi : last.hi };
+    else out.push(x);
+  }
+  return out;
+}
+
 /** Collects the rules of one policy in order, expanding lists into one box each. */
 export class PolicyBuilder {
   private readonly rules: NormalizedRule[] = [];
+  private readonly warnings: ParseWarning[] = [];
 
   constructor(
     readonly name: string,
@@ -48,14 +65,51 @@ export class PolicyBuilder {
 
   add(meta: RuleMeta, dims: RuleDims): void {
     const any = anyAddress(this.family);
-    const boxes = expandBoxes({
+    const given = {
       proto: dims.proto ?? [ANY_PROTO],
       src: dims.src ?? [any],
       dst: dims.dst ?? [any],
       sport: dims.sport ?? [ANY_PORT],
       dport: dims.dport ?? [ANY_PORT],
       state: dims.state ?? [ANY_STATE],
-    });
+    };
+    const product = (l: typeof given) => Object.values(l).reduce((n, x) => n * x.length, 1);
+    // Each list entry is its own box, so a finding can name the part of a rule it concerns. Only
+    // when that would be too many are touching entries joined first (the same traffic, exactly).
+    const lists =
+      product(given) <= MAX_BOXES_PER_RULE
+        ? given
+        : {
+            proto: mergeIntervals(given.proto),
+            src: mergeIntervals(given.src),
+            dst: mergeIntervals(given.dst),
+            sport: mergeIntervals(given.sport),
+            dport: mergeIntervals(given.dport),
+            state: mergeIntervals(given.state),
+          };
+    const count = product(lists);
+    let opaque = meta.opaque ?? false;
+    let boxes: Box[];
+    if (count > MAX_BOXES_PER_RULE) {
+      // Two address groups of 1,500 hosts each would be 2.25 million boxes. The rule is read as
+      // the range that holds them all and marked opaque: it may still be found unreachable
+      // (everything it could match is matched earlier), but it never counts as covering another
+      // rule and is not judged over-broad, so the approximation can only miss, never accuse.
+      const hull = (l: Interval[]): Interval => ({
+        lo: l.reduce((m, x) => (x.lo < m ? x.lo : m), l[0]!.lo),
+        hi: l.reduce((m, x) => (x.hi > m ? x.hi : m), l[0]!.hi),
+      });
+      boxes = [
+        { proto: hull(lists.proto), src: hull(lists.src), dst: hull(lists.dst), sport: hull(lists.sport), dport: hull(lists.dport), state: hull(lists.state) },
+      ];
+      opaque = true;
+      this.warnings.push({
+        file: this.file,
+        line: meta.line,
+        text: meta.text.trim(),
+        message: `${meta.name}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule`,
+      });
+    } else boxes = expandBoxes(lists);
     for (const box of boxes) {
       this.rules.push({
         policy: this.name,
@@ -68,7 +122,7 @@ export class PolicyBuilder {
         family: this.family,
         box,
         disabled: meta.disabled ?? false,
-        opaque: meta.opaque ?? false,
+        opaque,
         applications: meta.applications ?? null,
         fromZone: meta.fromZone ?? null,
         toZone: meta.toZone ?? null,
@@ -94,6 +148,7 @@ export class PolicyBuilder {
       kind,
       rules: this.rules,
       ...(localEnd ? { localEnd } : {}),
+      ...(this.warnings.length ? { warnings: this.warnings } : {}),
     };
   }
 }
