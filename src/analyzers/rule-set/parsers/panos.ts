@@ -46,6 +46,22 @@ function addressValue(kind: string, value: string): Interval[] | null {
   return null; // fqdn, ip-wildcard: not resolved here
 }
 
+// The services PAN-OS predefines (a configuration may define its own under the same name, which wins).
+const TCP: Interval = { lo: 6n, hi: 6n };
+const PREDEFINED_SERVICES: Record<string, { proto: Interval; dport: Interval[]; sport: Interval[] }[]> = {
+  'service-http': [
+    {
+      proto: TCP,
+      dport: [
+        { lo: 80n, hi: 80n },
+        { lo: 8080n, hi: 8080n },
+      ],
+      sport: [ANY_PORT],
+    },
+  ],
+  'service-https': [{ proto: TCP, dport: [{ lo: 443n, hi: 443n }], sport: [ANY_PORT] }],
+};
+
 /** `set …` lines (the CLI form): `set rulebase security rules NAME from [ a b ]`. */
 function readSetFormat(text: string): PanConfig {
   const reader = setReader();
@@ -238,6 +254,8 @@ function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSe
     if (name === 'any') return [{ proto: ANY_PROTO, dport: [ANY_PORT], sport: [ANY_PORT] }];
     if (name === 'application-default') return null; // the application's own ports: not modelled
     if (c.services.has(name)) return c.services.get(name);
+    const predefined = PREDEFINED_SERVICES[name];
+    if (predefined) return predefined;
     const g = c.serviceGroups.get(name);
     if (g && !seen.has(name)) {
       const out = g.map((m) => services(m, new Set([...seen, name])));
