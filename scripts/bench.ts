@@ -15,21 +15,13 @@ import { planFor } from '../src/services/firm-service.js';
 import { EvidenceVault } from '../src/storage/evidence-vault.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/analyzers/rule-set/analyze-rules.js';
 import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
-import { benchReports } from './report-bench.js';
+import { benchReports, type BenchRow } from './report-bench.js';
 import { analyzeFiles } from '../src/services/analysis-service.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 512);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-bench-'));
 
-interface Row {
-  name: string;
-  input: string;
-  seconds: number;
-  rate: string;
-  peakRssMb: number;
-  baseline?: string;
-}
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 
 /** Best of `runs`: the first run of an I/O benchmark pays for write-back of earlier ones. */
 async function best(runs: number, fn: () => Promise<void> | void, after?: () => void): Promise<{ seconds: number; peakRssMb: number }> {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.js';
 import { runCli } from '../src/cli/main.js';
 import { packageRoot } from '../src/io/catalog-data.js';
 
@@ -22,18 +22,7 @@ const html = `<!doctype html><meta charset="utf-8"><body style="margin:0;backgro
 <pre style="margin:0;padding:18px 22px;color:#e0e0e8;font:14px/1.45 'Noto Sans Mono CJK TC','Noto Sans Mono',monospace">
 <span style="color:#8bd5ca">$ npx ccheck catalog diff before-2023-08-23 2023-08-23</span>
 ${lines.map((l) => (l.startsWith('■') ? `<span style="color:#f5c2e7">${esc(l)}</span>` : esc(l))).join('\n')}</pre>`;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1180, height: 400 }, deviceScaleFactor: 1 });
 await page.setContent(html);
 const file = path.join(packageRoot(), 'docs', 'images', 'catalog-diff.png');

@@ -16,7 +16,8 @@ import { renderInspectionReportXlsx } from '../src/reports/inspection-report-xls
 import { InspectionService, type Clock } from '../src/services/inspection-service.js';
 import { buildReportData } from '../src/services/report-service.js';
 
-export interface ReportBenchRow {
+/** One row of the benchmark table (scripts/bench.ts prints them). */
+export interface BenchRow {
   name: string;
   input: string;
   seconds: number;
@@ -27,7 +28,7 @@ export interface ReportBenchRow {
 
 type Measure = (fn: () => Promise<void> | void) => Promise<{ seconds: number; peakRssMb: number }>;
 
-export async function benchReports(work: string, measure: Measure): Promise<ReportBenchRow[]> {
+export async function benchReports(work: string, measure: Measure): Promise<BenchRow[]> {
   const home = path.join(work, 'report-home');
   mkdirSync(home, { recursive: true });
   const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
@@ -89,7 +90,7 @@ export async function benchReports(work: string, measure: Measure): Promise<Repo
 
     let data = await buildReportData(s, firm, period, '2026-11-27');
     const input = `${data.items.length} items, ${new Set(data.items.flatMap((i) => i.evidence.map((e) => e.sha256))).size} evidence, ${data.findings.length} findings, 500 analyzer rows`;
-    const rows: ReportBenchRow[] = [];
+    const rows: BenchRow[] = [];
     const assemble = await measure(async () => {
       data = await buildReportData(s, firm, period, '2026-11-27');
     });

@@ -1,23 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { runCcheck } from '../helpers/cli.js';
 import { tempDir } from '../helpers/shared.js';
 
-// Debian's Chromium, installed by .ci/run (apt-get install chromium fonts-noto-cjk). Never skipped:
-// without it this test fails and says what to install.
-const CHROMIUM = process.env.CCHECK_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// Debian's Chromium, installed by npm test (scripts/ensure-browser.sh). Never skipped: without it
+// this test fails and says what to install.
 
 let tmp: { dir: string; cleanup: () => void };
 let browser: Browser;
@@ -29,7 +20,7 @@ beforeAll(async () => {
   const r = await runCcheck(['demo', 'demo', '--today', '2026-11-27', '--json'], { env: { LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir });
   expect(r.code, r.err).toBe(0);
   report = (JSON.parse(r.out) as { report: string }).report;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/core/errors.js';
 import { importOscalCatalog } from '../../src/core/oscal/import-oscal-catalog.js';
 import { OSCAL_VERSIONS } from '../../src/core/oscal/oscal-ids.js';
 import { openCatalogStore } from '../../src/services/catalog-service.js';
@@ -9,16 +8,7 @@ import { oscalSchemaProblems } from '../../src/io/oscal-schema.js';
 import { oscalCatalog } from '../../src/reports/oscal/oscal-catalog.js';
 import { OSCAL_DIR, oscalSchema } from '../helpers/oscal.js';
 import { tempDir } from '../helpers/shared.js';
-
-function errorOf(fn: () => unknown): CoreError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../helpers/errors.js';
 
 describe('OSCAL catalog export and import', () => {
   const t = tempDir();

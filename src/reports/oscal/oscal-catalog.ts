@@ -64,24 +64,15 @@ function propsAndParts(node: CatalogNode): { props: Prop[]; parts: Part[] } {
 export function oscalCatalog(version: CatalogVersion, options: OscalExportOptions): OscalObject {
   const childrenOf = new Map<string | null, CatalogNode[]>();
   for (const n of version.nodes) childrenOf.set(n.parentPath, [...(childrenOf.get(n.parentPath) ?? []), n]);
-  const control = (n: CatalogNode): OscalObject => {
+  // Points become groups and everything below them controls; both carry the same fields.
+  const node = (n: CatalogNode): OscalObject => {
     const kids = childrenOf.get(n.path) ?? [];
     return {
       id: controlIdOf(n.path),
       class: n.level,
       title: titleOf(n),
       ...nonEmpty(propsAndParts(n)),
-      ...(kids.length ? { controls: kids.map(control) } : {}),
-    };
-  };
-  const group = (n: CatalogNode): OscalObject => {
-    const kids = childrenOf.get(n.path) ?? [];
-    return {
-      id: controlIdOf(n.path),
-      class: n.level,
-      title: titleOf(n),
-      ...nonEmpty(propsAndParts(n)),
-      ...(kids.length ? { controls: kids.map(control) } : {}),
+      ...(kids.length ? { controls: kids.map(node) } : {}),
     };
   };
   const source = version.source;
@@ -102,7 +93,7 @@ export function oscalCatalog(version: CatalogVersion, options: OscalExportOption
         ],
         ...(remarksOf(version) ? { remarks: remarksOf(version) } : {}),
       },
-      groups: (childrenOf.get(null) ?? []).map(group),
+      groups: (childrenOf.get(null) ?? []).map(node),
       'back-matter': {
         resources: [
           {

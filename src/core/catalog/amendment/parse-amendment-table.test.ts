@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../../errors.js';
 import { EMPTY_REFERENCE } from '../mechanism-reference.js';
 import { importAmendmentTable } from './import-amendment.js';
 import { parseAmendmentTable } from './parse-amendment-table.js';
+import { errorOf } from '../../../../test/helpers/errors.js';
 
 const HEADER = '修正條文\t現行條文\t說明';
 const ROW =
   '<p>1、風險評鑑（CC-11000，年度查核）</p> <p>(1)應評估<u>RTO</u>。</p>\t<p>1、風險評鑑（CC-11000，年度查核）</p> <p>(1)應評估。</p>\t<p>參考資訊作業韌性自律規範修訂</p>';
-
-function errorOf(fn: () => unknown): CoreError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 const importText = (text: string) =>
   importAmendmentTable({
