@@ -16,8 +16,11 @@ export function pdfText(pdf: Buffer): string {
     }
     const dict = body.slice(0, at);
     const start = body.indexOf('\n', at) + 1;
-    const end = body.lastIndexOf('endstream');
-    let bytes = Buffer.from(body.slice(start, end).replace(/\r?\n$/, ''), 'latin1');
+    // The dictionary's /Length says exactly where the data ends: trimming an end-of-line instead
+    // would cut a compressed stream whose last byte happens to be a carriage return.
+    const length = /\/Length (\d+)(?! \d+ R)/.exec(dict);
+    const end = length ? start + Number(length[1]) : body.lastIndexOf('endstream');
+    let bytes = Buffer.from(length ? body.slice(start, end) : body.slice(start, end).replace(/\r?\n$/, ''), 'latin1');
     if (/FlateDecode/.test(dict)) bytes = inflateSync(bytes);
     objects.set(Number(m[1]), { dict, stream: bytes });
   }
