@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDualDate, formatDualDateShort, formatRocDate, parseAnyDate, parseIsoDate, parseRocDate } from './dates.js';
+import { formatDualDate, formatDualDateShort, formatRocDate, formatTaipeiInstant, parseAnyDate, parseIsoDate, parseRocDate } from './dates.js';
 import { CoreError } from './errors.js';
 
 describe('民國 ⇄ Gregorian dates', () => {
@@ -28,5 +28,12 @@ describe('民國 ⇄ Gregorian dates', () => {
     }
     expect(() => parseIsoDate('2023-13-01')).toThrow(/Not a calendar date/);
     expect(() => formatRocDate('1900-01-01')).toThrow(/before the ROC calendar/);
+  });
+
+  it('shows stored instants in Taipei time (UTC+8 all year), across midnight and with offsets', () => {
+    expect(formatTaipeiInstant('2026-11-27T02:00:00.000Z')).toBe('2026-11-27 10:00 (UTC+8)');
+    expect(formatTaipeiInstant('2026-12-31T16:30:00Z')).toBe('2027-01-01 00:30 (UTC+8)');
+    expect(formatTaipeiInstant('2026-11-27T09:15:00+08:00')).toBe('2026-11-27 09:15 (UTC+8)');
+    expect(formatTaipeiInstant('2026-11-27')).toBe('2026-11-27'); // a date is not an instant
   });
 });

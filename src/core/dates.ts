@@ -82,3 +82,15 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * A stored instant (ISO 8601 with zone, e.g. `2026-11-27T02:00:00.000Z`) as Taipei wall time:
+ * `2026-11-27 10:00 (UTC+8)`. Taiwan keeps UTC+8 all year, so no time-zone data is needed.
+ * Anything that is not such an instant is returned unchanged.
+ */
+export function formatTaipeiInstant(instant: string): string {
+  const ms = Date.parse(instant);
+  if (!/T\d\d:\d\d/.test(instant) || Number.isNaN(ms)) return instant;
+  const t = new Date(ms + 8 * 3_600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 16)} (UTC+8)`;
+}

@@ -1,6 +1,6 @@
 import type { AnalyzerFinding } from '../core/analysis/analyzer.js';
 import type { CatalogChange } from '../core/catalog/diff-versions.js';
-import { formatDualDate, type IsoDate } from '../core/dates.js';
+import { formatDualDate, formatTaipeiInstant, type IsoDate } from '../core/dates.js';
 import { countsAs, type ItemResultView, type ResultStatus } from '../core/inspection/item-result.js';
 
 /** A result with the item's words, its evidence files and the analyzers' findings about it. */
@@ -223,7 +223,7 @@ export function renderInspectionReportHtml(data: InspectionReportData, lang: 'zh
         .join('');
       const approval = i.approval
         ? i.approval.state === 'approved'
-          ? `✓ ${esc(i.approval.by)}<br><small>${esc(i.approval.at)}</small>`
+          ? `✓ ${esc(i.approval.by)}<br><small>${esc(formatTaipeiInstant(i.approval.at))}</small>`
           : `<span class="void">✗ ${esc(t.void)}</span>`
         : '';
       return `<tr id="item-${esc(i.path)}"><td class="path">${esc(i.path)}</td><td class="code">${esc(i.code)}</td><td>${esc([i.title, i.text].filter(Boolean).join(' ') || '（略）')}</td><td><span class="badge" style="background:${COLOR[i.effectiveStatus]}">${esc(t.results[i.effectiveStatus])}</span>${i.effectiveStatus !== i.status ? `<br><small>${esc(t.results[i.status])}</small>` : ''}</td><td>${esc(i.recordedBy)}<br><small>${esc(i.source)}</small></td><td>${approval}</td><td>${esc(i.justification)}${evidence}${af ? `<ul class="af">${af}</ul>` : ''}</td></tr>`;
@@ -261,7 +261,7 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border:1px soli
 <tr><td>${esc(t.licence)}</td><td>${esc(data.firm.licence)}</td></tr>
 <tr><td>${esc(t.period)}</td><td>${esc(data.period)}：${esc(dual(data.periodStart))} – ${esc(dual(data.periodEnd))}</td></tr>
 <tr><td>${esc(t.version)}</td><td>${esc(data.catalogVersion)} <code>${esc(data.catalogHash)}</code></td></tr>
-<tr><td>${esc(t.started)}</td><td>${esc(data.startedAt)} · ${esc(data.startedBy)}</td></tr>
+<tr><td>${esc(t.started)}</td><td>${esc(formatTaipeiInstant(data.startedAt))} · ${esc(data.startedBy)}</td></tr>
 <tr><td>${esc(t.generated)}</td><td>${esc(dual(data.generatedOn))}</td></tr>
 <tr><td>${esc(t.audit)}</td><td><code>${esc(data.auditHead)}</code></td></tr>
 </table>

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatDualDate } from '../core/dates.js';
+import { formatDualDate, formatTaipeiInstant } from '../core/dates.js';
 import { countsAs } from '../core/inspection/item-result.js';
 import { REPORT_LABELS, type InspectionReportData } from './inspection-report-html.js';
 
@@ -40,7 +40,7 @@ export function renderInspectionReportPdf(data: InspectionReportData, fonts: Rep
     [t.licence, data.firm.licence],
     [t.period, `${data.period}${zh ? '：' : ': '}${dual(data.periodStart)} – ${dual(data.periodEnd)}`],
     [t.version, `${data.catalogVersion}  ${data.catalogHash}`],
-    [t.started, `${data.startedAt}  ${data.startedBy}`],
+    [t.started, `${formatTaipeiInstant(data.startedAt)}  ${data.startedBy}`],
     [t.generated, dual(data.generatedOn)],
     [t.audit, data.auditHead],
   ];

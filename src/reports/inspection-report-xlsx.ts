@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { formatDualDate } from '../core/dates.js';
+import { formatDualDate, formatTaipeiInstant } from '../core/dates.js';
 import { CHANGE_KIND_ZH, type InspectionReportData } from './inspection-report-html.js';
 
 const RESULT_ZH: Record<string, string> = { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' };
@@ -30,7 +30,7 @@ export async function renderInspectionReportXlsx(data: InspectionReportData): Pr
     ['許可證字號 Licence', data.firm.licence],
     ['查核期間 Period', `${data.period}：${formatDualDate(data.periodStart)} – ${formatDualDate(data.periodEnd)}`],
     ['檢查項目版本 Catalog version', `${data.catalogVersion} ${data.catalogHash}`],
-    ['查核開始 Started', `${data.startedAt} ${data.startedBy}`],
+    ['查核開始 Started', `${formatTaipeiInstant(data.startedAt)} ${data.startedBy}`],
     ['報告產製日 Generated', formatDualDate(data.generatedOn)],
     ['稽核軌跡鏈首 Audit chain head', data.auditHead],
   ];
@@ -66,7 +66,7 @@ export async function renderInspectionReportXlsx(data: InspectionReportData): Pr
       RESULT_ZH[i.effectiveStatus] ?? i.effectiveStatus,
       [i.justification, evidence].filter(Boolean).join('\n'),
       i.recordedBy ?? '',
-      i.approval ? `${i.approval.state === 'approved' ? '已覆核' : '已失效'} ${i.approval.by} ${i.approval.at}` : '',
+      i.approval ? `${i.approval.state === 'approved' ? '已覆核' : '已失效'} ${i.approval.by} ${formatTaipeiInstant(i.approval.at)}` : '',
       findings,
     ]);
     row.alignment = { wrapText: true, vertical: 'top' };
