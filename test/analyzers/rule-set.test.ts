@@ -311,14 +311,23 @@ describe('streamed configurations', () => {
 });
 
 describe('rules whose lists multiply', () => {
-  it('reads two 1,500-host address groups as one bounding range, says so, and finishes', async () => {
+  it('reads two 1,500-host address groups as one bounding range, says so, judges only its exact ports, and finishes', async () => {
     const r = await analyzeFiles('rule-set', [path.join(GEN, 'sample_stateful_multitarget_complex.xml')], TODAY, { reviewed_on: TODAY });
     const warnings = r.findings.filter((f) => f.kind === 'parse_warning');
     expect(warnings.map((f) => f.line)).toEqual([30, 57, 84]);
     expect(warnings[0]!.detail).toMatch(
       /^test-tcp-udp-many-ipv4: its lists multiply into \d+ address\/port combinations \(more than 10000\); analysed as one bounding range/,
     );
-    expect(r.verdict).toBe('pass'); // the approximation never accuses: no over-broad or shadowing claim rests on it
+    // Its addresses are a bounding range and are not judged; its ports are exact, and all 65,536
+    // TCP (and UDP) ports between those hosts is over-broad. No shadowing claim rests on the range.
+    const broad = r.findings.filter((f) => f.kind === 'over_broad');
+    expect(broad.map((f) => [f.line, f.rule])).toEqual([
+      [30, 'test-tcp-udp-many-ipv4'],
+      [57, 'test-tcp-udp-many-ipv6'],
+      [84, 'test-tcp-udp-many-mixed'],
+    ]);
+    expect(broad[0]!.detail).toMatch(/\(65536 destination ports; application any\)$/);
+    expect(r.findings.filter((f) => ['shadowed', 'unreachable', 'redundant'].includes(f.kind))).toEqual([]);
   });
 });
 

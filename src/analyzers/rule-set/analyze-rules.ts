@@ -621,9 +621,12 @@ export class PolicyAnalysis {
     // On a host chain, "any" at the device's own end means the device itself.
     const broad = (x: NormalizedRule, dim: 'src' | 'dst') => policy.localEnd !== dim && bits(x, dim) < min(x);
     // Least privilege and allow-listing (7/(1)/b/(h)). Established-only rules admit replies.
-    if (r.action !== 'permit' || r.opaque || r.box.state.lo === 1n) return out;
+    // An approximated rule's addresses are a bounding range, not what it permits: only its exact
+    // dimensions (protocol, ports, applications) are judged.
+    if (r.action !== 'permit' || (r.opaque && !r.approximated) || r.box.state.lo === 1n) return out;
+    const exactAddresses = !r.approximated;
     const allServices = r.box.proto.lo === 0n && r.box.proto.hi === 255n;
-    if (isAny(r, 'src') && isAny(r, 'dst') && (allServices || (r.box.dport.lo === 0n && r.box.dport.hi === 65535n))) {
+    if (exactAddresses && isAny(r, 'src') && isAny(r, 'dst') && (allServices || (r.box.dport.lo === 0n && r.box.dport.hi === 65535n))) {
       out.push(
         this.finding(
           r,
@@ -638,8 +641,9 @@ export class PolicyAnalysis {
       return out;
     }
     const reasons: string[] = [];
-    if (broad(r, 'dst')) reasons.push(`destination wider than /${min(r)}`);
-    else if (broad(r, 'src') && (policy.localEnd === 'dst' ? false : bits(r, 'dst') < min(r) + 8)) reasons.push(`source wider than /${min(r)}`);
+    if (exactAddresses && broad(r, 'dst')) reasons.push(`destination wider than /${min(r)}`);
+    else if (exactAddresses && broad(r, 'src') && (policy.localEnd === 'dst' ? false : bits(r, 'dst') < min(r) + 8))
+      reasons.push(`source wider than /${min(r)}`);
     const span = r.box.dport.hi - r.box.dport.lo + 1n;
     const portful = r.box.proto.lo === r.box.proto.hi && (r.box.proto.lo === 6n || r.box.proto.lo === 17n);
     if (portful && span > BigInt(options.maxPortSpan)) reasons.push(`${span} destination ports`);

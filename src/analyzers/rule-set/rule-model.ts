@@ -42,6 +42,11 @@ export interface NormalizedRule {
    * it matches at most its box. It can be found shadowed, but never shadows another rule.
    */
   readonly opaque: boolean;
+  /**
+   * Its lists multiplied past the expansion limit, so its box is their bounding range (and it is
+   * opaque). Its protocol, ports and applications are still exact: only its addresses are not.
+   */
+  readonly approximated?: boolean;
   /** PAN-OS applications; `['any']` is an over-broad permit. */
   readonly applications: readonly string[] | null;
   readonly fromZone: string | null;

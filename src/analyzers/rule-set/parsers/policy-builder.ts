@@ -89,6 +89,7 @@ export class PolicyBuilder {
           };
     const count = product(lists);
     let opaque = meta.opaque ?? false;
+    let approximated = false;
     let boxes: Box[];
     if (count > MAX_BOXES_PER_RULE) {
       // Two address groups of 1,500 hosts each would be 2.25 million boxes. The rule is read as
@@ -103,11 +104,12 @@ export class PolicyBuilder {
         { proto: hull(lists.proto), src: hull(lists.src), dst: hull(lists.dst), sport: hull(lists.sport), dport: hull(lists.dport), state: hull(lists.state) },
       ];
       opaque = true;
+      approximated = true;
       this.warnings.push({
         file: this.file,
         line: meta.line,
         text: meta.text.trim(),
-        message: `${meta.name}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule`,
+        message: `${meta.name}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule; only its ports and applications are judged for breadth`,
       });
     } else boxes = expandBoxes(lists);
     for (const box of boxes) {
@@ -123,6 +125,7 @@ export class PolicyBuilder {
         box,
         disabled: meta.disabled ?? false,
         opaque,
+        ...(approximated ? { approximated } : {}),
         applications: meta.applications ?? null,
         fromZone: meta.fromZone ?? null,
         toZone: meta.toZone ?? null,
