@@ -1,5 +1,6 @@
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../core/errors.js';
+import { indexHeaders } from '../core/table-headers.js';
 
 /** A documented column of an analyzer's CSV/XLSX template: a zh-TW and an English header. */
 export interface ColumnSpec {
@@ -13,26 +14,15 @@ type RowOf<C extends readonly ColumnSpec[]> = { readonly rowNumber: number } & {
   readonly [K in C[number] as K['key']]: K['required'] extends true ? string : string | null;
 };
 
-const norm = (s: string) =>
-  s
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '');
-
 /**
  * Reads template rows by header (zh-TW, English, or both as `主機名稱 / hostname`). A missing
  * required column or an empty required cell is an error naming file, row and column.
  */
 export function readColumns<C extends readonly ColumnSpec[]>(data: TabularData, columns: C): RowOf<C>[] {
-  const index = new Map<string, number>();
-  data.headers.forEach((h, i) => {
-    const parts = h
-      .split(/[/()（）|]/)
-      .map(norm)
-      .filter(Boolean);
-    for (const c of columns) if (!index.has(c.key) && parts.some((p) => p === norm(c.zh) || p === norm(c.en))) index.set(c.key, i);
-  });
+  const index = indexHeaders(
+    data.headers,
+    columns.map((c) => ({ key: c.key, names: [c.zh, c.en] })),
+  );
   for (const c of columns) {
     if (c.required && !index.has(c.key)) {
       throw new CoreError(

@@ -2,6 +2,7 @@ import type { TabularData } from '../catalog/checklist/apply-checklist.js';
 import { normalizePath } from '../catalog/checklist/apply-checklist.js';
 import { parseAnyDate } from '../dates.js';
 import { CoreError } from '../errors.js';
+import { indexHeaders } from '../table-headers.js';
 import type { Completion } from './build-plan.js';
 import { parsePeriod } from './periods.js';
 
@@ -17,12 +18,7 @@ const COLUMNS = [
  * plan learns what is done.
  */
 export function readCompletions(data: TabularData): Completion[] {
-  const norm = (h: string) => h.normalize('NFKC').trim().toLowerCase();
-  const index = new Map<string, number>();
-  data.headers.forEach((h, i) => {
-    const parts = h.split(/[/()（）]/).map(norm);
-    for (const c of COLUMNS) if (parts.some((p) => (c.names as readonly string[]).includes(p)) && !index.has(c.key)) index.set(c.key, i);
-  });
+  const index = indexHeaders<string>(data.headers, COLUMNS);
   for (const c of COLUMNS) {
     if (!index.has(c.key)) {
       throw new CoreError(

@@ -5,6 +5,7 @@ import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js
 import { comparisonKey } from '../interpret-content.js';
 import type { MechanismReference } from '../mechanism-reference.js';
 import { draftOf, resolveNodes, type NodeDraft } from '../resolve-nodes.js';
+import { indexHeaders } from '../../table-headers.js';
 
 /** A sheet or CSV as read by a shell: header cells and data rows (row numbers as the user sees them). */
 export interface TabularData {
@@ -36,19 +37,6 @@ export interface ChecklistRow {
 }
 
 const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
-
-function columnOf(header: string): ColumnKey | null {
-  // Headers may be bilingual: "項次 / path", "條文 (text)".
-  const parts = header
-    .split(/[/()（）|]/)
-    .map(norm)
-    .filter((p) => p !== '');
-  for (const c of CHECKLIST_COLUMNS) {
-    const names = [c.zh, c.en, ...c.aliases].map(norm);
-    if (parts.some((p) => names.includes(p))) return c.key;
-  }
-  return null;
-}
 
 const PATH_LOOSE = /^(\d{1,2})[、.．\s/]*(?:[（(](\d{1,2})[）)])?[.\s/]*([a-z])?[.．\s/]*(?:[（(]([a-z])[）)])?$/;
 
@@ -85,11 +73,10 @@ const FREQUENCY_VALUES: Record<string, Frequency> = {
 
 /** Reads and checks every row; the first problem is reported with its row and column. */
 export function readChecklistRows(data: TabularData): ChecklistRow[] {
-  const index = new Map<ColumnKey, number>();
-  data.headers.forEach((h, i) => {
-    const key = columnOf(h);
-    if (key && !index.has(key)) index.set(key, i);
-  });
+  const index = indexHeaders(
+    data.headers,
+    CHECKLIST_COLUMNS.map((c) => ({ key: c.key, names: [c.zh, c.en, ...c.aliases] })),
+  );
   for (const c of CHECKLIST_COLUMNS) {
     if (c.required && !index.has(c.key)) {
       throw new CoreError(
