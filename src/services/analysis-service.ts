@@ -10,12 +10,22 @@ export function listAnalyzers() {
   return ANALYZERS;
 }
 
-/** Runs one analyzer over files. "Today" is an argument: the same inputs always give the same verdict. */
-export async function analyzeFiles(id: string, files: readonly string[], today: IsoDate, options: Record<string, string> = {}): Promise<AnalyzerReport> {
+/**
+ * Runs one analyzer over files. "Today" is an argument: the same inputs always give the same verdict.
+ * `names` are how findings and reports name the files (default: their base names); `ccheck run`
+ * passes paths relative to the evidence folder, so two `fw.cfg` in different folders stay apart.
+ */
+export async function analyzeFiles(
+  id: string,
+  files: readonly string[],
+  today: IsoDate,
+  options: Record<string, string> = {},
+  names?: readonly string[],
+): Promise<AnalyzerReport> {
   const analyzer = findAnalyzer(id);
   if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
   if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
-  return runAnalyzer(analyzer, { files: files.map((f) => evidenceFromFile(f)), today, options });
+  return runAnalyzer(analyzer, { files: files.map((f, i) => evidenceFromFile(f, names?.[i])), today, options });
 }
 
 const STATUS: Record<AnalyzerReport['verdict'], ResultStatus> = { pass: 'pass', fail: 'fail', error: 'error', not_applicable: 'not_applicable' };
@@ -30,9 +40,11 @@ export async function recordAnalysis(
   report: AnalyzerReport,
   files: readonly string[],
   ref: { firm: string; period: string; collectedAt: string },
+  names?: readonly string[],
 ): Promise<{ recorded: string[]; skipped: string[] }> {
   const shas: string[] = [];
-  for (const f of files) shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt })).evidence.sha256);
+  for (const [i, f] of files.entries())
+    shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt, name: names?.[i] })).evidence.sha256);
   await service.storeAnalyzerReport(actor, ref, report, shas, JSON.stringify(report));
   const { results } = await service.results(ref.firm, ref.period);
   const recorded: string[] = [];

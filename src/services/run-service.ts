@@ -76,13 +76,15 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
   const analyzers: AnalyzerRun[] = [];
   for (const a of plan.analyzers) {
     const files = a.files.map((f) => path.join(o.evidenceDir, f));
-    const report = await analyzeFiles(a.analyzer, files, today, a.options);
-    const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref);
+    // Files are named by their path in the evidence folder, in findings and in the vault alike.
+    const report = await analyzeFiles(a.analyzer, files, today, a.options, a.files);
+    const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref, a.files);
     analyzers.push({ ...a, verdict: report.verdict, findings: report.findings.length, recorded: r.recorded, skipped: r.skipped });
   }
   for (const a of plan.attestations) {
     const shas: string[] = [];
-    for (const f of a.evidence) shas.push((await s.addEvidence(o.actor, licence, path.join(o.evidenceDir, f), { collectedAt: today })).evidence.sha256);
+    for (const f of a.evidence)
+      shas.push((await s.addEvidence(o.actor, licence, path.join(o.evidenceDir, f), { collectedAt: today, name: f })).evidence.sha256);
     await s.setResult(
       o.actor,
       { ...ref, path: a.path },

@@ -50,7 +50,10 @@ describe('ccheck run --profile --evidence', () => {
     expect(body.analyzers.map((a) => a.verdict)).toEqual(['fail', 'fail']);
     expect(body.results).toMatchObject({ fail: 3 });
     for (const f of Object.values(body.reports)) expect(existsSync(f), f).toBe(true);
-    expect(readFileSync(body.reports.html, 'utf8')).toContain('[rule-set] fw-edge-01.asa:19 legacy-vendor-access');
+    // Files are named by their place in the evidence folder, in the findings and in the evidence list.
+    const html = readFileSync(body.reports.html, 'utf8');
+    expect(html).toContain('[rule-set] rule-set/fw-edge-01.asa:19 legacy-vendor-access');
+    expect(html).toMatch(/<div class="ev">rule-set\/fw-edge-01\.asa <code>[0-9a-f]{64}<\/code>/);
   });
 
   it('follows a manifest (globs, options, attestations with evidence); a second run reuses the inspection and records a changed profile', async () => {
