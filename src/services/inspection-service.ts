@@ -254,6 +254,29 @@ export class InspectionService {
     return { firm, run };
   }
 
+  /** A run by its id or an unambiguous prefix of at least 8 characters (as `inspect list` shows it), with its firm's licence. */
+  async runById(ref: string): Promise<{ licence: string; period: string }> {
+    const id = ref.trim().toLowerCase();
+    const rows =
+      id.length >= 8 && /^[0-9a-f-]+$/.test(id)
+        ? await this.db
+            .selectFrom('inspection_runs')
+            .innerJoin('firms', 'firms.id', 'inspection_runs.firm_id')
+            .select(['inspection_runs.id', 'inspection_runs.period', 'firms.licence'])
+            .where('inspection_runs.id', 'like', `${id}%`)
+            .execute()
+        : [];
+    if (rows.length !== 1)
+      throw new CoreError(
+        'RUN_NOT_FOUND',
+        rows.length ? `"${ref}" names ${rows.length} inspections; give more of the id` : `no inspection "${ref}" (see: ccheck inspect list)`,
+        {
+          period: ref,
+        },
+      );
+    return { licence: rows[0]!.licence, period: rows[0]!.period };
+  }
+
   listRuns(firmId?: string): Promise<InspectionRunsTable[]> {
     let q = this.db.selectFrom('inspection_runs').selectAll().orderBy('period', 'desc');
     if (firmId) q = q.where('firm_id', '=', firmId);

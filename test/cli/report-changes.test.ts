@@ -62,4 +62,17 @@ describe('the report’s change section', () => {
     expect((await ccheck('report', '--firm', FIRM, '--period', '2023-10', '-o', 'oct.html')).code).toBe(0);
     expect(readFileSync(path.join(tmp.dir, 'oct.html'), 'utf8')).not.toContain('catalog-changes');
   });
+
+  it('takes the inspection by the id inspect list shows, and says how to name one otherwise', async () => {
+    const list = await ccheck('inspect', 'list', '--firm', FIRM);
+    const row = list.out.split('\n').find((l) => l.includes('2023-09'))!;
+    const id = /\b([0-9a-f]{8})\b/.exec(row)![1]!;
+    const r = await ccheck('report', id, '-o', 'by-id.html');
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(path.join(tmp.dir, 'by-id.html'), 'utf8')).toContain('2023-09');
+    expect((await ccheck('report', '-o', 'x.html')).code).toBe(2);
+    const unknown = await ccheck('report', 'ffffffff');
+    expect(unknown.code).toBe(4);
+    expect(unknown.err).toContain('[RUN_NOT_FOUND]');
+  });
 });

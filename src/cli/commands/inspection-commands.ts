@@ -202,8 +202,8 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
             });
           ctx.print(
             renderTable(
-              zhOr(ctx, '期間|版本|開始|開始者', 'period|version|started|by').split('|'),
-              runs.map((r) => [r.period, r.catalog_version_id, r.started_at, r.started_by]),
+              zhOr(ctx, '查核代號|期間|版本|開始|開始者', 'run|period|version|started|by').split('|'),
+              runs.map((r) => [r.id.slice(0, 8), r.period, r.catalog_version_id, r.started_at, r.started_by]),
               ctx.width,
             ),
           );

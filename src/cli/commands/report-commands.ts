@@ -24,17 +24,21 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
   program
     .command('report')
     .description('產製查核報告 / write the inspection report of a period')
-    .requiredOption('--firm <firm>', 'licence number or name')
-    .requiredOption('--period <period>', 'the inspection period')
+    .argument('[run]', 'the inspection, by the id `inspect list` shows (or give --firm and --period)')
+    .option('--firm <firm>', 'licence number or name')
+    .option('--period <period>', 'the inspection period')
     .option('--format <format>', 'html (one self-contained, printable file), xlsx (the checklist layout) or pdf', 'html')
     .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.<format>)')
-    .action((o: { firm: string; period: string; format: string; output?: string }, cmd: Command) =>
-      runner(cmd, async (ctx) => {
+    .action((run: string | undefined, o: { firm?: string; period?: string; format: string; output?: string }, cmd: Command) => {
+      // Wrong usage (exit 2), said before anything is opened.
+      if (!run && !(o.firm && o.period)) cmd.error('error: name the inspection: its id (see ccheck inspect list), or --firm and --period');
+      return runner(cmd, async (ctx) => {
         if (!['html', 'xlsx', 'pdf'].includes(o.format))
           throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": html, xlsx or pdf`, { format: o.format });
         const s = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
-          const data = await buildReportData(s, o.firm, o.period, systemClock.today());
+          const which = run ? await s.runById(run) : { licence: o.firm!, period: o.period! };
+          const data = await buildReportData(s, which.licence, which.period, systemClock.today());
           const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.${o.format}`);
           const body =
             o.format === 'xlsx'
@@ -47,8 +51,8 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
         } finally {
           await s.close();
         }
-      }),
-    );
+      });
+    });
 
   program
     .command('demo')
