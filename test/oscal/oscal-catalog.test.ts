@@ -56,6 +56,10 @@ describe('OSCAL catalog export and import', () => {
     expect(ac1).toMatchObject({ level: 'subsection', parentPath: 'ac', title: 'Policy and Procedures' });
     // the statement's items, one per line, and the parameter's label instead of the insert markup
     expect(ac1.text).toMatch(/^a\. Develop, document, and disseminate to \[organization-defined personnel or roles\]:\n {2}1\. /);
+    // Imported, it exports again as valid OSCAL and comes back node for node.
+    const again = oscalCatalog(v, { oscalVersion: '1.2.1', lastModified: '2026-11-27T09:00:00+08:00' });
+    for (const schemaVersion of OSCAL_VERSIONS) expect(oscalSchemaProblems(again, oscalSchema(schemaVersion), 'again')).toEqual([]);
+    expect(importOscalCatalog({ document: JSON.parse(JSON.stringify(again)), fileName: 'again.json', sha256: 'x' }).nodes).toEqual(v.nodes);
   });
 
   it('refuses every other NIST model with OSCAL_NOT_A_CATALOG naming the model', () => {
