@@ -24,6 +24,11 @@ export function latestVersion(store: CatalogStore): CatalogVersion {
   return latest.version;
 }
 
+/** The version a command names (id or hash prefix), else the latest in force. */
+export function versionFor(store: CatalogStore, ref: string | undefined): CatalogVersion {
+  return ref ? store.get(ref).version : latestVersion(store);
+}
+
 export function applicabilityFor(version: CatalogVersion, profile: FirmProfile): ApplicabilityResult {
   return evaluateApplicability(version, loadApplicabilityRules(), profile);
 }

@@ -26,7 +26,7 @@ import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransact
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import type { Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
-import { latestVersion } from './firm-service.js';
+import { versionFor } from './firm-service.js';
 
 /** The clock, behind a port: tests and the CLI pass one in; the core never reads time itself. */
 export interface Clock {
@@ -173,7 +173,7 @@ export class InspectionService {
     const firm = await this.firm(firmRef);
     const period = parsePeriod(periodId);
     const store = openCatalogStore(this.home);
-    const version: CatalogVersion = versionRef ? store.get(versionRef).version : latestVersion(store);
+    const version: CatalogVersion = versionFor(store, versionRef);
     const profile = JSON.parse(firm.profile_json) as FirmProfile;
     const decisions = evaluateApplicability(version, loadApplicabilityRules(), profile).decisions;
     const decisionOf = new Map(decisions.map((d) => [d.path, d]));

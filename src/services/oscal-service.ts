@@ -12,7 +12,7 @@ import { oscalAssessmentResults } from '../reports/oscal/oscal-assessment-result
 import { oscalCatalog, type OscalObject } from '../reports/oscal/oscal-catalog.js';
 import { oscalProfile } from '../reports/oscal/oscal-profile.js';
 import { openCatalogStore } from './catalog-service.js';
-import { applicabilityFor, latestVersion } from './firm-service.js';
+import { applicabilityFor, versionFor } from './firm-service.js';
 import type { InspectionService } from './inspection-service.js';
 import { buildReportData } from './report-service.js';
 
@@ -27,7 +27,7 @@ export const catalogFileName = (version: CatalogVersion) => `catalog-${version.i
 
 export function exportCatalog(home: string, versionRef: string | undefined, o: OscalWriteOptions): { version: CatalogVersion; document: OscalObject } {
   const store = openCatalogStore(home);
-  const version = versionRef ? store.get(versionRef).version : latestVersion(store);
+  const version = versionFor(store, versionRef);
   return { version, document: oscalCatalog(version, { oscalVersion: o.oscalVersion, lastModified: o.now }) };
 }
 
@@ -39,7 +39,7 @@ export async function exportProfile(
   o: OscalWriteOptions,
 ): Promise<{ version: CatalogVersion; profile: FirmProfile; document: OscalObject }> {
   const store = openCatalogStore(home);
-  const version = versionRef ? store.get(versionRef).version : latestVersion(store);
+  const version = versionFor(store, versionRef);
   let profile: FirmProfile;
   if (source.profileFile) profile = await readProfileFile(source.profileFile);
   else if (source.service && source.firmRef) profile = JSON.parse((await source.service.firm(source.firmRef)).profile_json) as FirmProfile;

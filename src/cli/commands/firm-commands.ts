@@ -12,7 +12,7 @@ import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
 import { openCatalogStore } from '../../services/catalog-service.js';
 import { systemClock } from '../../services/inspection-service.js';
-import { applicabilityFor, impactFor, latestVersion, planFor, profileJsonSchema, profileTemplate, readCompletionsFile } from '../../services/firm-service.js';
+import { applicabilityFor, impactFor, planFor, profileJsonSchema, profileTemplate, readCompletionsFile, versionFor } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
@@ -132,7 +132,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
       runner(cmd, async (ctx) => {
         const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
         const store = openCatalogStore(ctx.home);
-        const version = o.version ? store.get(o.version).version : latestVersion(store);
+        const version = versionFor(store, o.version);
         const result = applicabilityFor(version, p);
         if (ctx.json) {
           ctx.printJson({
@@ -193,7 +193,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
         runner(cmd, async (ctx) => {
           const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
           const store = openCatalogStore(ctx.home);
-          const version = o.version ? store.get(o.version).version : latestVersion(store);
+          const version = versionFor(store, o.version);
           const completions = await readCompletionsFile(o.completions ? path.resolve(ctx.io.cwd, o.completions) : undefined);
           const plan = planFor(
             version,
