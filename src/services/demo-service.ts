@@ -73,9 +73,7 @@ export async function runDemo(
       );
     }
 
-    const { html: report, xlsx: workbook, pdf, data } = await writeReports(s, licence, period, dir, options.lang ?? 'zh-TW');
-    const results: Record<string, number> = {};
-    for (const i of data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
+    const { html: report, xlsx: workbook, pdf, data, results } = await writeReports(s, licence, period, dir, options.lang ?? 'zh-TW');
     const audit = await s.verifyAudit();
     return { dir, home, period, report, workbook, pdf, results, findings: data.findings.length, auditEvents: audit.events };
   } finally {

@@ -3,7 +3,10 @@ import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { IsoDate } from '../core/dates.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import { diffVersions } from '../core/catalog/diff-versions.js';
-import type { InspectionReportData, ReportCatalogChange, ReportItem } from '../reports/inspection-report-html.js';
+import { reportFonts } from '../io/catalog-data.js';
+import { renderInspectionReportHtml, type InspectionReportData, type ReportCatalogChange, type ReportItem } from '../reports/inspection-report-html.js';
+import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
+import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
 import type { InspectionService } from './inspection-service.js';
 
 /** Assembles a report from what is stored: the run's frozen catalog version, results, evidence, analyzer reports and findings. */
@@ -91,4 +94,21 @@ async function changeSincePrevious(
       inRun: c.path !== null && inRun.has(c.path),
     })),
   };
+}
+
+export const REPORT_FORMATS = ['html', 'xlsx', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The report in one format: HTML text, or the bytes of the workbook or the PDF (fonts read here). */
+export async function renderReport(data: InspectionReportData, format: ReportFormat, lang: 'zh-TW' | 'en'): Promise<string | Buffer> {
+  if (format === 'xlsx') return renderInspectionReportXlsx(data);
+  if (format === 'pdf') return renderInspectionReportPdf(data, reportFonts(), lang);
+  return renderInspectionReportHtml(data, lang);
+}
+
+/** How many items have each status that counts today, e.g. { pass: 2, fail: 3, not_run: 61 }. */
+export function resultCounts(items: readonly ReportItem[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of items) counts[i.effectiveStatus] = (counts[i.effectiveStatus] ?? 0) + 1;
+  return counts;
 }

@@ -5,15 +5,12 @@ import { addDays } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { periodContaining, parsePeriod } from '../core/plan/periods.js';
 import { ANALYZERS } from '../analyzers/registry.js';
-import { reportFonts } from '../io/catalog-data.js';
 import { readEvidenceManifest, scanEvidenceFolder } from '../io/evidence-folder.js';
 import { readProfileFile } from '../io/read-profile.js';
-import { renderInspectionReportHtml, type InspectionReportData } from '../reports/inspection-report-html.js';
-import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
-import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
+import type { InspectionReportData } from '../reports/inspection-report-html.js';
 import { analyzeFiles, recordAnalysis } from './analysis-service.js';
 import type { InspectionService } from './inspection-service.js';
-import { buildReportData } from './report-service.js';
+import { buildReportData, renderReport, REPORT_FORMATS, resultCounts, type ReportFormat } from './report-service.js';
 
 export interface RunFromFilesOptions {
   readonly profileFile: string;
@@ -105,16 +102,17 @@ export interface WrittenReports {
   readonly xlsx: string;
   readonly pdf: string;
   readonly data: InspectionReportData;
+  /** Items by the status that counts today. */
+  readonly results: Record<string, number>;
 }
 
 /** Writes the period's report as HTML, XLSX and PDF into `dir`. */
 export async function writeReports(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en'): Promise<WrittenReports> {
   const data = await buildReportData(s, licence, period, s.clock.today());
-  const html = path.join(dir, `inspection-report-${period}.html`);
-  writeFileSync(html, renderInspectionReportHtml(data, lang));
-  const xlsx = path.join(dir, `inspection-report-${period}.xlsx`);
-  writeFileSync(xlsx, await renderInspectionReportXlsx(data));
-  const pdf = path.join(dir, `inspection-report-${period}.pdf`);
-  writeFileSync(pdf, await renderInspectionReportPdf(data, reportFonts(), lang));
-  return { html, xlsx, pdf, data };
+  const files = {} as Record<ReportFormat, string>;
+  for (const format of REPORT_FORMATS) {
+    files[format] = path.join(dir, `inspection-report-${period}.${format}`);
+    writeFileSync(files[format], await renderReport(data, format, lang));
+  }
+  return { ...files, data, results: resultCounts(data.items) };
 }

@@ -4,14 +4,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { renderInspectionReportHtml } from '../../reports/inspection-report-html.js';
-import { renderInspectionReportPdf } from '../../reports/inspection-report-pdf.js';
-import { renderInspectionReportXlsx } from '../../reports/inspection-report-xlsx.js';
-import { reportFonts } from '../../io/catalog-data.js';
 import { runDemo } from '../../services/demo-service.js';
 import { runFromFiles, writeReports } from '../../services/run-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
-import { buildReportData } from '../../services/report-service.js';
+import { buildReportData, renderReport, REPORT_FORMATS, type ReportFormat } from '../../services/report-service.js';
 import type { CommandRunner } from './catalog-commands.js';
 
 function clockFor(today: string | undefined): Clock {
@@ -33,20 +29,14 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
       // Wrong usage (exit 2), said before anything is opened.
       if (!run && !(o.firm && o.period)) cmd.error('error: name the inspection: its id (see ccheck inspect list), or --firm and --period');
       return runner(cmd, async (ctx) => {
-        if (!['html', 'xlsx', 'pdf'].includes(o.format))
+        if (!(REPORT_FORMATS as readonly string[]).includes(o.format))
           throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `report format "${o.format}": html, xlsx or pdf`, { format: o.format });
         const s = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
           const which = run ? await s.runById(run) : { licence: o.firm!, period: o.period! };
           const data = await buildReportData(s, which.licence, which.period, systemClock.today());
           const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.${o.format}`);
-          const body =
-            o.format === 'xlsx'
-              ? await renderInspectionReportXlsx(data)
-              : o.format === 'pdf'
-                ? await renderInspectionReportPdf(data, reportFonts(), ctx.lang)
-                : renderInspectionReportHtml(data, ctx.lang);
-          writeFileSync(file, body);
+          writeFileSync(file, await renderReport(data, o.format as ReportFormat, ctx.lang));
           ctx.print(file);
         } finally {
           await s.close();
@@ -111,9 +101,8 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
           const out = path.resolve(ctx.io.cwd, o.output ?? '.');
           mkdirSync(out, { recursive: true });
           const w = await writeReports(s, r.licence, r.period, out, ctx.lang);
-          const results: Record<string, number> = {};
-          for (const i of w.data.items) results[i.effectiveStatus] = (results[i.effectiveStatus] ?? 0) + 1;
-          if (ctx.json) return ctx.printJson({ ...r, results, findings: w.data.findings.length, reports: { html: w.html, xlsx: w.xlsx, pdf: w.pdf } });
+          if (ctx.json)
+            return ctx.printJson({ ...r, results: w.results, findings: w.data.findings.length, reports: { html: w.html, xlsx: w.xlsx, pdf: w.pdf } });
           const zh = ctx.lang === 'zh-TW';
           const by = { manifest: zh ? '佐證清單' : 'manifest', folder: zh ? '資料夾' : 'folder', content: zh ? '內容辨識' : 'content' };
           ctx.print(
@@ -131,7 +120,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
           if (r.attestations) ctx.print(zh ? `  人工聲明 ${r.attestations} 項` : `  ${r.attestations} attestations`);
           if (r.unmatched.length) ctx.print(zh ? `  未使用的檔案：${r.unmatched.join(', ')}` : `  files not used: ${r.unmatched.join(', ')}`);
           ctx.print(
-            Object.entries(results)
+            Object.entries(w.results)
               .map(([k, n]) => `${k} ${n}`)
               .join(', '),
           );
