@@ -1,16 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { EvidenceManifestFile, MANIFEST_FILE, type EvidenceFileHead, type EvidenceManifest } from '../core/analysis/match-evidence.js';
 import { CoreError, type Problem } from '../core/errors.js';
 import { readTableFile } from './read-table-file.js';
-import { decodeText, readTextFile } from './read-text-file.js';
+import { decodeText, readHeadBytes, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
 
-const HEAD_BYTES = 65536;
-
-/** The first 64 KiB as text (cut back to a whole line); '' for a binary file such as a PDF. */
+/** The head as text (see readHeadBytes); '' for a binary file such as a PDF. */
 async function headOf(file: string): Promise<string> {
   if (/\.xlsx$/i.test(file)) {
     try {
@@ -19,20 +16,10 @@ async function headOf(file: string): Promise<string> {
       return '';
     }
   }
-  const fd = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    let cut = buf.subarray(0, bytesRead);
-    const nl = cut.lastIndexOf(0x0a);
-    if (bytesRead === buf.length && nl > 0) cut = cut.subarray(0, nl);
-    try {
-      return decodeText(cut, file).text;
-    } catch {
-      return '';
-    }
-  } finally {
-    await fd.close();
+    return decodeText(await readHeadBytes(file), file).text;
+  } catch {
+    return '';
   }
 }
 

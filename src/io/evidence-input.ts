@@ -1,24 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import iconv from 'iconv-lite';
 import type { EvidenceInput } from '../core/analysis/analyzer.js';
 import { readTableFile } from './read-table-file.js';
-import { decodeText, readTextFile, type TextEncoding } from './read-text-file.js';
+import { decodeText, readHeadBytes, readTextFile, type TextEncoding } from './read-text-file.js';
 
-/** Decides a file's encoding from its first 64 KiB (cut back to a whole line), without reading it all. */
+/** Decides a file's encoding from its head, without reading it all. */
 async function sniffEncoding(file: string): Promise<TextEncoding> {
-  const fd = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(65536);
-    const { bytesRead } = await fd.read(head, 0, head.length, 0);
-    const cut = head.subarray(0, bytesRead);
-    const lastNewline = cut.lastIndexOf(0x0a);
-    return decodeText(lastNewline > 0 && bytesRead === head.length ? cut.subarray(0, lastNewline) : cut, file).encoding;
-  } finally {
-    await fd.close();
-  }
+  return decodeText(await readHeadBytes(file), file).encoding;
 }
 
 /** An evidence file for analyzers: streamed lines for large logs, whole text for configs, tables for templates. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { CoreError } from '../core/errors.js';
 
@@ -56,4 +56,21 @@ export async function readTextFile(path: string, encoding?: TextEncoding): Promi
 
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The first 64 KiB of a file, cut back to a whole line when the file is longer: enough to tell
+ * its encoding and what it is, without reading it all.
+ */
+export async function readHeadBytes(path: string, max = 65536): Promise<Buffer> {
+  const fd = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(max);
+    const { bytesRead } = await fd.read(head, 0, max, 0);
+    const cut = head.subarray(0, bytesRead);
+    const lastNewline = cut.lastIndexOf(0x0a);
+    return bytesRead === max && lastNewline > 0 ? cut.subarray(0, lastNewline) : cut;
+  } finally {
+    await fd.close();
+  }
 }
