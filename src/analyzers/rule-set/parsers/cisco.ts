@@ -15,7 +15,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { PolicyBuilder, tagsIn, tokenize, warner, withoutTags, type RuleDims, type Warn } from './policy-builder.js';
+import { type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, tokenize, type Warn, warner, withoutTags } from './policy-builder.js';
 
 /** A service object: protocols with their destination (and source) ports. */
 interface Service {
@@ -124,7 +124,7 @@ function readPorts(t: string[], i: number): { ports: Interval[]; next: number } 
 }
 
 /** Object groups and objects, read line by line in the same pass as the access lists. */
-function objectsReader(warn: Warn): { line(raw: string, idx: number): void; finish(): Objects } {
+function objectsReader(warn: Warn): LineReader<Objects> {
   const objects: Objects = { network: new Map(), service: new Map() };
   const groupRefs = new Map<string, string[]>();
   let current: { kind: 'network' | 'service'; name: string; proto: string | null } | null = null;
@@ -248,20 +248,15 @@ function objectsReader(warn: Warn): { line(raw: string, idx: number): void; fini
  * with object groups. ACLs referenced only by route-maps are route filters, not packet filters.
  */
 export function parseCiscoAcl(text: string, file: string): ParsedRuleSet {
-  const reader = ciscoReader(file);
-  text.split(/\r?\n/).forEach((raw, idx) => reader.line(raw, idx));
-  return reader.finish();
+  return readText(ciscoReader(file), text);
 }
 
 /** The same, streamed: a configuration of any size is read line by line, never held whole. */
 export async function parseCiscoAclLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
-  const reader = ciscoReader(file);
-  let idx = 0;
-  for await (const raw of lines) reader.line(raw, idx++);
-  return reader.finish();
+  return readLines(ciscoReader(file), lines);
 }
 
-function ciscoReader(file: string): { line(raw: string, idx: number): void; finish(): ParsedRuleSet } {
+function ciscoReader(file: string): LineReader<ParsedRuleSet> {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
   // ASA prints netmasks where IOS prints wildcards: any line that only an ASA writes decides.

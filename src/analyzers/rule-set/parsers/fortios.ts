@@ -1,5 +1,5 @@
 import { ANY_PORT, ANY_PROTO, addressWithMask, anyAddress, parsePrefix, type Interval, type ParsedRuleSet, type ParseWarning } from '../rule-model.js';
-import { policiesByZonePair, tagsIn, tokenize, warner, type RuleDims, type ZonedRule } from './policy-builder.js';
+import { type LineReader, policiesByZonePair, readLines, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
 
 interface Entry {
   readonly name: string;
@@ -46,7 +46,7 @@ const PREDEFINED: Record<string, Service[]> = {
 };
 
 /** Reads `config … / edit … / set … / next / end` blocks line by line; `append` adds to a setting. */
-function sectionReader(): { line(raw: string, i: number): void; finish(): Map<string, Entry[]> } {
+function sectionReader(): LineReader<Map<string, Entry[]>> {
   const sections = new Map<string, Entry[]>();
   const path: string[] = [];
   let entry: { name: string; line: number; settings: Map<string, { values: string[]; line: number }> } | null = null;
@@ -76,17 +76,12 @@ function sectionReader(): { line(raw: string, i: number): void; finish(): Map<st
  * else meets the implicit deny.
  */
 export function parseFortiOs(text: string, file: string): ParsedRuleSet {
-  const reader = sectionReader();
-  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
-  return fromSections(reader.finish(), file);
+  return fromSections(readText(sectionReader(), text), file);
 }
 
 /** The same, streamed line by line. */
 export async function parseFortiOsLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
-  const reader = sectionReader();
-  let i = 0;
-  for await (const raw of lines) reader.line(raw, i++);
-  return fromSections(reader.finish(), file);
+  return fromSections(await readLines(sectionReader(), lines), file);
 }
 
 function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleSet {

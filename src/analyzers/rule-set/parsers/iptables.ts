@@ -11,7 +11,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { PolicyBuilder, tagsIn, tokenize, warner, withoutTags, type RuleDims } from './policy-builder.js';
+import { type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, tokenize, warner, withoutTags } from './policy-builder.js';
 
 interface RawRule {
   readonly line: number;
@@ -41,9 +41,7 @@ function ports(spec: string, negated: boolean): Interval[] | null {
  * handing back to the caller. A match ccheck does not model makes the rule opaque, never dropped.
  */
 export function parseIptablesSave(text: string, file: string, family: 4 | 6 = text.includes('ip6tables') ? 6 : 4, assumeFilterTable = false): ParsedRuleSet {
-  const reader = saveReader(file, family, assumeFilterTable);
-  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
-  return reader.finish();
+  return readText(saveReader(file, family, assumeFilterTable), text);
 }
 
 /**
@@ -51,10 +49,7 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6 = te
  * nat or mangle tables, ipset dumps around it) is read in constant memory beyond its rules.
  */
 export async function parseIptablesSaveLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
-  const reader = saveReader(file, 'detect', false);
-  let i = 0;
-  for await (const raw of lines) reader.line(raw, i++);
-  return reader.finish();
+  return readLines(saveReader(file, 'detect', false), lines);
 }
 
 /** `iptables -nvL` listings, streamed: each row is turned into its iptables-save line as it is read. */
@@ -69,10 +64,8 @@ export async function parseIptablesListLines(lines: AsyncIterable<string>, file:
   return { ...reader.finish(), syntax: 'iptables-list' };
 }
 
-interface SaveReader {
-  line(raw: string, i: number): void;
+interface SaveReader extends LineReader<ParsedRuleSet> {
   setFamily(f: 4 | 6): void;
-  finish(): ParsedRuleSet;
 }
 
 function saveReader(file: string, initialFamily: 4 | 6 | 'detect', assumeFilterTable: boolean): SaveReader {

@@ -11,7 +11,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { PolicyBuilder, tagsIn, warner, type RuleDims } from './policy-builder.js';
+import { type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, warner } from './policy-builder.js';
 
 /** One statement of the Junos hierarchy: words, and children when it opens a block. */
 interface Node {
@@ -24,9 +24,7 @@ interface Node {
 
 /** Reads the curly-brace configuration into a tree; `[ a b ]` lists stay words. */
 export function parseJunosTree(text: string): Node[] {
-  const reader = junosTreeReader(false);
-  for (const line of text.split('\n')) reader.line(line);
-  return reader.finish();
+  return readText(junosTreeReader(false), text).tree;
 }
 
 // The only top-level blocks the analysis reads; with `prune`, the rest are read past, not kept.
@@ -37,7 +35,7 @@ const KEPT_TOP_LEVEL = new Set(['firewall', 'security']);
  * span lines; a quoted string ends on its line. With `prune`, only `firewall` and `security`
  * keep their children: interfaces, routing and the rest of a large configuration cost nothing.
  */
-function junosTreeReader(prune: boolean): { line(text: string): void; finish(): Node[] } {
+function junosTreeReader(prune: boolean): LineReader<{ tree: Node[]; firstLine: string }> {
   const root: Node[] = [];
   const stack: Node[][] = [root];
   let words: string[] = [];
@@ -45,6 +43,7 @@ function junosTreeReader(prune: boolean): { line(text: string): void; finish(): 
   let line = 0;
   let comment: string | null = null;
   let blockComment: string[] | null = null;
+  let firstLine: string | null = null;
   const flush = (children: Node[] | null) => {
     const node: Node = { words, line: startLine, children, comment };
     stack[stack.length - 1]!.push(node);
@@ -108,7 +107,13 @@ function junosTreeReader(prune: boolean): { line(text: string): void; finish(): 
       }
     }
   };
-  return { line: (t) => feed(t.replace(/\r$/, '')), finish: () => root };
+  return {
+    line: (t) => {
+      firstLine ??= t;
+      feed(t.replace(/\r$/, ''));
+    },
+    finish: () => ({ tree: root, firstLine: firstLine ?? '' }),
+  };
 }
 
 /** The values of a statement: `protocol tcp;`, `protocol [ tcp udp ];`, or a block of `value;` lines. */
@@ -138,21 +143,15 @@ function portRanges(list: { value: string }[]): Interval[] | null {
  * discard; each zone pair is a policy with the SRX default deny.
  */
 export function parseJunos(text: string, file: string): ParsedRuleSet {
-  return junosFromTree(parseJunosTree(text), file, text.split('\n')[0] ?? '');
+  return junosFromTree(readText(junosTreeReader(false), text), file);
 }
 
 /** The same, streamed: only the `firewall` and `security` hierarchies are kept while reading. */
 export async function parseJunosLines(lines: AsyncIterable<string>, file: string): Promise<ParsedRuleSet> {
-  const reader = junosTreeReader(true);
-  let firstLine: string | null = null;
-  for await (const line of lines) {
-    firstLine ??= line;
-    reader.line(line);
-  }
-  return junosFromTree(reader.finish(), file, firstLine ?? '');
+  return junosFromTree(await readLines(junosTreeReader(true), lines), file);
 }
 
-function junosFromTree(tree: Node[], file: string, firstLine: string): ParsedRuleSet {
+function junosFromTree({ tree, firstLine }: { tree: Node[]; firstLine: string }, file: string): ParsedRuleSet {
   const warnings: ParseWarning[] = [];
   const warn = warner(file, warnings);
   const policies: Policy[] = [];

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { ANY_PORT, ANY_PROTO, anyAddress, complement, parsePrefix, type Interval, type ParsedRuleSet, type ParseWarning } from '../rule-model.js';
-import { policiesByZonePair, tagsIn, tokenize, warner, type RuleDims, type ZonedRule } from './policy-builder.js';
+import { type LineReader, policiesByZonePair, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
 
 interface PanRule {
   name: string;
@@ -64,12 +64,10 @@ const PREDEFINED_SERVICES: Record<string, { proto: Interval; dport: Interval[]; 
 
 /** `set …` lines (the CLI form): `set rulebase security rules NAME from [ a b ]`. */
 function readSetFormat(text: string): PanConfig {
-  const reader = setReader();
-  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
-  return reader.finish();
+  return readText(setReader(), text);
 }
 
-function setReader(): { line(raw: string, i: number): void; finish(): PanConfig } {
+function setReader(): LineReader<PanConfig> {
   const c = empty();
   const rule = (name: string, line: number): PanRule => {
     let r = c.rules.find((x) => x.name === name);

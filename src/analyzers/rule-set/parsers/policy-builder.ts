@@ -156,6 +156,24 @@ export class PolicyBuilder {
   }
 }
 
+/** A parser fed one line at a time, so the same parser reads a text or a streamed file. */
+export interface LineReader<T> {
+  line(raw: string, index: number): void;
+  finish(): T;
+}
+
+export function readText<T>(reader: LineReader<T>, text: string): T {
+  text.split(/\r?\n/).forEach((raw, i) => reader.line(raw, i));
+  return reader.finish();
+}
+
+/** The same, streamed: a configuration of any size is read line by line, never held whole. */
+export async function readLines<T>(reader: LineReader<T>, lines: AsyncIterable<string>): Promise<T> {
+  let i = 0;
+  for await (const raw of lines) reader.line(raw, i++);
+  return reader.finish();
+}
+
 /** Splits a config line into words, keeping "quoted strings" together. */
 export function tokenize(line: string): string[] {
   const out: string[] = [];
