@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
+import type { TierScheme } from '../core/profile/tier-scheme.js';
+import { isValidPath } from '../core/catalog/catalog-node.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
 export function packageRoot(): string {
@@ -150,6 +152,27 @@ export function loadApplicabilityRules(dir = catalogDataDir()): ApplicabilityRul
     require: r.require,
     basis: r.basis,
   }));
+}
+
+const TiersFile = z.strictObject({
+  source: z.string(),
+  levels: z
+    .array(
+      z.strictObject({
+        level: z.number().int().positive(),
+        name: z.string().min(1),
+        name_en: z.string().min(1),
+        requires: z.array(z.string().refine(isValidPath, 'not an item path such as 10/(3)')),
+      }),
+    )
+    .min(1)
+    .refine((l) => new Set(l.map((x) => x.level)).size === l.length, 'levels must not repeat'),
+});
+
+/** The 資安分級 levels (data/catalog/tiers.yaml) a firm profile may name, and what each requires. */
+export function loadTierScheme(dir = catalogDataDir()): TierScheme {
+  const t = loadYaml(path.join(dir, 'tiers.yaml'), TiersFile);
+  return { source: t.source, levels: t.levels.map((l) => ({ level: l.level, name: l.name, nameEn: l.name_en, requires: l.requires })) };
 }
 
 /** The Traditional Chinese fonts shipped by the npm package @embedpdf/fonts-tc (OFL-1.1). */
