@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
@@ -9,17 +8,9 @@ import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../c
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
 import type { TierScheme } from '../core/profile/tier-scheme.js';
 import { isValidPath } from '../core/catalog/catalog-node.js';
+import { packageRoot } from './locations.js';
 
-/** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'data', 'catalog'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('ccheck: cannot find the package root (data/catalog)');
-    dir = up;
-  }
-}
+export { packageRoot };
 
 export const catalogDataDir = () => path.join(packageRoot(), 'data', 'catalog');
 export const builtinVersionsDir = () => path.join(catalogDataDir(), 'versions');
