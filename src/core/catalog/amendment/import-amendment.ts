@@ -5,7 +5,7 @@ import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js
 import { diffVersions, type CatalogChange, type VersionDiff } from '../diff-versions.js';
 import { interpretContent } from '../interpret-content.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrection, SourceCorrections } from '../mechanism-reference.js';
-import { resolveNodes, type NodeDraft } from '../resolve-nodes.js';
+import { elidedDraft, resolveNodes, type NodeDraft } from '../resolve-nodes.js';
 import { parseAmendmentTable, type AmendmentTable } from './parse-amendment-table.js';
 import { readColumn, type RawNode } from './read-column.js';
 import { readRationales, type RationaleUnit } from './read-rationales.js';
@@ -82,21 +82,7 @@ function elidedPointsBeyond(drafts: readonly Draft[], truncatedAfter: string | n
     .filter((e) => /^\d+$/.test(e.path) && Number(e.path) > lastPoint)
     .sort((a, b) => Number(a.path) - Number(b.path))
     .map((e) => ({
-      path: e.path,
-      level: 'point' as const,
-      label: e.path,
-      parentPath: null,
-      title: null,
-      text: null,
-      textSource: null,
-      status: 'elided' as const,
-      statedCode: null,
-      statedFrequency: null,
-      internetOnly: false,
-      allBrokerItems: null,
-      effectiveDate: null,
-      rationale: null,
-      amendedFragments: [],
+      ...elidedDraft(e.path),
       line: at?.line ?? 0,
       rowIndex: at?.rowIndex ?? 0,
       fromRange: true,
