@@ -51,7 +51,7 @@ export function benchCliStart(work: string, runs = 9): BenchRow[] {
       input: `median of ${runs} runs`,
       seconds: wall,
       rate: `max RSS ${rss[i]!.toFixed(0)} MB`,
-      peakRssMb: 0,
+      peakRssMb: Math.round(rss[i]! - baseRss), // over node -e 0
       baseline:
         i === 0
           ? ''
