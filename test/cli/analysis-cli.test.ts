@@ -21,6 +21,7 @@ describe('ccheck analyzers / analyze', () => {
     expect(list.map((a) => [a.id, a.items])).toEqual([
       ['device-lifecycle', ['7/(1)/a/(j)']],
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
+      ['backups', ['7/(2)/c/(f)', '7/(2)/c/(g)']],
     ]);
   });
 
