@@ -56,3 +56,19 @@ export class MalformedRecords {
     };
   }
 }
+
+/** A file that cannot be decoded: named, so the examiner knows what was not judged. */
+export function unreadable(file: string, message: string, clause: string): AnalyzerFinding {
+  return {
+    kind: 'unreadable_file',
+    severity: 'medium',
+    failing: false,
+    clause,
+    file,
+    line: null,
+    rule: null,
+    blocking: [],
+    detail: `${file}: cannot be read (${message}); save it as UTF-8 or Big5`,
+    detailZh: `${file}：無法讀取（${message}）；請存為 UTF-8 或 Big5`,
+  };
+}

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { EvidenceInput } from '../core/analysis/analyzer.js';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../core/errors.js';
 import { indexHeaders } from '../core/table-headers.js';
@@ -197,4 +198,22 @@ export function readProfileCoreSystems(file: string, text: string, malformed: Ma
     });
   }
   return out;
+}
+
+type Read = { kind: 'unreadable'; message: string } | { kind: 'targets'; targets: CoreSystemTarget[] } | { kind: 'table'; data: TabularData };
+
+/**
+ * Reads one evidence file as core-system targets (profile or template) or a table. A file in an
+ * unknown encoding is named and left undetermined, not fatal for the others.
+ */
+export async function readEvidence(f: EvidenceInput, bad: MalformedRecords): Promise<Read> {
+  try {
+    if (/\.ya?ml$/i.test(f.name)) return { kind: 'targets', targets: readProfileCoreSystems(f.name, await f.text(), bad) };
+    const data = await f.table();
+    if (isCoreSystemTable(data.headers)) return { kind: 'targets', targets: readCoreSystemTable(data, bad) };
+    return { kind: 'table', data };
+  } catch (e) {
+    if (e instanceof CoreError && e.code === 'INPUT_UNKNOWN_ENCODING') return { kind: 'unreadable', message: e.message };
+    throw e;
+  }
 }

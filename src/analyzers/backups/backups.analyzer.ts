@@ -1,18 +1,17 @@
 import { z } from 'zod';
-import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
+import type { AnalyzerFinding, AnalyzerOutcome } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { MalformedRecords } from '../malformed-records.js';
+import { MalformedRecords, unreadable } from '../malformed-records.js';
 import {
   formatMinutes,
   isCoreSystemTable,
   looksLikeFirmProfile,
   parseDurationMinutes,
   parseYesNo,
-  readCoreSystemTable,
-  readProfileCoreSystems,
+  readEvidence,
   requireColumns,
   systemKey,
   type CoreSystemTarget,
@@ -329,37 +328,3 @@ export const backupsAnalyzer = defineAnalyzer({
     };
   },
 });
-
-type Read = { kind: 'unreadable'; message: string } | { kind: 'targets'; targets: CoreSystemTarget[] } | { kind: 'table'; data: TabularData };
-
-/**
- * Reads one evidence file as core-system targets (profile or template) or a table. A file in an
- * unknown encoding is named and left undetermined, not fatal for the others.
- */
-export async function readEvidence(f: EvidenceInput, bad: MalformedRecords): Promise<Read> {
-  try {
-    if (/\.ya?ml$/i.test(f.name)) return { kind: 'targets', targets: readProfileCoreSystems(f.name, await f.text(), bad) };
-    const data = await f.table();
-    if (isCoreSystemTable(data.headers)) return { kind: 'targets', targets: readCoreSystemTable(data, bad) };
-    return { kind: 'table', data };
-  } catch (e) {
-    if (e instanceof CoreError && e.code === 'INPUT_UNKNOWN_ENCODING') return { kind: 'unreadable', message: e.message };
-    throw e;
-  }
-}
-
-/** A file that cannot be decoded: named, so the examiner knows what was not judged. */
-export function unreadable(file: string, message: string, clause: string): AnalyzerFinding {
-  return {
-    kind: 'unreadable_file',
-    severity: 'medium',
-    failing: false,
-    clause,
-    file,
-    line: null,
-    rule: null,
-    blocking: [],
-    detail: `${file}: cannot be read (${message}); save it as UTF-8 or Big5`,
-    detailZh: `${file}：無法讀取（${message}）；請存為 UTF-8 或 Big5`,
-  };
-}
