@@ -68,7 +68,7 @@ export function unreadable(file: string, message: string, clause: string): Analy
     line: null,
     rule: null,
     blocking: [],
-    detail: `${file}: cannot be read (${message}); save it as UTF-8 or Big5`,
-    detailZh: `${file}：無法讀取（${message}）；請存為 UTF-8 或 Big5`,
+    detail: `${file}: cannot be read, so it was not judged: ${message}`,
+    detailZh: `${file}：無法讀取，未納入判斷（編碼非 UTF-8 亦非 Big5，請另存為 UTF-8）：${message}`,
   };
 }

@@ -23,6 +23,7 @@ describe('ccheck analyzers / analyze', () => {
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
       ['backups', ['7/(2)/c/(f)', '7/(2)/c/(g)']],
       ['continuity', ['1/(4)', '10/(3)', '10/(4)', '10/(10)']],
+      ['clocks', ['7/(2)/b/(f)']],
     ]);
   });
 
