@@ -62,7 +62,8 @@ export function parseDurationMinutes(value: string, bareUnit: 'minutes' | 'hours
 export function formatMinutes(min: number): { en: string; zh: string } {
   const r = (x: number) => String(Math.round(x * 100) / 100);
   if (min >= 1440 && min % 1440 === 0) return { en: `${r(min / 1440)} d`, zh: `${r(min / 1440)} 天` };
-  if (min >= 60) return { en: `${r(min / 60)} h`, zh: `${r(min / 60)} 小時` };
+  // Whole or half hours read as hours; 95 minutes stay minutes rather than "1.58 h".
+  if (min >= 60 && (min % 30 === 0 || min >= 600)) return { en: `${r(min / 60)} h`, zh: `${r(min / 60)} 小時` };
   return { en: `${r(min)} min`, zh: `${r(min)} 分鐘` };
 }
 
