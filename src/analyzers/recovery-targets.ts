@@ -1,9 +1,10 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { EvidenceInput } from '../core/analysis/analyzer.js';
+import type { AnalyzerFinding, EvidenceInput } from '../core/analysis/analyzer.js';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
+import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { indexHeaders } from '../core/table-headers.js';
-import { MalformedRecords } from './malformed-records.js';
+import { MalformedRecords, unreadable } from './malformed-records.js';
 import { readColumns, type ColumnSpec } from './table-columns.js';
 
 /**
@@ -207,7 +208,7 @@ type Read = { kind: 'unreadable'; message: string } | { kind: 'targets'; targets
  * Reads one evidence file as core-system targets (profile or template) or a table. A file in an
  * unknown encoding is named and left undetermined, not fatal for the others.
  */
-export async function readEvidence(f: EvidenceInput, bad: MalformedRecords): Promise<Read> {
+async function readEvidence(f: EvidenceInput, bad: MalformedRecords): Promise<Read> {
   try {
     if (/\.ya?ml$/i.test(f.name)) return { kind: 'targets', targets: readProfileCoreSystems(f.name, await f.text(), bad) };
     const data = await f.table();
@@ -217,4 +218,30 @@ export async function readEvidence(f: EvidenceInput, bad: MalformedRecords): Pro
     if (e instanceof CoreError && e.code === 'INPUT_UNKNOWN_ENCODING') return { kind: 'unreadable', message: e.message };
     throw e;
   }
+}
+
+/** Whole days from one date to another (negative when `to` is earlier). */
+export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+export interface RecoveryEvidence {
+  readonly targets: CoreSystemTarget[];
+  /** The other tables (inventories, drills), each with the tally of its malformed rows. */
+  readonly tables: { readonly data: TabularData; readonly bad: MalformedRecords }[];
+  /** Files that could not be decoded, as findings. */
+  readonly unreadable: AnalyzerFinding[];
+  readonly malformed: MalformedRecords[];
+}
+
+/** Reads every file as core-system targets or another table; undecodable files become findings. */
+export async function readRecoveryEvidence(files: readonly EvidenceInput[], clause: string): Promise<RecoveryEvidence> {
+  const out: RecoveryEvidence = { targets: [], tables: [], unreadable: [], malformed: [] };
+  for (const f of files) {
+    const bad = new MalformedRecords(f.name, /\.ya?ml$/i.test(f.name) ? 'line' : 'row');
+    out.malformed.push(bad);
+    const read = await readEvidence(f, bad);
+    if (read.kind === 'unreadable') out.unreadable.push(unreadable(f.name, read.message, clause));
+    else if (read.kind === 'targets') out.targets.push(...read.targets);
+    else out.tables.push({ data: read.data, bad });
+  }
+  return out;
 }

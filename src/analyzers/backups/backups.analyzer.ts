@@ -4,17 +4,17 @@ import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { MalformedRecords, unreadable } from '../malformed-records.js';
+import type { MalformedRecords } from '../malformed-records.js';
 import {
   formatMinutes,
   isCoreSystemTable,
   looksLikeFirmProfile,
   parseDurationMinutes,
   parseYesNo,
-  readEvidence,
+  daysBetween,
+  readRecoveryEvidence,
   requireColumns,
   systemKey,
-  type CoreSystemTarget,
 } from '../recovery-targets.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
 import { scheduleGap } from './backup-schedule.js';
@@ -60,8 +60,6 @@ function dayOf(v: string): IsoDate | null {
     return null;
   }
 }
-
-const daysBetween = (from: IsoDate, to: IsoDate) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** 離線 / offline / air-gapped: a copy ransomware on the network cannot reach. */
 const isOffline = (method: string | null) => method !== null && /離線|offline|air-?gap|隔離/i.test(method) && !/非離線|not offline/i.test(method);
@@ -147,25 +145,12 @@ export const backupsAnalyzer = defineAnalyzer({
 
   async analyze(ctx): Promise<AnalyzerOutcome> {
     const findings: AnalyzerFinding[] = [];
-    const malformed: MalformedRecords[] = [];
-    let undetermined = 0;
-    const targets: CoreSystemTarget[] = [];
-    const jobs: Job[] = [];
-    let inventories = 0;
-    for (const f of ctx.files) {
-      const bad = new MalformedRecords(f.name, /\.ya?ml$/i.test(f.name) ? 'line' : 'row');
-      malformed.push(bad);
-      const read = await readEvidence(f, bad);
-      if (read.kind === 'unreadable') {
-        undetermined++;
-        findings.push(unreadable(f.name, read.message, F));
-      } else if (read.kind === 'targets') targets.push(...read.targets);
-      else {
-        inventories++;
-        jobs.push(...readJobs(read.data, bad));
-      }
-    }
-    if (inventories === 0)
+    const evidence = await readRecoveryEvidence(ctx.files, F);
+    findings.push(...evidence.unreadable);
+    let undetermined = evidence.unreadable.length;
+    const targets = evidence.targets;
+    const jobs = evidence.tables.flatMap((t) => readJobs(t.data, t.bad));
+    if (evidence.tables.length === 0)
       throw new CoreError(
         'INPUT_UNSUPPORTED_FORMAT',
         'no backup-job inventory among the files (a CSV/XLSX with 系統名稱/system and 備份排程/schedule columns)',
@@ -313,7 +298,7 @@ export const backupsAnalyzer = defineAnalyzer({
         );
     }
 
-    for (const m of malformed) {
+    for (const m of evidence.malformed) {
       const f = m.finding(F);
       if (f) findings.push(f);
       undetermined += m.count;

@@ -151,6 +151,10 @@ export function parseTimeSync(fileName: string, text: string): TimeSyncFile {
 
 type Bad = (line: number, en: string, zh: string, short?: boolean) => void;
 
+/** A table ends at a blank line, a new host, or another tool's output (`other`: the header of the other peer table). */
+const endsTable = (raw: string, other: RegExp) =>
+  raw.trim() === '' || [HOST_MARKER, PROMPT, other, CHRONY_TRACKING_START, TIMEDATECTL_STATUS, TIMEDATECTL_SHOW].some((re) => re.test(raw));
+
 /** `ntpq -p`: columns from the header (a `remote refid st t …` row); values are read from the right, so a remote with a space in it still lines up. */
 function readNtpq(lines: readonly string[], start: number, host: HostClock, bad: Bad): number {
   let header = lines[start]!.trim().split(/\s+/);
@@ -160,16 +164,7 @@ function readNtpq(lines: readonly string[], start: number, host: HostClock, bad:
   for (; i < lines.length; i++) {
     const raw = lines[i]!;
     const n = i + 1;
-    if (
-      raw.trim() === '' ||
-      HOST_MARKER.test(raw) ||
-      PROMPT.test(raw) ||
-      CHRONY_SOURCES_HEADER.test(raw) ||
-      CHRONY_TRACKING_START.test(raw) ||
-      TIMEDATECTL_STATUS.test(raw) ||
-      TIMEDATECTL_SHOW.test(raw)
-    )
-      break;
+    if (endsTable(raw, CHRONY_SOURCES_HEADER)) break;
     if (/^=+\s*$/.test(raw)) continue;
     // The header printed again (several queries pasted together): the columns it names from here on.
     if (NTPQ_HEADER.test(raw)) {
@@ -227,16 +222,7 @@ function readChronySources(lines: readonly string[], start: number, host: HostCl
   let i = start + 1;
   for (; i < lines.length; i++) {
     const raw = lines[i]!;
-    if (
-      raw.trim() === '' ||
-      HOST_MARKER.test(raw) ||
-      PROMPT.test(raw) ||
-      NTPQ_HEADER.test(raw) ||
-      CHRONY_TRACKING_START.test(raw) ||
-      TIMEDATECTL_STATUS.test(raw) ||
-      TIMEDATECTL_SHOW.test(raw)
-    )
-      break;
+    if (endsTable(raw, NTPQ_HEADER)) break;
     if (/^=+\s*$/.test(raw)) continue;
     const m = CHRONY_LINE.exec(raw);
     if (!m) {

@@ -5,14 +5,15 @@ import type { TabularData } from '../../core/catalog/checklist/apply-checklist.j
 import { parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { indexHeaders } from '../../core/table-headers.js';
-import { MalformedRecords, unreadable } from '../malformed-records.js';
+import type { MalformedRecords } from '../malformed-records.js';
 import {
   CORE_SYSTEM_COLUMNS,
   formatMinutes,
   isCoreSystemTable,
   looksLikeFirmProfile,
   parseDurationMinutes,
-  readEvidence,
+  daysBetween,
+  readRecoveryEvidence,
   requireColumns,
   systemKey,
   type CoreSystemTarget,
@@ -87,8 +88,6 @@ function readDrills(data: TabularData, today: IsoDate, malformed: MalformedRecor
   return out;
 }
 
-const daysBetween = (from: IsoDate, to: IsoDate) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-
 /**
  * 1/(4) tolerable interruption time, RTO and RPO of every core system; 10/(10) back within the
  * tolerable time; 10/(3) an off-site recovery site as the firm's tier requires; 10/(4) drills
@@ -125,26 +124,20 @@ export const continuityAnalyzer = defineAnalyzer({
 
   async analyze(ctx): Promise<AnalyzerOutcome> {
     const findings: AnalyzerFinding[] = [];
-    const malformed: MalformedRecords[] = [];
-    const targets: CoreSystemTarget[] = [];
+    const evidence = await readRecoveryEvidence(ctx.files, TARGETS);
+    findings.push(...evidence.unreadable);
+    let undetermined = evidence.unreadable.length;
+    const targets = evidence.targets;
     const drills: Drill[] = [];
-    let undetermined = 0;
-    for (const f of ctx.files) {
-      const bad = new MalformedRecords(f.name, /\.ya?ml$/i.test(f.name) ? 'line' : 'row');
-      malformed.push(bad);
-      const read = await readEvidence(f, bad);
-      if (read.kind === 'unreadable') {
-        undetermined++;
-        findings.push(unreadable(f.name, read.message, TARGETS));
-      } else if (read.kind === 'targets') targets.push(...read.targets);
-      else if (isDrillTable(read.data.headers)) drills.push(...readDrills(read.data, ctx.today, bad));
-      else
+    for (const { data, bad } of evidence.tables) {
+      if (!isDrillTable(data.headers))
         throw new CoreError(
           'INPUT_UNSUPPORTED_FORMAT',
-          `${f.name}: neither core systems (系統名稱/system with 可容忍中斷時間/tolerable_interruption_hours or 復原時間目標/rto_hours) nor drill records (演練日期/drill_date)`,
+          `${data.fileName}: neither core systems (系統名稱/system with 可容忍中斷時間/tolerable_interruption_hours or 復原時間目標/rto_hours) nor drill records (演練日期/drill_date)`,
           {},
-          { file: f.name, row: 1 },
+          { file: data.fileName, row: 1 },
         );
+      drills.push(...readDrills(data, ctx.today, bad));
     }
     if (targets.length === 0 && undetermined === 0)
       throw new CoreError('INPUT_UNSUPPORTED_FORMAT', 'no core systems among the files (firm-profile.yaml or the core-system template)', {});
@@ -290,7 +283,7 @@ export const continuityAnalyzer = defineAnalyzer({
         });
     }
 
-    for (const m of malformed) {
+    for (const m of evidence.malformed) {
       const f = m.finding(TARGETS);
       if (f) findings.push(f);
       undetermined += m.count;
