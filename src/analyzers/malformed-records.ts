@@ -17,13 +17,17 @@ const SHOWN = 5;
 export class MalformedRecords {
   private readonly bad: Bad[] = [];
 
+  /** The last row of a file that does not end in a newline: if it is malformed, the file was probably cut short. */
+  lastUnterminated: number | null = null;
+
   constructor(
     readonly file: string,
     private readonly unit: 'row' | 'line',
   ) {}
 
   add(at: number, en: string, zh: string): void {
-    this.bad.push({ at, en, zh });
+    const cut = at === this.lastUnterminated;
+    this.bad.push({ at, en: cut ? `${en} (the file ends here: truncated?)` : en, zh: cut ? `${zh}（檔案在此結束：可能不完整）` : zh });
   }
 
   get count(): number {

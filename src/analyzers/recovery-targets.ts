@@ -241,7 +241,13 @@ export async function readRecoveryEvidence(files: readonly EvidenceInput[], clau
     const read = await readEvidence(f, bad);
     if (read.kind === 'unreadable') out.unreadable.push(unreadable(f.name, read.message, clause));
     else if (read.kind === 'targets') out.targets.push(...read.targets);
-    else out.tables.push({ data: read.data, bad });
+    else {
+      // Spreadsheets save CSV with a newline after every row; a short last row without one was cut off.
+      const last = read.data.rows.at(-1);
+      if (last && last.cells.length < read.data.headers.length && /\.(csv|tsv)$/i.test(f.name) && !/\n$/.test(await f.text()))
+        bad.lastUnterminated = last.rowNumber;
+      out.tables.push({ data: read.data, bad });
+    }
   }
   return out;
 }

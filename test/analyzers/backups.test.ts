@@ -138,3 +138,52 @@ describe('backups analyzer (7/(2)/c/(f)–(g))', () => {
     expect(head('notes.yaml', 'analyzers:\n')).toBe(false);
   });
 });
+
+describe('backups analyzer: other shapes of the same inventory', () => {
+  it('names a CSV cut off in its last row as probably truncated, and still judges the rows before it', async () => {
+    const r = await analyzeFiles('backups', [fx('truncated.csv')], TODAY);
+    expect(r.findings.map(row)).toEqual([
+      ['no_restore_test', 'truncated.csv', 2, '帳務系統', true],
+      ['no_offline_copy', 'truncated.csv', 2, '帳務系統', true],
+      ['rule_321_not_met', 'truncated.csv', 2, '帳務系統', false],
+      ['malformed_records', 'truncated.csv', 3, null, false],
+    ]);
+    expect(r.findings[3]!.detail).toBe(
+      'truncated.csv: 1 malformed row not judged: row 3: 帳務系統: last_success "2026-11-" is not a date (the file ends here: truncated?)',
+    );
+  });
+
+  it('reads the same template from an XLSX workbook', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ccheck-backups-'));
+    try {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('備份清冊');
+      ws.addRow([
+        '系統名稱 / system',
+        '備份方式 / method',
+        '儲存媒體 / media',
+        '存放地點 / location',
+        '備份排程 / schedule',
+        '最近成功日 / last_success',
+        '最近回存測試日 / last_restore_test',
+      ]);
+      ws.addRow(['帳務系統', '離線', '磁帶', '異地備援中心', '每小時', '2026-11-30', '2026-10-01']);
+      ws.addRow(['帳務系統', '網路非同步', 'NAS-01', '台北主機房', '0 * * * *', '2026-11-30', '']);
+      ws.addRow(['帳務系統', '網路同步', 'DR-SAN', '新竹機房', 'every 4 hours', '2026-11-30', '']);
+      const file = path.join(dir, 'jobs.xlsx');
+      await wb.xlsx.writeFile(file);
+      const r = await analyzeFiles('backups', [file, fx('firm-profile.yaml')], TODAY);
+      // 帳務系統: hourly against an RPO of 30 min; 3 copies on 3 media, one off site, restore-tested, offline: only the interval fails.
+      expect(r.findings.map(row)).toEqual([
+        ['no_backup_job', 'firm-profile.yaml', 10, '電子下單系統', true],
+        ['no_backup_job', 'firm-profile.yaml', 22, '客服系統', true],
+        ['interval_exceeds_rpo', 'jobs.xlsx', 2, '帳務系統 / 磁帶', true],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

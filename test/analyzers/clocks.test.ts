@@ -109,3 +109,24 @@ describe('clocks analyzer (7/(2)/b/(f))', () => {
     expect(rec('fw.rules', '*filter\n:INPUT DROP [0:0]\n')).toBe(false);
   });
 });
+
+describe('ntpq -pw', () => {
+  it('joins a long remote printed alone on its line with the values on the next', () => {
+    const text = [
+      '     remote           refid      st t when poll reach   delay   offset  jitter',
+      '==============================================================================',
+      '*time-a.very-long-hostname.example.com.tw',
+      '                118.163.81.61    2 u   33   64  377    0.412   -0.081   0.050',
+      '+10.1.1.2        118.163.81.63    2 u   35   64  377    0.398    0.201   0.047',
+      '',
+    ].join('\n');
+    const r = parseTimeSync('w.txt', text);
+    expect(r.malformed).toEqual([]);
+    expect(r.hosts[0]!.blocks[0]).toMatchObject({
+      sources: [
+        { line: 3, tally: '*', remote: 'time-a.very-long-hostname.example.com.tw', refid: '118.163.81.61', offsetMs: -0.081 },
+        { line: 5, tally: '+', remote: '10.1.1.2' },
+      ],
+    });
+  });
+});

@@ -172,8 +172,14 @@ function readNtpq(lines: readonly string[], start: number, host: HostClock, bad:
       continue;
     }
     const tally = ' *+-#.xo'.includes(raw[0]!) ? raw[0]! : ' ';
-    const tokens = (tally === raw[0] ? raw.slice(1) : raw).trim().split(/\s+/);
+    let tokens = (tally === raw[0] ? raw.slice(1) : raw).trim().split(/\s+/);
     const after = header.length - 2; // the columns after remote and refid
+    // `ntpq -pw` prints a long remote alone on its line and the rest, indented, on the next.
+    const next = lines[i + 1];
+    if (tokens.length === 1 && next !== undefined && /^\s+\S/.test(next) && next.trim().split(/\s+/).length >= after + 1) {
+      tokens = [tokens[0]!, ...next.trim().split(/\s+/)];
+      i++;
+    }
     if (tokens.length < after + 1) {
       broken++;
       bad(n, `${tokens.length} columns where the header names ${header.length}`, `欄位數 ${tokens.length}，與標題之 ${header.length} 欄不符`, true);
