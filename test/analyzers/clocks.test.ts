@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clocksAnalyzer } from '../../src/analyzers/clocks/clocks.analyzer.js';
@@ -128,5 +129,21 @@ describe('ntpq -pw', () => {
         { line: 5, tally: '+', remote: '10.1.1.2' },
       ],
     });
+  });
+});
+
+describe('ntpq without any server', () => {
+  it('"No association ID\'s returned" is a host with no reference at all', async () => {
+    const r = parseTimeSync('db09.txt', "No association ID's returned\n");
+    expect(r).toEqual({ hosts: [{ host: 'db09', line: 1, blocks: [{ kind: 'ntpq', line: 1, sources: [], malformed: 0 }] }], malformed: [] });
+    expect(clocksAnalyzer.recognises!({ name: 'db09.txt', head: "No association ID's returned\n" })).toBe(true);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ccheck-clocks-'));
+    try {
+      writeFileSync(path.join(dir, 'db09.txt'), "No association ID's returned\n");
+      const a = await analyzeFiles('clocks', [path.join(dir, 'db09.txt')], TODAY);
+      expect(a.findings.map(row)).toEqual([['no_reachable_reference', 'db09.txt', 1, 'db09', true]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

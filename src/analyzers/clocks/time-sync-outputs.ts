@@ -61,6 +61,7 @@ export interface TimeSyncFile {
 }
 
 const NTPQ_HEADER = /^\s*remote\s+refid\s+/;
+const NO_ASSOCIATIONS = /^\s*No association ID'?s returned\s*$/i;
 const CHRONY_SOURCES_HEADER = /^\s*MS\s+Name\/IP address/;
 const CHRONY_TRACKING_START = /^Reference ID\s*:/;
 const TIMEDATECTL_STATUS =
@@ -76,6 +77,7 @@ export function looksLikeTimeSync(head: string): boolean {
     .some(
       (l) =>
         NTPQ_HEADER.test(l) ||
+        NO_ASSOCIATIONS.test(l) ||
         CHRONY_SOURCES_HEADER.test(l) ||
         CHRONY_TRACKING_START.test(l) ||
         /^\s*(System clock synchronized|NTP synchronized)\s*:/.test(l) ||
@@ -128,6 +130,10 @@ export function parseTimeSync(fileName: string, text: string): TimeSyncFile {
       i++;
     } else if (prompt) {
       hostNamed(prompt[1] ?? prompt[2]!, n);
+      i++;
+    } else if (NO_ASSOCIATIONS.test(raw)) {
+      // ntpq's answer when the daemon has no server at all: a table with no rows.
+      current().blocks.push({ kind: 'ntpq', line: n, sources: [], malformed: 0 });
       i++;
     } else if (NTPQ_HEADER.test(raw)) {
       i = readNtpq(lines, i, current(), bad);
