@@ -8,6 +8,7 @@ import { analyzeFiles } from '../../src/services/analysis-service.js';
 const FIX = path.join(packageRoot(), 'test', 'fixtures', 'backups');
 const fx = (name: string) => path.join(FIX, name);
 const TODAY = '2026-11-30';
+const f0 = (r: { findings: readonly { kind: string; detail: string }[] }, kind: string) => r.findings.find((x) => x.kind === kind)!;
 const row = (f: { kind: string; file: string | null; line: number | null; rule: string | null; failing: boolean }) => [
   f.kind,
   f.file,
@@ -70,9 +71,11 @@ describe('backups analyzer (7/(2)/c/(f)–(g))', () => {
       ['restore_test_overdue', 'inventory.csv', 5, '帳務系統 / 資料庫 / 完整 / NAS-01', true],
       ['no_offline_copy', 'inventory.csv', 5, '帳務系統', true],
       ['rule_321_not_met', 'inventory.csv', 5, '帳務系統', false],
+      ['offline_without_baseline', 'inventory.csv', 11, '郵件系統 / 附件 / 增量 / 磁帶', true],
       ['rule_321_not_met', 'inventory.csv', 6, '郵件系統', false],
       ['malformed_records', 'inventory.csv', 7, null, false],
     ]);
+    expect(f0(r, 'offline_without_baseline').detail).toContain('an offline incremental backup with no offline full backup of the same data as its baseline');
     const f = (kind: string, rule?: string) => r.findings.find((x) => x.kind === kind && (!rule || x.rule === rule))!;
     expect(f('interval_exceeds_rpo').detail).toContain('at most every 1 d, longer than the RPO of 30 min');
     expect(f('interval_exceeds_rpo').detailZh).toContain('違反 7/(2)/c/(f)');

@@ -43,6 +43,8 @@ interface Job {
   readonly system: string;
   readonly label: string;
   readonly offline: boolean;
+  readonly backupType: 'full' | 'incremental' | 'differential' | null;
+  readonly dataType: string | null;
   readonly offsite: boolean;
   readonly media: string | null;
   readonly location: string | null;
@@ -65,6 +67,15 @@ function dayOf(v: string): IsoDate | null {
 const isOffline = (method: string | null) => method !== null && /離線|offline|air-?gap|隔離/i.test(method) && !/非離線|not offline/i.test(method);
 /** Without an 異地/offsite column, the location says it: 異地, off-site, DR site, 備援中心. */
 const isOffsiteLocation = (location: string | null) => location !== null && /異地|off-?site|\bdr\b|備援中心|災備|remote/i.test(location);
+
+/** 完整 / full, 增量 / incremental, 差異 / differential; null when the column is empty or says something else. */
+function backupTypeOf(v: string | null): Job['backupType'] {
+  if (v === null) return null;
+  if (/完整|全量|full/i.test(v)) return 'full';
+  if (/增量|incremental|incr/i.test(v)) return 'incremental';
+  if (/差異|differential|diff/i.test(v)) return 'differential';
+  return null;
+}
 
 function readJobs(data: TabularData, malformed: MalformedRecords): Job[] {
   requireColumns(data, BACKUP_COLUMNS, ['system', 'schedule']);
@@ -97,6 +108,8 @@ function readJobs(data: TabularData, malformed: MalformedRecords): Job[] {
       system: r.system!,
       label: [r.system, r.dataType, r.backupType, r.media].filter(Boolean).join(' / '),
       offline: isOffline(r.method),
+      backupType: backupTypeOf(r.backupType),
+      dataType: r.dataType,
       offsite: offsite ?? false,
       media: r.media,
       location: r.location,
@@ -277,6 +290,21 @@ export const backupsAnalyzer = defineAnalyzer({
           `${name}: no offline backup (備份方式 離線/offline) among its ${list.length} job(s)`,
           `${name}：${list.length} 項備份作業皆非離線備份`,
         );
+
+      // 7/(2)/c/(f) 如採離線備份應依備份類型建立適當的備份基準: an offline increment needs an offline full copy of the same data to restore from.
+      for (const j of list) {
+        if (!j.offline || (j.backupType !== 'incremental' && j.backupType !== 'differential')) continue;
+        const sameData = (k: Job) => systemKey(k.dataType ?? '') === systemKey(j.dataType ?? '');
+        if (!list.some((k) => k.offline && k.backupType === 'full' && sameData(k)))
+          push(
+            j,
+            'offline_without_baseline',
+            true,
+            F,
+            `${j.label}: an offline ${j.backupType} backup with no offline full backup of the same data as its baseline; 7/(2)/c/(f) asks for a baseline per backup type so the data can be restored`,
+            `${j.label}：離線${j.backupType === 'incremental' ? '增量' : '差異'}備份無同資料之離線完整備份作為基準；違反 7/(2)/c/(f) 應依備份類型建立備份基準`,
+          );
+      }
 
       // 7/(2)/c/(g) 3-2-1: copies are distinct media+location pairs; media are told apart by name.
       const copies = new Set(list.map((j) => `${systemKey(j.media ?? '')}|${systemKey(j.location ?? '')}`)).size;
