@@ -113,6 +113,9 @@ describe('backups analyzer (7/(2)/c/(f)–(g))', () => {
     ]);
     expect(r.findings.find((f) => f.kind === 'unreadable_file')).toMatchObject({ file: 'garbled.csv', failing: false });
     expect(r.findings.find((f) => f.kind === 'unreadable_file')!.detail).toContain('neither UTF-8 nor Big5');
+    const only = await analyzeFiles('backups', [fx('garbled.csv')], TODAY);
+    expect(only.verdict).toBe('error');
+    expect(only.findings.map(row)).toEqual([['unreadable_file', 'garbled.csv', null, null, false]]);
   });
 
   it('options: restore tests may be older, 3-2-1 may fail, offline copies may be optional; a typo is refused', async () => {

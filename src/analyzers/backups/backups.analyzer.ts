@@ -163,7 +163,8 @@ export const backupsAnalyzer = defineAnalyzer({
     let undetermined = evidence.unreadable.length;
     const targets = evidence.targets;
     const jobs = evidence.tables.flatMap((t) => readJobs(t.data, t.bad));
-    if (evidence.tables.length === 0)
+    // An inventory that could not be decoded is already named; anything else without one is the wrong input.
+    if (evidence.tables.length === 0 && evidence.unreadable.length === 0)
       throw new CoreError(
         'INPUT_UNSUPPORTED_FORMAT',
         'no backup-job inventory among the files (a CSV/XLSX with 系統名稱/system and 備份排程/schedule columns)',
