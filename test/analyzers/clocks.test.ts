@@ -147,3 +147,18 @@ describe('ntpq without any server', () => {
     }
   });
 });
+
+describe('chronyc tracking on its own local clock', () => {
+  it('Reference ID 7F7F0101 (LOCAL) is a clock that only trusts itself: not synchronised', () => {
+    const text = [
+      'Reference ID    : 7F7F0101 ()',
+      'Stratum         : 10',
+      'System time     : 0.000000000 seconds fast of NTP time',
+      'Leap status     : Normal',
+      '',
+    ].join('\n');
+    expect(parseTimeSync('ap09.txt', text).hosts[0]!.blocks).toEqual([
+      { kind: 'chronyc tracking', line: 1, synchronised: false, why: 'Reference ID 7F7F0101 ()', offsetMs: 0, offsetLine: 3 },
+    ]);
+  });
+});

@@ -115,3 +115,36 @@ describe('continuity analyzer (1/(4), 10/(3), 10/(4), 10/(10))', () => {
     expect(rec('jobs.csv', '系統名稱 / system,備份排程 / schedule,資料復原點目標 / rpo_minutes\n')).toBe(false);
   });
 });
+
+describe('continuity: a profile entry that cannot be read', () => {
+  it('is named by its line and left out; the other core systems are judged', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ccheck-continuity-'));
+    try {
+      const yaml = [
+        'core_systems:',
+        '  - name: 電子下單系統',
+        '    tolerable_interruption_hours: 2',
+        '    rto_hours: 3',
+        '    rpo_minutes: 15',
+        '    offsite_site: true',
+        '  - name: 帳務系統',
+        '    tolerable_interruption_hours: 4',
+        '    rto_hours: 4',
+        '    rpo_minutes: 十五分鐘',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(dir, 'firm-profile.yaml'), yaml);
+      const r = await analyzeFiles('continuity', [path.join(dir, 'firm-profile.yaml')], TODAY, { offsite_required: 'no' });
+      expect(r.findings.map(row)).toEqual([
+        ['rto_exceeds_tolerable', 'firm-profile.yaml', 2, '電子下單系統', '10/(10)', true],
+        ['no_recent_drill', 'firm-profile.yaml', 2, '電子下單系統', '10/(4)', true],
+        ['malformed_records', 'firm-profile.yaml', 7, null, '1/(4)', false],
+      ]);
+      expect(r.findings[2]!.detail).toBe('firm-profile.yaml: 1 malformed line not judged: line 7: 帳務系統: rpo_minutes not a number');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
