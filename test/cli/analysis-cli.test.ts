@@ -21,6 +21,9 @@ describe('ccheck analyzers / analyze', () => {
     expect(list.map((a) => [a.id, a.items])).toEqual([
       ['device-lifecycle', ['7/(1)/a/(j)']],
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
+      ['backups', ['7/(2)/c/(f)', '7/(2)/c/(g)']],
+      ['continuity', ['1/(4)', '10/(3)', '10/(4)', '10/(10)']],
+      ['clocks', ['7/(2)/b/(f)']],
     ]);
   });
 
