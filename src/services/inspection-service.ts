@@ -42,7 +42,14 @@ export interface Clock {
  */
 function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
   if (env.CCHECK_FAULT === point) process.kill(process.pid, 'SIGKILL');
+  // `<point>:stop` freezes the process there (SIGSTOP) until the test sends SIGCONT, so a second
+  // command can run at exactly that moment: races are tested by state, never by timing.
+  if (env.CCHECK_FAULT === `${point}:stop` && !stopped.has(point)) {
+    stopped.add(point);
+    process.kill(process.pid, 'SIGSTOP');
+  }
 }
+const stopped = new Set<string>();
 
 /** The only place ccheck reads the clock; everything else gets a Clock passed in. */
 export const systemClock: Clock = {

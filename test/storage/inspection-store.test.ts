@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
-import { packageRoot } from '../../src/io/catalog-data.js';
+import { child } from '../helpers/child-cli.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
@@ -23,21 +22,6 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     throw e;
   }
   return 'no error';
-}
-
-/** Runs the CLI from source in a child process; resolves with its exit code or signal. */
-function child(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(packageRoot(), 'test', 'helpers', 'cli-entry.ts'), ...args], {
-      env: { ...process.env, ...env },
-      cwd: packageRoot(),
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
 }
 
 describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) => {
