@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   type ResultSource,
   type ResultStatus,
 } from '../core/inspection/item-result.js';
+import { principalOf } from '../core/inspection/principal.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
@@ -84,8 +86,23 @@ export class InspectionService {
     return service;
   }
 
+  /** The transaction `transaction()` opened, while inside it: reads see its writes, and no second connection is needed. */
+  private readonly scope = new AsyncLocalStorage<Kysely<Database>>();
+  /** Files this service already put into the vault (path, size, mtime → content), so a `run` encrypts each once. */
+  private readonly stored = new Map<string, { sha256: string; size: number }>();
+
   get db(): Kysely<Database> {
-    return this.open.db;
+    return this.scope.getStore() ?? this.open.db;
+  }
+
+  /**
+   * Runs `fn` as one write transaction: every write inside commits together or not at all, so a
+   * command that fails half-way leaves nothing of its own behind (README: nothing stored changes
+   * when a command fails). Writes nested inside join it.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.scope.getStore()) return fn();
+    return withWriteTransaction(this.open, (tx) => this.scope.run(tx, fn));
   }
 
   async close(): Promise<void> {
@@ -112,7 +129,11 @@ export class InspectionService {
   }
 
   private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return withWriteTransaction(this.open, (tx) => fn(new AuditedWriter(tx, actor, this.clock.now()), tx));
+    principalOf(actor); // a name with invisible characters is refused before anything is written
+    return this.transaction(() => {
+      const tx = this.scope.getStore()!;
+      return fn(new AuditedWriter(tx, actor, this.clock.now()), tx);
+    });
   }
 
   // ── firms ──────────────────────────────────────────────────────────────────────────────
@@ -299,11 +320,7 @@ export class InspectionService {
    */
   async addEvidence(actor: string, firmRef: string, file: string, meta: { collectedAt: string; expiresOn?: IsoDate | null; name?: string }) {
     const firm = await this.firm(firmRef);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${file}: cannot read the file`, {}, { file });
-    const { sha256, size } = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
-      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
-    });
-    faultPoint(this.env, 'evidence.after-vault');
+    const { sha256, size } = await this.storeFile(file);
     return this.write(actor, async (w, tx) => {
       const existing = await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', '=', sha256).executeTakeFirst();
       if (existing) return { evidence: existing, reused: true };
@@ -320,6 +337,25 @@ export class InspectionService {
       });
       return { evidence, reused: false };
     });
+  }
+
+  /**
+   * Puts a file into the vault (encrypted, verified) without recording it yet. `ccheck run` stores
+   * every file first, outside its transaction: blobs are content-addressed and harmless if the
+   * run then fails, and the database lock is not held while gigabytes are encrypted.
+   */
+  async storeFile(file: string): Promise<{ sha256: string; size: number }> {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${file}: cannot read the file`, {}, { file });
+    const st = statSync(file);
+    const key = `${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`;
+    const known = this.stored.get(key);
+    if (known && this.vault().has(known.sha256)) return known;
+    const put = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
+      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
+    });
+    faultPoint(this.env, 'evidence.after-vault');
+    this.stored.set(key, put);
+    return put;
   }
 
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
@@ -432,6 +468,14 @@ export class InspectionService {
         },
         'result.set',
       );
+      await w.insert('result_recordings', {
+        id: randomUUID(),
+        result_id: current.id,
+        content_hash: result.content_hash,
+        recorded_by: actor,
+        recorded_at: result.recorded_at!,
+        revision: result.revision,
+      });
       faultPoint(this.env, 'result.before-commit');
       let finding: FindingsTable | null = null;
       if (content.status === 'fail' || content.status === 'partial') {
@@ -491,7 +535,6 @@ export class InspectionService {
       const r = await this.resultRow(tx, run.id, ref.path);
       if (r.status === 'not_run')
         throw new CoreError('RESULT_INVALID', `${ref.path} has no result yet; nothing to approve`, { what: 'not run', path: ref.path });
-      if (r.recorded_by) assertCanApprove(r.recorded_by, actor, ref.path);
       const hash = resultContentHash(this.contentOf(r, await this.evidenceOf(tx, r.id)));
       if (hash !== r.content_hash) {
         throw new CoreError(
@@ -500,6 +543,9 @@ export class InspectionService {
           { path: ref.path },
         );
       }
+      // Everyone who ever recorded exactly this content for the item, not only the last recorder.
+      const history = await tx.selectFrom('result_recordings').select('recorded_by').where('result_id', '=', r.id).where('content_hash', '=', hash).execute();
+      assertCanApprove([...(r.recorded_by ? [r.recorded_by] : []), ...history.map((h) => h.recorded_by)], actor, ref.path);
       return w.insert(
         'approvals',
         { id: randomUUID(), result_id: r.id, approved_by: actor, approved_at: this.clock.now(), approved_hash: hash },
@@ -528,6 +574,36 @@ export class InspectionService {
       .execute();
     const evidenceOf = new Map<string, string[]>();
     for (const l of links) evidenceOf.set(l.result_id, [...(evidenceOf.get(l.result_id) ?? []), l.sha256]);
+    // An approval counts only for the recording it signed: a result changed and changed back
+    // has the approved hash again, but a recording after the approval voids it. The audit chain
+    // orders the two events.
+    const lastSet = new Map<string, number>();
+    const approvalSeq = new Map<string, number>();
+    if (approvals.length) {
+      for (const e of await this.db
+        .selectFrom('audit_events')
+        .select(['entity_id', 'seq'])
+        .where('entity', '=', 'item_results')
+        .where('action', '=', 'result.set')
+        .where(
+          'entity_id',
+          'in',
+          approvals.map((a) => a.result_id),
+        )
+        .execute())
+        lastSet.set(e.entity_id, Math.max(lastSet.get(e.entity_id) ?? 0, Number(e.seq)));
+      for (const e of await this.db
+        .selectFrom('audit_events')
+        .select(['entity_id', 'seq'])
+        .where('entity', '=', 'approvals')
+        .where(
+          'entity_id',
+          'in',
+          approvals.map((a) => a.id),
+        )
+        .execute())
+        approvalSeq.set(e.entity_id, Number(e.seq));
+    }
     const today = this.clock.today();
     const views: ItemResultView[] = [];
     for (const r of rows) {
@@ -546,7 +622,14 @@ export class InspectionService {
         evidence,
         // Valid only while the result is exactly what was approved.
         approval: last
-          ? { state: last.approved_hash === resultContentHash(this.contentOf(r, evidence)) ? 'approved' : 'void', by: last.approved_by, at: last.approved_at }
+          ? {
+              state:
+                last.approved_hash === resultContentHash(this.contentOf(r, evidence)) && (approvalSeq.get(last.id) ?? 0) > (lastSet.get(r.id) ?? 0)
+                  ? 'approved'
+                  : 'void',
+              by: last.approved_by,
+              at: last.approved_at,
+            }
           : null,
       });
     }
@@ -587,7 +670,10 @@ export class InspectionService {
       if (patch.severity) next.severity = patch.severity;
       if (patch.rootCause) next.root_cause = patch.rootCause;
       if (patch.correctiveAction) next.corrective_action = patch.correctiveAction;
-      if (patch.owner) next.owner = patch.owner;
+      if (patch.owner) {
+        principalOf(patch.owner, 'owner'); // an owner's name must be one maker-checker can compare
+        next.owner = patch.owner;
+      }
       if (patch.dueOn) next.due_on = patch.dueOn;
       if (to) {
         const merged = { ...f, ...next };

@@ -14,6 +14,7 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'catalog_versions', order: ['id'] },
   { name: 'inspection_runs', order: ['id'] },
   { name: 'item_results', order: ['id'] },
+  { name: 'result_recordings', order: ['id'] },
   { name: 'evidence', order: ['id'] },
   { name: 'result_evidence', order: ['result_id', 'evidence_id'] },
   { name: 'approvals', order: ['id'] },
