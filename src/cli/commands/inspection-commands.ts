@@ -273,12 +273,35 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .command('get')
     .description('解密取出佐證 / decrypt an evidence file')
     .argument('<sha256>')
-    .requiredOption('-o, --output <file>', 'where to write it')
-    .action((sha: string, o: { output: string }, cmd: Command) =>
+    .requiredOption('-o, --output <file>', 'where to write it (readable by you only)')
+    .option('--force', 'replace the file if it exists')
+    .action((sha: string, o: { output: string; force?: boolean }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          await s.vault().get(sha, path.resolve(ctx.io.cwd, o.output));
+          await s.vault().get(sha, path.resolve(ctx.io.cwd, o.output), { overwrite: o.force === true });
           ctx.print(o.output);
+        }),
+      ),
+    );
+  evidence
+    .command('verify')
+    .description('解密並驗證每個佐證檔之雜湊 / decrypt and re-hash every evidence file in the vault')
+    .option('--json', 'JSON output')
+    .action((_o, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.verifyEvidence();
+          if (ctx.json) ctx.printJson({ ok: r.problems.length === 0, ...r });
+          else if (!r.problems.length) ctx.print(zhOr(ctx, `✓ ${r.checked} 個佐證檔皆完整`, `✓ all ${r.checked} evidence files intact`));
+          else {
+            ctx.print(zhOr(ctx, `✗ ${r.checked} 個佐證檔中有 ${r.problems.length} 個問題：`, `✗ ${r.problems.length} of ${r.checked} evidence files fail:`));
+            for (const p of r.problems) ctx.print(`  - ${p.sha256.slice(0, 16)} ${p.name ?? ''} [${p.code}] ${p.detail}`);
+          }
+          const first = r.problems[0];
+          if (first)
+            throw new CoreError('VAULT_CORRUPT', `${r.problems.length} evidence file(s) fail their integrity check, the first: ${first.name ?? first.sha256}`, {
+              sha256: first.sha256,
+            });
         }),
       ),
     );
