@@ -740,15 +740,20 @@ export class InspectionService {
         verdict: report.verdict,
         items_json: JSON.stringify(report.items),
         evidence_json: JSON.stringify(evidence),
-        report_json: reportJson,
+        // Firewall rules, addresses and host names: as encrypted as the evidence they came from.
+        report_json: this.vault().sealText(reportJson),
         recorded_by: actor,
         recorded_at: this.clock.now(),
       }),
     );
   }
 
-  analyzerReports(runId: string) {
-    return this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('recorded_at').execute();
+  /** A run's analyzer reports, decrypted (a wrong key or a changed text is an error, never garbage). */
+  async analyzerReports(runId: string) {
+    const rows = await this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('recorded_at').execute();
+    if (!rows.length) return rows;
+    const vault = this.vault();
+    return rows.map((r) => ({ ...r, report_json: vault.openText(r.report_json, `analyzer report ${r.analyzer} ${r.id.slice(0, 8)}`) }));
   }
 
   // ── audit ──────────────────────────────────────────────────────────────────────────────
