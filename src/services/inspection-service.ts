@@ -601,30 +601,36 @@ export class InspectionService {
     // orders the two events.
     const lastSet = new Map<string, number>();
     const approvalSeq = new Map<string, number>();
-    if (approvals.length) {
-      for (const e of await this.db
-        .selectFrom('audit_events')
-        .select(['entity_id', 'seq'])
-        .where('entity', '=', 'item_results')
-        .where('action', '=', 'result.set')
-        .where(
-          'entity_id',
-          'in',
-          approvals.map((a) => a.result_id),
-        )
-        .execute())
-        lastSet.set(e.entity_id, Math.max(lastSet.get(e.entity_id) ?? 0, Number(e.seq)));
-      for (const e of await this.db
-        .selectFrom('audit_events')
-        .select(['entity_id', 'seq'])
-        .where('entity', '=', 'approvals')
-        .where(
-          'entity_id',
-          'in',
-          approvals.map((a) => a.id),
-        )
-        .execute())
-        approvalSeq.set(e.entity_id, Number(e.seq));
+    const events = approvals.length
+      ? await this.db
+          .selectFrom('audit_events')
+          .select(['entity', 'entity_id', 'seq'])
+          .where((eb) =>
+            eb.or([
+              eb.and([
+                eb('entity', '=', 'item_results'),
+                eb('action', '=', 'result.set'),
+                eb(
+                  'entity_id',
+                  'in',
+                  approvals.map((a) => a.result_id),
+                ),
+              ]),
+              eb.and([
+                eb('entity', '=', 'approvals'),
+                eb(
+                  'entity_id',
+                  'in',
+                  approvals.map((a) => a.id),
+                ),
+              ]),
+            ]),
+          )
+          .execute()
+      : [];
+    for (const e of events) {
+      if (e.entity === 'approvals') approvalSeq.set(e.entity_id, Number(e.seq));
+      else lastSet.set(e.entity_id, Math.max(lastSet.get(e.entity_id) ?? 0, Number(e.seq)));
     }
     const today = this.clock.today();
     const views: ItemResultView[] = [];

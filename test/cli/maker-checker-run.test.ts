@@ -1,20 +1,12 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/io/catalog-data.js';
 import { runCcheck } from '../helpers/cli.js';
-import { tempDir } from '../helpers/shared.js';
+import { LICENCE, resultSetArgs, useCliHome } from '../helpers/cli-home.js';
 
-const LICENCE = '金管證總字第0000號';
-let tmp: { dir: string; cleanup: () => void };
-let env: NodeJS.ProcessEnv;
-beforeEach(() => {
-  tmp = tempDir();
-  env = { LANG: 'en_US.UTF-8', CCHECK_HOME: path.join(tmp.dir, 'home'), CCHECK_USER: 'officer' };
-});
-afterEach(() => tmp.cleanup());
-
-const ccheck = (...args: string[]) => runCcheck(args, { env, cwd: tmp.dir });
+const home = useCliHome();
+const ccheck = (...args: string[]) => runCcheck(args, { env: { ...home.env, CCHECK_USER: 'officer' }, cwd: home.dir });
 const profile = path.join(packageRoot(), 'data', 'templates', 'firm-profile.yaml');
 const demo = (f: string) => path.join(packageRoot(), 'data', 'demo', f);
 
@@ -24,7 +16,7 @@ interface Shown {
 const show = async (period: string) => (JSON.parse((await ccheck('inspect', 'show', '--firm', LICENCE, '--period', period, '--json')).out) as Shown).results;
 
 function evidenceFolder(attestations: string[]): void {
-  const ev = path.join(tmp.dir, 'ev');
+  const ev = path.join(home.dir, 'ev');
   mkdirSync(ev, { recursive: true });
   copyFileSync(demo('devices.csv'), path.join(ev, 'devices.csv'));
   writeFileSync(path.join(ev, 'policy.txt'), '遠端連線管理辦法 v3\n');
@@ -79,29 +71,11 @@ describe('maker-checker by identity, not by spelling (issue 15 item 5)', () => {
 
   it('refuses names with invisible characters, folds fullwidth and decomposed spellings, and checks the content’s whole history', async () => {
     expect((await ccheck('init')).code).toBe(0);
-    copyFileSync(profile, path.join(tmp.dir, 'firm.yaml'));
+    copyFileSync(profile, path.join(home.dir, 'firm.yaml'));
     expect((await ccheck('firm', 'add', '--profile', 'firm.yaml')).code).toBe(0);
     expect((await ccheck('inspect', 'start', '--firm', LICENCE, '--period', '2026-11')).code).toBe(0);
     const item = '7/(1)/a/(j)';
-    const set = (who: string, status = 'pass') =>
-      ccheck(
-        'result',
-        'set',
-        '--firm',
-        LICENCE,
-        '--period',
-        '2026-11',
-        '--item',
-        item,
-        '--status',
-        status,
-        '--justification',
-        'all devices supported',
-        '--expires',
-        '2099-01-01',
-        '--as',
-        who,
-      );
+    const set = (who: string, status = 'pass') => ccheck(...resultSetArgs(item, status, 'all devices supported', '2099-01-01'), '--as', who);
     const approve = (who: string) => ccheck('result', 'approve', '--firm', LICENCE, '--period', '2026-11', '--item', item, '--as', who);
 
     expect((await set('王小明')).code).toBe(0);

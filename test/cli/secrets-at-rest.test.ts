@@ -1,23 +1,13 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/io/catalog-data.js';
 import { runCcheck } from '../helpers/cli.js';
-import { TEMPLATE } from '../helpers/profiles.js';
-import { tempDir } from '../helpers/shared.js';
+import { LICENCE, useCliHome } from '../helpers/cli-home.js';
 
-const LICENCE = '金管證總字第0000號';
-let tmp: { dir: string; cleanup: () => void };
-let env: NodeJS.ProcessEnv;
-beforeEach(() => {
-  tmp = tempDir();
-  writeFileSync(path.join(tmp.dir, 'firm.yaml'), TEMPLATE);
-  env = { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'en_US.UTF-8', CCHECK_USER: 'alice' };
-});
-afterEach(() => tmp.cleanup());
-
-const ccheck = (...args: string[]) => runCcheck(args, { env, cwd: tmp.dir });
+const home = useCliHome();
+const ccheck = home.ccheck;
 const modeOf = (f: string) => statSync(f).mode & 0o777;
 
 /** Every file and folder under a directory, with its permission bits. */
@@ -38,27 +28,27 @@ describe('secrets at rest (issue 15 item 6)', () => {
   it('creates the database (with its -wal and -shm), the vault and backups for their owner only', async () => {
     expect((await ccheck('init')).code).toBe(0);
     expect((await ccheck('firm', 'add', '--profile', 'firm.yaml')).code).toBe(0);
-    writeFileSync(path.join(tmp.dir, 'policy.txt'), 'remote access policy v3\n');
+    writeFileSync(path.join(home.dir, 'policy.txt'), 'remote access policy v3\n');
     expect((await ccheck('evidence', 'add', 'policy.txt', '--firm', LICENCE, '--collected-at', '2026-11-27')).code).toBe(0);
     // A second connection keeps -wal and -shm in place while we look.
-    const db = new SqliteDatabase(path.join(tmp.dir, 'home', 'ccheck.db'), { readonly: true });
+    const db = new SqliteDatabase(path.join(home.dir, 'home', 'ccheck.db'), { readonly: true });
     try {
       db.prepare('select count(*) from firms').get();
-      const home = modesUnder(path.join(tmp.dir, 'home'));
-      expect([...home.keys()]).toEqual(expect.arrayContaining(['ccheck.db', 'ccheck.db-wal', 'ccheck.db-shm', 'vault.key', 'vault/']));
-      for (const [f, mode] of home) expect([f, mode.toString(8)]).toEqual([f, f.endsWith('/') ? '700' : '600']);
+      const homeModes = modesUnder(path.join(home.dir, 'home'));
+      expect([...homeModes.keys()]).toEqual(expect.arrayContaining(['ccheck.db', 'ccheck.db-wal', 'ccheck.db-shm', 'vault.key', 'vault/']));
+      for (const [f, mode] of homeModes) expect([f, mode.toString(8)]).toEqual([f, f.endsWith('/') ? '700' : '600']);
     } finally {
       db.close();
     }
-    expect(modeOf(path.join(tmp.dir, 'home'))).toBe(0o700);
+    expect(modeOf(path.join(home.dir, 'home'))).toBe(0o700);
     expect((await ccheck('backup', 'bk')).code).toBe(0);
-    expect(modeOf(path.join(tmp.dir, 'bk'))).toBe(0o700);
-    for (const [f, mode] of modesUnder(path.join(tmp.dir, 'bk'))) expect([f, mode.toString(8)]).toEqual([f, f.endsWith('/') ? '700' : '600']);
+    expect(modeOf(path.join(home.dir, 'bk'))).toBe(0o700);
+    for (const [f, mode] of modesUnder(path.join(home.dir, 'bk'))) expect([f, mode.toString(8)]).toEqual([f, f.endsWith('/') ? '700' : '600']);
   });
 
   it('narrows a database an older ccheck created world-readable', async () => {
     expect((await ccheck('init')).code).toBe(0);
-    const file = path.join(tmp.dir, 'home', 'ccheck.db');
+    const file = path.join(home.dir, 'home', 'ccheck.db');
     chmodSync(file, 0o644);
     expect((await ccheck('firm', 'list')).code).toBe(0);
     expect(modeOf(file)).toBe(0o600);
@@ -67,29 +57,29 @@ describe('secrets at rest (issue 15 item 6)', () => {
   it('never overwrites a file with evidence get unless --force, and writes it for its owner only', async () => {
     expect((await ccheck('init')).code).toBe(0);
     expect((await ccheck('firm', 'add', '--profile', 'firm.yaml')).code).toBe(0);
-    writeFileSync(path.join(tmp.dir, 'policy.txt'), 'remote access policy v3\n');
+    writeFileSync(path.join(home.dir, 'policy.txt'), 'remote access policy v3\n');
     const add = await ccheck('evidence', 'add', 'policy.txt', '--firm', LICENCE, '--collected-at', '2026-11-27', '--json');
     const sha = (JSON.parse(add.out) as { sha256: string }).sha256;
-    writeFileSync(path.join(tmp.dir, 'mine.txt'), 'my own notes\n');
+    writeFileSync(path.join(home.dir, 'mine.txt'), 'my own notes\n');
     const refused = await ccheck('evidence', 'get', sha, '-o', 'mine.txt');
     expect(refused.code).toBe(5);
     expect(refused.err).toContain('[OUTPUT_EXISTS]');
     expect(refused.err).toContain('--force');
-    expect(readFileSync(path.join(tmp.dir, 'mine.txt'), 'utf8')).toBe('my own notes\n');
+    expect(readFileSync(path.join(home.dir, 'mine.txt'), 'utf8')).toBe('my own notes\n');
     expect((await ccheck('evidence', 'get', sha, '-o', 'mine.txt', '--force')).code).toBe(0);
-    expect(readFileSync(path.join(tmp.dir, 'mine.txt'), 'utf8')).toBe('remote access policy v3\n');
-    expect(modeOf(path.join(tmp.dir, 'mine.txt'))).toBe(0o600);
+    expect(readFileSync(path.join(home.dir, 'mine.txt'), 'utf8')).toBe('remote access policy v3\n');
+    expect(modeOf(path.join(home.dir, 'mine.txt'))).toBe(0o600);
     expect((await ccheck('evidence', 'get', sha, '-o', 'fresh.txt')).code).toBe(0);
-    expect(modeOf(path.join(tmp.dir, 'fresh.txt'))).toBe(0o600);
+    expect(modeOf(path.join(home.dir, 'fresh.txt'))).toBe(0o600);
   });
 
   it('keeps analyzer reports encrypted in the database; reports and a restore still read them', async () => {
-    const ev = path.join(tmp.dir, 'ev', 'rule-set');
+    const ev = path.join(home.dir, 'ev', 'rule-set');
     mkdirSync(ev, { recursive: true });
     copyFileSync(path.join(packageRoot(), 'data', 'demo', 'fw-edge-01.asa'), path.join(ev, 'fw-edge-01.asa'));
     const run = await ccheck('run', '--profile', 'firm.yaml', '--evidence', 'ev', '--today', '2026-11-27', '-o', 'out', '--json');
     expect(run.code, run.err).toBe(0);
-    const db = new SqliteDatabase(path.join(tmp.dir, 'home', 'ccheck.db'), { readonly: true });
+    const db = new SqliteDatabase(path.join(home.dir, 'home', 'ccheck.db'), { readonly: true });
     const stored = db.prepare('select report_json from analyzer_reports').all() as { report_json: string }[];
     db.close();
     expect(stored.length).toBe(1);
@@ -100,11 +90,10 @@ describe('secrets at rest (issue 15 item 6)', () => {
     expect(html).toContain('legacy-vendor-access');
 
     expect((await ccheck('backup', 'bk')).code).toBe(0);
-    const key = readFileSync(path.join(tmp.dir, 'home', 'vault.key'), 'utf8').trim();
-    const other = { ...env, CCHECK_HOME: path.join(tmp.dir, 'home2'), CCHECK_VAULT_KEY: key };
-    expect((await runCcheck(['restore', 'bk'], { env: other, cwd: tmp.dir })).code).toBe(0);
-    const report = await runCcheck(['report', '--firm', LICENCE, '--period', '2026-11', '-o', 'restored.html'], { env: other, cwd: tmp.dir });
+    const other = home.otherHome();
+    expect((await runCcheck(['restore', 'bk'], { env: other, cwd: home.dir })).code).toBe(0);
+    const report = await runCcheck(['report', '--firm', LICENCE, '--period', '2026-11', '-o', 'restored.html'], { env: other, cwd: home.dir });
     expect(report.code, report.err).toBe(0);
-    expect(readFileSync(path.join(tmp.dir, 'restored.html'), 'utf8')).toContain('legacy-vendor-access');
+    expect(readFileSync(path.join(home.dir, 'restored.html'), 'utf8')).toContain('legacy-vendor-access');
   });
 });
