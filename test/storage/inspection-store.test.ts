@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
 import { child } from '../helpers/child-cli.js';
+import { resultSetArgs } from '../helpers/cli-home.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
@@ -252,30 +253,10 @@ describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) 
       CCHECK_FAULT: 'evidence.mid-vault',
     });
     expect(killedMidVault.signal).toBe('SIGKILL');
-    const killedInTx = await child(
-      [
-        'result',
-        'set',
-        '--firm',
-        LICENCE,
-        '--period',
-        '2026-11',
-        '--item',
-        ITEM,
-        '--status',
-        'fail',
-        '--justification',
-        'found an EOL switch',
-        '--expires',
-        '2027-11-27',
-        '--as',
-        'alice',
-      ],
-      {
-        ...env,
-        CCHECK_FAULT: 'result.before-commit',
-      },
-    );
+    const killedInTx = await child([...resultSetArgs(ITEM, 'fail', 'found an EOL switch', '2027-11-27'), '--as', 'alice'], {
+      ...env,
+      CCHECK_FAULT: 'result.before-commit',
+    });
     expect(killedInTx.signal).toBe('SIGKILL');
 
     const after = await connect();
