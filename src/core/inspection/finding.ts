@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.js';
-import { principalOf } from './principal.js';
+import { principalOf, principalOfStored } from './principal.js';
 
 export const FINDING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -39,7 +39,6 @@ export function assertTransition(f: FindingState, to: FindingStatus, ctx: { acto
   if (to === 'verified_closed') {
     if (!ctx.effectivenessCheck || ctx.effectivenessCheck.trim().length < 5) fail('closing needs an effectiveness check (--effectiveness)');
     // The same person under another spelling is still the owner (see principalOf).
-    if (f.owner && principalOf(f.owner, 'owner') === principalOf(ctx.actor))
-      fail(`${ctx.actor} owns the corrective action and cannot verify its effectiveness`);
+    if (f.owner && principalOfStored(f.owner) === principalOf(ctx.actor)) fail(`${ctx.actor} owns the corrective action and cannot verify its effectiveness`);
   }
 }

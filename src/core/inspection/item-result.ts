@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../catalog/catalog-version.js';
 import type { IsoDate } from '../dates.js';
 import { CoreError } from '../errors.js';
-import { principalOf } from './principal.js';
+import { principalOf, principalOfStored } from './principal.js';
 
 /** 查核結果: 符合 · 不符合 · 部分符合 · 不適用 · error · 未執行 */
 export const RESULT_STATUSES = ['pass', 'fail', 'partial', 'not_applicable', 'error', 'not_run'] as const;
@@ -71,7 +71,7 @@ export function countsAs(status: ResultStatus): 'compliant' | 'non_compliant' | 
 export function assertCanApprove(recorders: string | readonly string[], approver: string, path: string): void {
   const who = principalOf(approver);
   for (const r of typeof recorders === 'string' ? [recorders] : recorders) {
-    if (principalOf(r, 'recorded_by') === who) {
+    if (principalOfStored(r) === who) {
       throw new CoreError('RESULT_SELF_APPROVAL', `${path}: ${approver} recorded this result (as "${r}") and cannot also approve it (maker-checker)`, {
         path,
         actor: approver,

@@ -28,6 +28,16 @@ export function principalOf(name: string, field = 'actor'): string {
   return folded;
 }
 
+/**
+ * The principal of a name already stored (a recorder, a finding's owner): written before names
+ * were checked, it may hold invisible characters. They are dropped rather than refused, so the
+ * stored name still means its person and can never be used to slip past maker-checker, nor block
+ * an approval forever.
+ */
+export function principalOfStored(name: string): string {
+  return principalOf(name.replace(/[\p{Cc}\p{Cf}]/gu, ''), 'recorded_by');
+}
+
 /** True when two names mean the same principal. */
 export function isSamePrincipal(a: string, b: string): boolean {
   return principalOf(a) === principalOf(b);
