@@ -10,7 +10,7 @@ export const LICENCE = '金管證總字第0000號';
 export interface CliHome {
   /** The test's folder (the CLI's working directory); `firm.yaml` in it holds the template profile. */
   readonly dir: string;
-  /** CCHECK_HOME in dir/home, English messages, CCHECK_USER alice. */
+  /** CCHECK_HOME in dir/home with its SQLite database, English messages, CCHECK_USER alice. */
   readonly env: NodeJS.ProcessEnv;
   readonly ccheck: (...args: string[]) => Promise<CliRun>;
   /** The environment of a second, empty home (dir/home2) with the first home's evidence key: where a backup is restored. */
@@ -24,7 +24,8 @@ export function useCliHome(): CliHome {
   beforeEach(() => {
     tmp = tempDir();
     writeFileSync(path.join(tmp.dir, 'firm.yaml'), TEMPLATE);
-    env = { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'en_US.UTF-8', CCHECK_USER: 'alice' };
+    // DATABASE_URL named, so a child process never picks up the server the test run itself uses.
+    env = { CCHECK_HOME: path.join(tmp.dir, 'home'), DATABASE_URL: path.join(tmp.dir, 'home', 'ccheck.db'), LANG: 'en_US.UTF-8', CCHECK_USER: 'alice' };
   });
   afterEach(() => tmp?.cleanup());
   return {
@@ -38,6 +39,7 @@ export function useCliHome(): CliHome {
     otherHome: () => ({
       ...env,
       CCHECK_HOME: path.join(tmp!.dir, 'home2'),
+      DATABASE_URL: path.join(tmp!.dir, 'home2', 'ccheck.db'),
       CCHECK_VAULT_KEY: readFileSync(path.join(tmp!.dir, 'home', 'vault.key'), 'utf8').trim(),
     }),
   };
