@@ -103,3 +103,20 @@ describe('maker-checker by identity, not by spelling (issue 15 item 5)', () => {
     expect((await ccheck('audit', 'verify')).code).toBe(0);
   });
 });
+
+describe('evidence add --item is all or nothing (issue 15 item 3)', () => {
+  it('records no evidence when the item is not part of the inspection', async () => {
+    expect((await ccheck('init')).code).toBe(0);
+    copyFileSync(profile, path.join(home.dir, 'firm.yaml'));
+    expect((await ccheck('firm', 'add', '--profile', 'firm.yaml')).code).toBe(0);
+    expect((await ccheck('inspect', 'start', '--firm', LICENCE, '--period', '2026-11')).code).toBe(0);
+    writeFileSync(path.join(home.dir, 'devices.csv'), 'hostname,eol\nsw-floor3,2022-03-31\n');
+    const events = async () => (JSON.parse((await ccheck('audit', 'verify', '--json')).out) as { events: number }).events;
+    const before = await events();
+    const r = await ccheck('evidence', 'add', 'devices.csv', '--firm', LICENCE, '--collected-at', '2026-11-26', '--period', '2026-11', '--item', '9/(9)/z');
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('[RUN_ITEM_NOT_IN_RUN]');
+    expect(JSON.parse((await ccheck('evidence', 'list', '--firm', LICENCE, '--json')).out)).toEqual({ evidence: [] });
+    expect(await events()).toBe(before);
+  });
+});

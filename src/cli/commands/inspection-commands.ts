@@ -228,11 +228,18 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
         withService(ctx, async (s) => {
           if (o.item && !o.period) throw new CoreError('RESULT_INVALID', '--item needs --period (which inspection)', { what: '--period', path: o.item });
           const actor = actorOf(ctx, o.as);
-          const { evidence: e, reused } = await s.addEvidence(actor, o.firm, path.resolve(ctx.io.cwd, file), {
-            collectedAt: instantOption(o.collectedAt),
-            expiresOn: o.expires ? parseAnyDate(o.expires) : null,
+          const source = path.resolve(ctx.io.cwd, file);
+          // The file goes into the vault first (outside the lock); recording it and attaching it
+          // to the item are one transaction, so a wrong --item leaves no unattached evidence row.
+          await s.storeFile(source);
+          const { evidence: e, reused } = await s.transaction(async () => {
+            const added = await s.addEvidence(actor, o.firm, source, {
+              collectedAt: instantOption(o.collectedAt),
+              expiresOn: o.expires ? parseAnyDate(o.expires) : null,
+            });
+            if (o.item && o.period) await s.attachEvidence(actor, { firm: o.firm, period: o.period, path: o.item }, added.evidence.sha256);
+            return added;
           });
-          if (o.item && o.period) await s.attachEvidence(actor, { firm: o.firm, period: o.period, path: o.item }, e.sha256);
           if (ctx.json)
             return ctx.printJson({
               sha256: e.sha256,
