@@ -278,31 +278,7 @@ describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) 
     await withRun();
     const items = ['7/(1)/a/(h)', '7/(1)/a/(j)', '7/(1)/b/(h)', '7/(1)/b/(i)', '8/(2)/f', '8/(2)/g', '8/(2)/h', '8/(4)/d'];
     const script = (who: string, paths: string[]) =>
-      Promise.all(
-        paths.map((p, i) =>
-          child(
-            [
-              'result',
-              'set',
-              '--firm',
-              LICENCE,
-              '--period',
-              '2026-11',
-              '--item',
-              p,
-              '--status',
-              i % 2 ? 'pass' : 'fail',
-              '--justification',
-              `checked by ${who}`,
-              '--expires',
-              '2027-11-27',
-              '--as',
-              who,
-            ],
-            env,
-          ),
-        ),
-      );
+      Promise.all(paths.map((p, i) => child([...resultSetArgs(p, i % 2 ? 'pass' : 'fail', `checked by ${who}`, '2027-11-27'), '--as', who], env)));
     const [a, b] = await Promise.all([script('alice', items.slice(0, 4)), script('bob', items.slice(4))]);
     for (const r of [...a, ...b]) expect(r.code, r.err).toBe(0);
     const s = await connect();
