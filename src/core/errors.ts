@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'OUTPUT_EXISTS'
   | 'RESULT_INVALID'
   | 'RESULT_SELF_APPROVAL'
+  | 'ACTOR_NAME_INVALID'
   | 'RESULT_NOT_FOUND'
   | 'RUN_NOT_FOUND'
   | 'RUN_EXISTS'

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   type ResultSource,
   type ResultStatus,
 } from '../core/inspection/item-result.js';
+import { principalOf } from '../core/inspection/principal.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
@@ -42,7 +44,14 @@ export interface Clock {
  */
 function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
   if (env.CCHECK_FAULT === point) process.kill(process.pid, 'SIGKILL');
+  // `<point>:stop` freezes the process there (SIGSTOP) until the test sends SIGCONT, so a second
+  // command can run at exactly that moment: races are tested by state, never by timing.
+  if (env.CCHECK_FAULT === `${point}:stop` && !stopped.has(point)) {
+    stopped.add(point);
+    process.kill(process.pid, 'SIGSTOP');
+  }
 }
+const stopped = new Set<string>();
 
 /** The only place ccheck reads the clock; everything else gets a Clock passed in. */
 export const systemClock: Clock = {
@@ -77,8 +86,23 @@ export class InspectionService {
     return service;
   }
 
+  /** The transaction `transaction()` opened, while inside it: reads see its writes, and no second connection is needed. */
+  private readonly scope = new AsyncLocalStorage<Kysely<Database>>();
+  /** Files this service already put into the vault (path, size, mtime → content), so a `run` encrypts each once. */
+  private readonly stored = new Map<string, { sha256: string; size: number }>();
+
   get db(): Kysely<Database> {
-    return this.open.db;
+    return this.scope.getStore() ?? this.open.db;
+  }
+
+  /**
+   * Runs `fn` as one write transaction: every write inside commits together or not at all, so a
+   * command that fails half-way leaves nothing of its own behind (README: nothing stored changes
+   * when a command fails). Writes nested inside join it.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.scope.getStore()) return fn();
+    return withWriteTransaction(this.open, (tx) => this.scope.run(tx, fn));
   }
 
   async close(): Promise<void> {
@@ -105,7 +129,11 @@ export class InspectionService {
   }
 
   private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return withWriteTransaction(this.open, (tx) => fn(new AuditedWriter(tx, actor, this.clock.now()), tx));
+    principalOf(actor); // a name with invisible characters is refused before anything is written
+    return this.transaction(() => {
+      const tx = this.scope.getStore()!;
+      return fn(new AuditedWriter(tx, actor, this.clock.now()), tx);
+    });
   }
 
   // ── firms ──────────────────────────────────────────────────────────────────────────────
@@ -292,11 +320,7 @@ export class InspectionService {
    */
   async addEvidence(actor: string, firmRef: string, file: string, meta: { collectedAt: string; expiresOn?: IsoDate | null; name?: string }) {
     const firm = await this.firm(firmRef);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${file}: cannot read the file`, {}, { file });
-    const { sha256, size } = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
-      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
-    });
-    faultPoint(this.env, 'evidence.after-vault');
+    const { sha256, size } = await this.storeFile(file);
     return this.write(actor, async (w, tx) => {
       const existing = await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', '=', sha256).executeTakeFirst();
       if (existing) return { evidence: existing, reused: true };
@@ -315,6 +339,25 @@ export class InspectionService {
     });
   }
 
+  /**
+   * Puts a file into the vault (encrypted, verified) without recording it yet. `ccheck run` stores
+   * every file first, outside its transaction: blobs are content-addressed and harmless if the
+   * run then fails, and the database lock is not held while gigabytes are encrypted.
+   */
+  async storeFile(file: string): Promise<{ sha256: string; size: number }> {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${file}: cannot read the file`, {}, { file });
+    const st = statSync(file);
+    const key = `${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`;
+    const known = this.stored.get(key);
+    if (known && this.vault().has(known.sha256)) return known;
+    const put = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
+      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
+    });
+    faultPoint(this.env, 'evidence.after-vault');
+    this.stored.set(key, put);
+    return put;
+  }
+
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
   async attachEvidence(actor: string, ref: { firm: string; period: string; path: string }, sha256: string) {
     const { run } = await this.run(ref.firm, ref.period);
@@ -327,6 +370,28 @@ export class InspectionService {
       expiresOn: current.expires_on,
       evidence: [...evidence, sha256],
     });
+  }
+
+  /**
+   * Decrypts and re-hashes every evidence blob: those the database records (a missing one is a
+   * problem) and any other in the vault. A flipped byte is found here, not when someone needs
+   * the file.
+   */
+  async verifyEvidence(): Promise<{ checked: number; problems: { sha256: string; name: string | null; code: string; detail: string }[] }> {
+    const vault = this.vault();
+    const rows = await this.db.selectFrom('evidence').select(['sha256', 'name']).orderBy('sha256').execute();
+    const nameOf = new Map(rows.map((r) => [r.sha256, r.name]));
+    const all = [...new Set([...rows.map((r) => r.sha256), ...vault.list()])].sort();
+    const problems: { sha256: string; name: string | null; code: string; detail: string }[] = [];
+    for (const sha of all) {
+      try {
+        await vault.verify(sha);
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e;
+        problems.push({ sha256: sha, name: nameOf.get(sha) ?? null, code: e.code, detail: e.message });
+      }
+    }
+    return { checked: all.length, problems };
   }
 
   listEvidence(firmId: string) {
@@ -425,6 +490,14 @@ export class InspectionService {
         },
         'result.set',
       );
+      await w.insert('result_recordings', {
+        id: randomUUID(),
+        result_id: current.id,
+        content_hash: result.content_hash,
+        recorded_by: actor,
+        recorded_at: result.recorded_at!,
+        revision: result.revision,
+      });
       faultPoint(this.env, 'result.before-commit');
       let finding: FindingsTable | null = null;
       if (content.status === 'fail' || content.status === 'partial') {
@@ -484,7 +557,6 @@ export class InspectionService {
       const r = await this.resultRow(tx, run.id, ref.path);
       if (r.status === 'not_run')
         throw new CoreError('RESULT_INVALID', `${ref.path} has no result yet; nothing to approve`, { what: 'not run', path: ref.path });
-      if (r.recorded_by) assertCanApprove(r.recorded_by, actor, ref.path);
       const hash = resultContentHash(this.contentOf(r, await this.evidenceOf(tx, r.id)));
       if (hash !== r.content_hash) {
         throw new CoreError(
@@ -493,6 +565,9 @@ export class InspectionService {
           { path: ref.path },
         );
       }
+      // Everyone who ever recorded exactly this content for the item, not only the last recorder.
+      const history = await tx.selectFrom('result_recordings').select('recorded_by').where('result_id', '=', r.id).where('content_hash', '=', hash).execute();
+      assertCanApprove([...(r.recorded_by ? [r.recorded_by] : []), ...history.map((h) => h.recorded_by)], actor, ref.path);
       return w.insert(
         'approvals',
         { id: randomUUID(), result_id: r.id, approved_by: actor, approved_at: this.clock.now(), approved_hash: hash },
@@ -521,6 +596,42 @@ export class InspectionService {
       .execute();
     const evidenceOf = new Map<string, string[]>();
     for (const l of links) evidenceOf.set(l.result_id, [...(evidenceOf.get(l.result_id) ?? []), l.sha256]);
+    // An approval counts only for the recording it signed: a result changed and changed back
+    // has the approved hash again, but a recording after the approval voids it. The audit chain
+    // orders the two events.
+    const lastSet = new Map<string, number>();
+    const approvalSeq = new Map<string, number>();
+    const events = approvals.length
+      ? await this.db
+          .selectFrom('audit_events')
+          .select(['entity', 'entity_id', 'seq'])
+          .where((eb) =>
+            eb.or([
+              eb.and([
+                eb('entity', '=', 'item_results'),
+                eb('action', '=', 'result.set'),
+                eb(
+                  'entity_id',
+                  'in',
+                  approvals.map((a) => a.result_id),
+                ),
+              ]),
+              eb.and([
+                eb('entity', '=', 'approvals'),
+                eb(
+                  'entity_id',
+                  'in',
+                  approvals.map((a) => a.id),
+                ),
+              ]),
+            ]),
+          )
+          .execute()
+      : [];
+    for (const e of events) {
+      if (e.entity === 'approvals') approvalSeq.set(e.entity_id, Number(e.seq));
+      else lastSet.set(e.entity_id, Math.max(lastSet.get(e.entity_id) ?? 0, Number(e.seq)));
+    }
     const today = this.clock.today();
     const views: ItemResultView[] = [];
     for (const r of rows) {
@@ -539,7 +650,14 @@ export class InspectionService {
         evidence,
         // Valid only while the result is exactly what was approved.
         approval: last
-          ? { state: last.approved_hash === resultContentHash(this.contentOf(r, evidence)) ? 'approved' : 'void', by: last.approved_by, at: last.approved_at }
+          ? {
+              state:
+                last.approved_hash === resultContentHash(this.contentOf(r, evidence)) && (approvalSeq.get(last.id) ?? 0) > (lastSet.get(r.id) ?? 0)
+                  ? 'approved'
+                  : 'void',
+              by: last.approved_by,
+              at: last.approved_at,
+            }
           : null,
       });
     }
@@ -580,7 +698,10 @@ export class InspectionService {
       if (patch.severity) next.severity = patch.severity;
       if (patch.rootCause) next.root_cause = patch.rootCause;
       if (patch.correctiveAction) next.corrective_action = patch.correctiveAction;
-      if (patch.owner) next.owner = patch.owner;
+      if (patch.owner) {
+        principalOf(patch.owner, 'owner'); // an owner's name must be one maker-checker can compare
+        next.owner = patch.owner;
+      }
       if (patch.dueOn) next.due_on = patch.dueOn;
       if (to) {
         const merged = { ...f, ...next };
@@ -625,15 +746,20 @@ export class InspectionService {
         verdict: report.verdict,
         items_json: JSON.stringify(report.items),
         evidence_json: JSON.stringify(evidence),
-        report_json: reportJson,
+        // Firewall rules, addresses and host names: as encrypted as the evidence they came from.
+        report_json: this.vault().sealText(reportJson),
         recorded_by: actor,
         recorded_at: this.clock.now(),
       }),
     );
   }
 
-  analyzerReports(runId: string) {
-    return this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('recorded_at').execute();
+  /** A run's analyzer reports, decrypted (a wrong key or a changed text is an error, never garbage). */
+  async analyzerReports(runId: string) {
+    const rows = await this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('recorded_at').execute();
+    if (!rows.length) return rows;
+    const vault = this.vault();
+    return rows.map((r) => ({ ...r, report_json: vault.openText(r.report_json, `analyzer report ${r.analyzer} ${r.id.slice(0, 8)}`) }));
   }
 
   // ── audit ──────────────────────────────────────────────────────────────────────────────

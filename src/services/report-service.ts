@@ -7,17 +7,23 @@ import { reportFonts } from '../io/catalog-data.js';
 import { renderInspectionReportHtml, type InspectionReportData, type ReportCatalogChange, type ReportItem } from '../reports/inspection-report-html.js';
 import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
 import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
+import { assertAuditIntact } from '../storage/backup.js';
 import type { InspectionService } from './inspection-service.js';
 
 /** Assembles a report from what is stored: the run's frozen catalog version, results, evidence, analyzer reports and findings. */
 export async function buildReportData(s: InspectionService, firmRef: string, periodId: string, today: IsoDate): Promise<InspectionReportData> {
   const { firm, run } = await s.run(firmRef, periodId);
+  // A report is what an examiner relies on: it is written only from a store whose audit trail
+  // verifies and whose cited evidence decrypts to its recorded hash; otherwise it names the problem.
+  const audit = await assertAuditIntact(s.db, 'the report');
   const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
   const version = JSON.parse(stored.content_json) as CatalogVersion;
   const nodeOf = new Map(version.nodes.map((n) => [n.path, n]));
   const { results } = await s.results(firmRef, periodId);
   const evidence = new Map((await s.listEvidence(firm.id)).map((e) => [e.sha256, e]));
   const reports = (await s.analyzerReports(run.id)).map((r) => JSON.parse(r.report_json) as AnalyzerReport);
+  const vault = s.vault();
+  for (const sha of new Set(results.flatMap((r) => r.evidence))) await vault.verify(sha);
   const items: ReportItem[] = results.map((r) => {
     const node = nodeOf.get(r.path);
     return {
@@ -53,7 +59,7 @@ export async function buildReportData(s: InspectionService, firmRef: string, per
     startedAt: run.started_at,
     startedBy: run.started_by,
     generatedOn: today,
-    auditHead: (await s.verifyAudit()).head,
+    auditHead: audit.head,
     items,
     findings,
     catalogChange,

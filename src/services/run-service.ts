@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AnalyzerReport } from '../core/analysis/analyzer.js';
 import { matchEvidence, type AnalyzerAssignment } from '../core/analysis/match-evidence.js';
 import { addDays } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
@@ -60,41 +61,53 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
     );
 
   const licence = profile.firm.licence;
-  const exists = (await s.listFirms()).some((f) => f.licence === licence);
-  let profileUpdated = false;
-  if (!exists) await s.addFirm(o.actor, profile);
-  else profileUpdated = (await s.updateFirmProfile(o.actor, profile)).changed;
   const period = parsePeriod(o.period ?? manifest?.period ?? periodContaining(today, 'monthly').id).id;
-  const firm = await s.firm(licence);
-  const runStarted = !(await s.listRuns(firm.id)).some((r) => r.period === period);
-  if (runStarted) await s.startRun(o.actor, licence, period);
-  const ref = { firm: licence, period, collectedAt: today };
-
-  const analyzers: AnalyzerRun[] = [];
+  // Everything that only reads comes first: the analyzers, then the files into the vault
+  // (content-addressed, harmless if the run fails). Then one transaction for every database
+  // write, so a run that fails anywhere (an attestation to an item the run does not have)
+  // stores nothing and can simply be run again.
+  const analyzed: { a: AnalyzerAssignment; files: string[]; report: AnalyzerReport }[] = [];
   for (const a of plan.analyzers) {
     const files = a.files.map((f) => path.join(o.evidenceDir, f));
     // Files are named by their path in the evidence folder, in findings and in the vault alike.
-    const report = await analyzeFiles(a.analyzer, files, today, a.options, a.files);
-    const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref, a.files);
-    analyzers.push({ ...a, verdict: report.verdict, findings: report.findings.length, recorded: r.recorded, skipped: r.skipped });
+    analyzed.push({ a, files, report: await analyzeFiles(a.analyzer, files, today, a.options, a.files) });
   }
-  for (const a of plan.attestations) {
-    const shas: string[] = [];
-    for (const f of a.evidence)
-      shas.push((await s.addEvidence(o.actor, licence, path.join(o.evidenceDir, f), { collectedAt: today, name: f })).evidence.sha256);
-    await s.setResult(
-      o.actor,
-      { ...ref, path: a.path },
-      {
-        status: a.status,
-        source: 'attestation',
-        justification: a.justification,
-        expiresOn: a.expiresOn ?? (a.validForDays ? addDays(today, a.validForDays) : null),
-        evidence: shas,
-      },
-    );
-  }
-  return { licence, period, firmAdded: !exists, profileUpdated, runStarted, analyzers, attestations: plan.attestations.length, unmatched: plan.unmatched };
+  for (const f of [...analyzed.flatMap((x) => x.files), ...plan.attestations.flatMap((a) => a.evidence.map((e) => path.join(o.evidenceDir, e)))])
+    await s.storeFile(f);
+
+  return s.transaction(async () => {
+    const exists = (await s.listFirms()).some((f) => f.licence === licence);
+    let profileUpdated = false;
+    if (!exists) await s.addFirm(o.actor, profile);
+    else profileUpdated = (await s.updateFirmProfile(o.actor, profile)).changed;
+    const firm = await s.firm(licence);
+    const runStarted = !(await s.listRuns(firm.id)).some((r) => r.period === period);
+    if (runStarted) await s.startRun(o.actor, licence, period);
+    const ref = { firm: licence, period, collectedAt: today };
+
+    const analyzers: AnalyzerRun[] = [];
+    for (const { a, files, report } of analyzed) {
+      const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref, a.files);
+      analyzers.push({ ...a, verdict: report.verdict, findings: report.findings.length, recorded: r.recorded, skipped: r.skipped });
+    }
+    for (const a of plan.attestations) {
+      const shas: string[] = [];
+      for (const f of a.evidence)
+        shas.push((await s.addEvidence(o.actor, licence, path.join(o.evidenceDir, f), { collectedAt: today, name: f })).evidence.sha256);
+      await s.setResult(
+        o.actor,
+        { ...ref, path: a.path },
+        {
+          status: a.status,
+          source: 'attestation',
+          justification: a.justification,
+          expiresOn: a.expiresOn ?? (a.validForDays ? addDays(today, a.validForDays) : null),
+          evidence: shas,
+        },
+      );
+    }
+    return { licence, period, firmAdded: !exists, profileUpdated, runStarted, analyzers, attestations: plan.attestations.length, unmatched: plan.unmatched };
+  });
 }
 
 export interface WrittenReports {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { CoreError } from '../core/errors.js';
@@ -14,6 +14,7 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'catalog_versions', order: ['id'] },
   { name: 'inspection_runs', order: ['id'] },
   { name: 'item_results', order: ['id'] },
+  { name: 'result_recordings', order: ['id'] },
   { name: 'evidence', order: ['id'] },
   { name: 'result_evidence', order: ['result_id', 'evidence_id'] },
   { name: 'approvals', order: ['id'] },
@@ -67,8 +68,38 @@ async function readSnapshot<T>(open: OpenDatabase, fn: (db: Kysely<any>) => Prom
  */
 export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: string, now: string): Promise<BackupManifest> {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new CoreError('OUTPUT_EXISTS', `${dir} is not empty; back up into a new folder`, {}, { file: dir });
-  mkdirSync(path.join(dir, 'tables'), { recursive: true });
+  const existed = existsSync(dir);
+  try {
+    return await writeBackup(open, vault, dir, now);
+  } catch (e) {
+    // A backup that cannot be trusted is not left behind to be trusted later.
+    if (existed) for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
+    else rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The audit trail as one error naming its first problem, or nothing when it is intact. */
+export async function assertAuditIntact(db: Kysely<Database>, doing: string): Promise<{ head: string; events: number }> {
+  const check = await verifyAuditTrail(db);
+  const first = check.problems[0];
+  if (!check.ok && first) {
+    throw new CoreError(
+      'AUDIT_CHAIN_BROKEN',
+      `${doing} refused: the audit trail has ${check.problems.length} problem(s), the first: ${first.kind}${first.seq !== null ? ` #${first.seq}` : ''} ${first.entity ?? ''}${first.label ? ` (${first.label})` : ''} ${first.detail} (run ccheck audit verify)`,
+      { problems: check.problems.length, first: `${first.kind} ${first.entity ?? ''} ${first.label ?? first.entityId ?? ''}`.trim() },
+    );
+  }
+  return { head: check.head, events: check.events };
+}
+
+async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string, now: string): Promise<BackupManifest> {
+  // Backups are data at rest too: the folder for its owner only, files 0600.
+  mkdirSync(path.join(dir, 'tables'), { recursive: true, mode: 0o700 });
   const { tables, shas } = await readSnapshot(open, async (db) => {
+    // Verified first, in the same snapshot that is copied: a tampered store is not backed up as if intact.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- the snapshot is the same database, typed loosely to iterate tables by name
+    await assertAuditIntact(db, 'backup');
     const out: { name: string; file: string; rows: number; sha256: string }[] = [];
     const shas: string[] = [];
     for (const t of TABLES) {
@@ -78,7 +109,7 @@ export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: stri
       if (t.name === 'evidence') shas.push(...rows.map((r) => String(r.sha256)));
       const file = path.join('tables', `${t.name}.jsonl`);
       const body = rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
-      writeFileSync(path.join(dir, file), body);
+      writeFileSync(path.join(dir, file), body, { mode: 0o600 });
       out.push({ name: t.name, file, rows: rows.length, sha256: createHash('sha256').update(body).digest('hex') });
     }
     return { tables: out, shas };
@@ -86,8 +117,11 @@ export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: stri
   const blobs: { sha256: string; file: string; fileSha256: string }[] = [];
   for (const sha of [...new Set(shas)].sort()) {
     const file = path.join('vault', sha.slice(0, 2), `${sha}.enc`);
-    mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+    mkdirSync(path.join(dir, path.dirname(file)), { recursive: true, mode: 0o700 });
+    // Each blob is decrypted and re-hashed before it is copied: a flipped byte stops the backup here.
+    await vault.verify(sha);
     copyFileSync(vault.fileOf(sha), path.join(dir, file));
+    chmodSync(path.join(dir, file), 0o600);
     blobs.push({ sha256: sha, file, fileSha256: await sha256File(path.join(dir, file)) });
   }
   const audit = tables.find((t) => t.name === 'audit_events')!;
@@ -102,8 +136,8 @@ export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: stri
     blobs,
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
-  writeFileSync(path.join(dir, 'manifest.json'), text);
-  writeFileSync(path.join(dir, 'manifest.sha256'), `${createHash('sha256').update(text).digest('hex')}  manifest.json\n`);
+  writeFileSync(path.join(dir, 'manifest.json'), text, { mode: 0o600 });
+  writeFileSync(path.join(dir, 'manifest.sha256'), `${createHash('sha256').update(text).digest('hex')}  manifest.json\n`, { mode: 0o600 });
   return manifest;
 }
 
@@ -164,8 +198,10 @@ export async function restore(open: OpenDatabase, vault: EvidenceVault, dir: str
         await db.insertInto(t.name).values(rows).execute();
       }
     }
+    // Checked before the commit: a backup whose trail does not verify restores nothing.
+    const check = await assertAuditIntact(tx, 'restore');
+    if (check.head !== manifest.auditHead) bad('manifest.json', `the restored audit trail ends at ${check.head}, the manifest says ${manifest.auditHead}`);
   });
-  const check = await verifyAuditTrail(open.db);
-  return { manifest, verified: check.ok && check.head === manifest.auditHead };
+  return { manifest, verified: true };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

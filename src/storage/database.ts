@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -44,7 +44,18 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
   if (!options.create && !existsSync(url)) {
     throw new CoreError('STORE_NOT_INITIALISED', `no ccheck database at ${url}: run ccheck init first`, { location: url });
   }
-  mkdirSync(path.dirname(url), { recursive: true });
+  // The database holds firms' inspection data: the folder and the files for their owner only.
+  // SQLite gives its -wal and -shm files the database file's mode, so creating it 0600 first
+  // covers all three; files made before this by an older ccheck are narrowed on open.
+  mkdirSync(path.dirname(url), { recursive: true, mode: 0o700 });
+  if (!existsSync(url)) {
+    try {
+      closeSync(openSync(url, 'wx', 0o600));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another ccheck created it just now
+    }
+  }
+  for (const f of [url, `${url}-wal`, `${url}-shm`]) narrowMode(f);
   const file = new SqliteDatabase(url);
   file.pragma('journal_mode = WAL');
   file.pragma('foreign_keys = ON');
@@ -52,6 +63,13 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
   file.pragma('busy_timeout = 15000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
   return { db, dialect: 'sqlite', location: url, close: () => db.destroy() };
+}
+
+/** Takes group and other permissions off a data file we own (a file of another owner is left as it is). */
+function narrowMode(file: string): void {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st || (st.mode & 0o077) === 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return;
+  chmodSync(file, st.mode & 0o700);
 }
 
 /** Brings the schema up to date; the migrator holds its own lock, so concurrent starts are safe. */

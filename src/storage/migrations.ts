@@ -138,6 +138,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('analyzer_reports_run').on('analyzer_reports').column('run_id').execute();
     },
   },
+  '0003_result_recordings': {
+    // Every recording of an item's result, with the content hash recorded: maker-checker asks
+    // "did the approver ever record this content?", not only "is the approver the last recorder?".
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('result_recordings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('result_recordings_result').on('result_recordings').columns(['result_id', 'content_hash']).execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

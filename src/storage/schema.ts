@@ -48,6 +48,16 @@ export interface ItemResultsTable {
   revision: number;
 }
 
+/** One recording of a result: who recorded which content (maker-checker looks at all of them). */
+export interface ResultRecordingsTable {
+  id: string;
+  result_id: string;
+  content_hash: string;
+  recorded_by: string;
+  recorded_at: string;
+  revision: number;
+}
+
 export interface EvidenceTable {
   id: string;
   firm_id: string;
@@ -123,6 +133,7 @@ export interface Database {
   catalog_versions: CatalogVersionsTable;
   inspection_runs: InspectionRunsTable;
   item_results: ItemResultsTable;
+  result_recordings: ResultRecordingsTable;
   evidence: EvidenceTable;
   result_evidence: ResultEvidenceTable;
   approvals: ApprovalsTable;
@@ -137,6 +148,7 @@ export const AUDITED_TABLES = [
   { table: 'catalog_versions', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'inspection_runs', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'item_results', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'result_recordings', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'evidence', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'result_evidence', key: (r: Record<string, unknown>) => `${String(r.result_id)}:${String(r.evidence_id)}` },
   { table: 'approvals', key: (r: Record<string, unknown>) => String(r.id) },

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
-import { packageRoot } from '../../src/io/catalog-data.js';
+import { child } from '../helpers/child-cli.js';
+import { resultSetArgs } from '../helpers/cli-home.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
@@ -23,21 +23,6 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     throw e;
   }
   return 'no error';
-}
-
-/** Runs the CLI from source in a child process; resolves with its exit code or signal. */
-function child(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(packageRoot(), 'test', 'helpers', 'cli-entry.ts'), ...args], {
-      env: { ...process.env, ...env },
-      cwd: packageRoot(),
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
 }
 
 describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) => {
@@ -268,30 +253,10 @@ describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) 
       CCHECK_FAULT: 'evidence.mid-vault',
     });
     expect(killedMidVault.signal).toBe('SIGKILL');
-    const killedInTx = await child(
-      [
-        'result',
-        'set',
-        '--firm',
-        LICENCE,
-        '--period',
-        '2026-11',
-        '--item',
-        ITEM,
-        '--status',
-        'fail',
-        '--justification',
-        'found an EOL switch',
-        '--expires',
-        '2027-11-27',
-        '--as',
-        'alice',
-      ],
-      {
-        ...env,
-        CCHECK_FAULT: 'result.before-commit',
-      },
-    );
+    const killedInTx = await child([...resultSetArgs(ITEM, 'fail', 'found an EOL switch', '2027-11-27'), '--as', 'alice'], {
+      ...env,
+      CCHECK_FAULT: 'result.before-commit',
+    });
     expect(killedInTx.signal).toBe('SIGKILL');
 
     const after = await connect();
@@ -313,31 +278,7 @@ describe.each(DIALECTS)('inspection storage on %s', (dialect: DialectUnderTest) 
     await withRun();
     const items = ['7/(1)/a/(h)', '7/(1)/a/(j)', '7/(1)/b/(h)', '7/(1)/b/(i)', '8/(2)/f', '8/(2)/g', '8/(2)/h', '8/(4)/d'];
     const script = (who: string, paths: string[]) =>
-      Promise.all(
-        paths.map((p, i) =>
-          child(
-            [
-              'result',
-              'set',
-              '--firm',
-              LICENCE,
-              '--period',
-              '2026-11',
-              '--item',
-              p,
-              '--status',
-              i % 2 ? 'pass' : 'fail',
-              '--justification',
-              `checked by ${who}`,
-              '--expires',
-              '2027-11-27',
-              '--as',
-              who,
-            ],
-            env,
-          ),
-        ),
-      );
+      Promise.all(paths.map((p, i) => child([...resultSetArgs(p, i % 2 ? 'pass' : 'fail', `checked by ${who}`, '2027-11-27'), '--as', who], env)));
     const [a, b] = await Promise.all([script('alice', items.slice(0, 4)), script('bob', items.slice(4))]);
     for (const r of [...a, ...b]) expect(r.code, r.err).toBe(0);
     const s = await connect();

@@ -1,4 +1,5 @@
 import { CoreError } from '../errors.js';
+import { principalOf, principalOfStored } from './principal.js';
 
 export const FINDING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -37,7 +38,7 @@ export function assertTransition(f: FindingState, to: FindingStatus, ctx: { acto
   }
   if (to === 'verified_closed') {
     if (!ctx.effectivenessCheck || ctx.effectivenessCheck.trim().length < 5) fail('closing needs an effectiveness check (--effectiveness)');
-    if (f.owner && f.owner.trim().toLowerCase() === ctx.actor.trim().toLowerCase())
-      fail(`${ctx.actor} owns the corrective action and cannot verify its effectiveness`);
+    // The same person under another spelling is still the owner (see principalOf).
+    if (f.owner && principalOfStored(f.owner) === principalOf(ctx.actor)) fail(`${ctx.actor} owns the corrective action and cannot verify its effectiveness`);
   }
 }

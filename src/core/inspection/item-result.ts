@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../catalog/catalog-version.js';
 import type { IsoDate } from '../dates.js';
 import { CoreError } from '../errors.js';
+import { principalOf, principalOfStored } from './principal.js';
 
 /** 查核結果: 符合 · 不符合 · 部分符合 · 不適用 · error · 未執行 */
 export const RESULT_STATUSES = ['pass', 'fail', 'partial', 'not_applicable', 'error', 'not_run'] as const;
@@ -61,13 +62,21 @@ export function countsAs(status: ResultStatus): 'compliant' | 'non_compliant' | 
   return 'undetermined';
 }
 
-/** Maker-checker: the person who recorded a result never approves it. */
-export function assertCanApprove(recordedBy: string, approver: string, path: string): void {
-  if (recordedBy.trim().toLowerCase() === approver.trim().toLowerCase()) {
-    throw new CoreError('RESULT_SELF_APPROVAL', `${path}: ${approver} recorded this result and cannot also approve it (maker-checker)`, {
-      path,
-      actor: approver,
-    });
+/**
+ * Maker-checker: nobody approves content they recorded. `recorders` are everyone who ever
+ * recorded exactly this content (the same content hash) for the item, not only the last one: a
+ * result changed by someone else and changed back is still the first recorder's content.
+ * Names are compared as principals (see principalOf).
+ */
+export function assertCanApprove(recorders: string | readonly string[], approver: string, path: string): void {
+  const who = principalOf(approver);
+  for (const r of typeof recorders === 'string' ? [recorders] : recorders) {
+    if (principalOfStored(r) === who) {
+      throw new CoreError('RESULT_SELF_APPROVAL', `${path}: ${approver} recorded this result (as "${r}") and cannot also approve it (maker-checker)`, {
+        path,
+        actor: approver,
+      });
+    }
   }
 }
 
