@@ -38,6 +38,12 @@ const zh = {
     INPUT_UNKNOWN_ENCODING: '文字編碼既非 UTF-8 也非 Big5：請另存為 UTF-8（或使用 --encoding）。',
     INPUT_FILE_NOT_FOUND: '無法讀取檔案。',
     INPUT_UNSUPPORTED_FORMAT: '無法讀取此檔案格式（需要 .xlsx 或 .csv）。',
+    // Variants chosen by a `context` parameter of the error (i18next appends `_<context>`).
+    INPUT_UNSUPPORTED_FORMAT_workbook: '無法讀取為 Excel 活頁簿（.xlsx）：檔案可能損毀、加密或不是 XLSX 格式。',
+    INPUT_UNSUPPORTED_FORMAT_yaml: 'YAML 語法錯誤：{{detail}}',
+    INPUT_UNSUPPORTED_FORMAT_csv: '不是有效的 CSV 檔案。',
+    INPUT_UNSUPPORTED_FORMAT_sheet: '活頁簿中找不到工作表「{{sheet}}」。',
+    INPUT_UNSUPPORTED_FORMAT_content: '檔案內容不符合預期的格式。',
     DATE_INVALID: '日期「{{input}}」不正確。',
     PROFILE_INVALID: '公司基本資料有 {{count}} 個問題：',
     COMPLETIONS_INVALID: '完成紀錄檔有誤：{{what}}',
@@ -69,6 +75,12 @@ const zh = {
     OSCAL_SCHEMA_INVALID: '不符合 NIST OSCAL JSON Schema（{{problems}} 個問題）。',
     EVIDENCE_MANIFEST_INVALID: '佐證清單 ccheck-evidence.yaml 有 {{count}} 個問題。',
     EVIDENCE_FOLDER_EMPTY: '佐證資料夾 {{dir}} 中沒有任何自動化檢查可讀的檔案。',
+    INPUT_TOO_LARGE: '檔案超過 ccheck 對此類檔案的上限（{{what_zh}}，上限 {{limit}}），未讀取。',
+    INPUT_YAML_ALIAS_LIMIT: 'YAML 別名（*name）展開後遠大於檔案本身，不予接受；請直接寫出內容。',
+    INPUT_ARCHIVE_SUSPICIOUS: '此 XLSX 壓縮檔宣告的大小或壓縮比超過任何活頁簿所需（{{reason_zh}}），為避免耗盡記憶體，未解壓縮。',
+    INPUT_CONTROL_CHARACTER: '內容含有控制字元 {{char}}（例如 NUL），名稱與文字欄位不得含有控制字元。',
+    DATABASE_UNREACHABLE: '無法連線至資料庫伺服器 {{host}}（{{reason_zh}}）：請確認伺服器已啟動、DATABASE_URL 的帳號密碼正確。',
+    ANALYSIS_INCONCLUSIVE: '自動化檢查 {{analyzer}} 無法判定（結果為 error），請檢查上列訊息所指的佐證檔案。',
     UNEXPECTED: '發生未預期的錯誤：{{message}}',
   },
   kind: { added: '新增', modified: '修正', renumbered: '項次調整', renumbered_and_modified: '項次調整及修正', removed: '刪除' },
@@ -127,7 +139,11 @@ const zh = {
 const en: typeof zh = {
   error: 'Error',
   loc: { file: 'file {{file}}', line: 'line {{line}}', row: 'row {{row}}', field: 'field "{{field}}"' },
-  errors: Object.fromEntries(Object.keys(zh.errors).map((k) => [k, ''])) as typeof zh.errors,
+  // English error lines come from the CoreError's own message; only errors without one need text here.
+  errors: {
+    ...(Object.fromEntries(Object.keys(zh.errors).map((k) => [k, ''])) as typeof zh.errors),
+    UNEXPECTED: 'unexpected error: {{message}}',
+  },
   kind: { added: 'added', modified: 'modified', renumbered: 'renumbered', renumbered_and_modified: 'renumbered+modified', removed: 'removed' },
   appliesTo: { internet_order_brokers: 'internet-order', all_brokers: 'all brokers', colocation_users: 'co-location' },
   frequency: { monthly: 'monthly', semiannual: 'semi-annual', annual: 'annual' },

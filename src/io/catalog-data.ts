@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
+import { readYamlData } from '../core/yaml-input.js';
+import { READ_LIMITS } from './read-text-file.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
 export function packageRoot(): string {
@@ -78,7 +79,7 @@ const SourcesFile = z.strictObject({
 export type CatalogSources = z.infer<typeof SourcesFile>;
 
 function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  const parsed = schema.safeParse(readYamlData(readFileSync(file, 'utf8'), file, READ_LIMITS.curatedYaml));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
   return parsed.data;
 }

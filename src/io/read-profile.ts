@@ -1,8 +1,8 @@
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { FirmProfileFile, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
 import { CoreError, type Problem } from '../core/errors.js';
-import { readTextFile } from './read-text-file.js';
+import { parseYamlText, yamlToData } from '../core/yaml-input.js';
+import { READ_LIMITS, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
 
 const CHOICES: Record<string, string> = {
@@ -34,15 +34,14 @@ function describe(issue: z.core.$ZodIssue, field: string): { en: string; zh: str
  * line and field, in zh-TW and English; unknown keys are errors.
  */
 export function parseProfile(text: string, fileName: string): FirmProfile {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const { doc, counter } = parseYamlText(text, fileName, READ_LIMITS.yaml);
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const line = counter.linePos(e.pos[0]).line;
     problems.push({ location: { file: fileName, line }, en: `YAML syntax: ${e.message.split('\n')[0]}`, zh: `YAML 語法錯誤：${e.message.split('\n')[0]}` });
   }
   if (problems.length === 0) {
-    const parsed = FirmProfileFile.safeParse(doc.toJS(), { reportInput: true });
+    const parsed = FirmProfileFile.safeParse(yamlToData(doc, fileName, text.length, counter), { reportInput: true });
     if (parsed.success) return toFirmProfile(parsed.data);
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
@@ -71,6 +70,6 @@ export function parseProfile(text: string, fileName: string): FirmProfile {
 }
 
 export async function readProfileFile(path: string): Promise<FirmProfile> {
-  const file = await readTextFile(path);
+  const file = await readTextFile(path, undefined, READ_LIMITS.yaml);
   return parseProfile(file.text, path);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../core/errors.js';
 import { readBytes, readTextFile, sha256Hex, type TextEncoding } from './read-text-file.js';
+import { assertSafeXlsx, XLSX_LIMITS } from './xlsx-archive.js';
 
 export interface TableFile extends TabularData {
   readonly sha256: string;
@@ -30,19 +31,22 @@ function cellText(value: ExcelJS.CellValue): string {
 export async function readTableFile(file: string, options: { sheet?: string; encoding?: TextEncoding } = {}): Promise<TableFile> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx') {
-    const bytes = await readBytes(file);
+    const bytes = await readBytes(file, XLSX_LIMITS.maxFileBytes);
+    // Sizes and ratios from the archive's directory before exceljs inflates anything (zip bombs).
+    await assertSafeXlsx(bytes, file);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch (e) {
-      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: not a readable XLSX workbook (${(e as Error).message})`, {}, { file });
+      const detail = e instanceof Error ? e.message || e.name : String(e);
+      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: not a readable XLSX workbook (${detail})`, { context: 'workbook', detail }, { file });
     }
     const ws = options.sheet ? wb.getWorksheet(options.sheet) : wb.worksheets[0];
     if (!ws) {
       throw new CoreError(
         'INPUT_UNSUPPORTED_FORMAT',
         `${file}: no sheet ${options.sheet ? `"${options.sheet}"` : 'in the workbook'}`,
-        {},
+        { context: 'sheet', sheet: options.sheet ?? '' },
         { file, field: 'sheet' },
       );
     }
@@ -63,7 +67,12 @@ export async function readTableFile(file: string, options: { sheet?: string; enc
       records = parsed as string[][];
     } catch (e) {
       const err = e as Error & { lines?: number };
-      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: line ${err.lines ?? '?'}: not valid CSV (${err.message})`, {}, { file, line: err.lines });
+      throw new CoreError(
+        'INPUT_UNSUPPORTED_FORMAT',
+        `${file}: line ${err.lines ?? '?'}: not valid CSV (${err.message})`,
+        { context: 'csv', detail: err.message },
+        { file, line: err.lines },
+      );
     }
     const [headers = [], ...rest] = records;
     return { fileName: file, headers, rows: rest.map((cells, i) => ({ rowNumber: i + 2, cells })), sha256: t.sha256 };
