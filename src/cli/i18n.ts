@@ -37,11 +37,12 @@ const zh = {
     CHECKLIST_EMPTY: '標題列之下沒有任何項次資料。',
     INPUT_UNKNOWN_ENCODING: '文字編碼既非 UTF-8 也非 Big5：請另存為 UTF-8（或使用 --encoding）。',
     INPUT_FILE_NOT_FOUND: '無法讀取檔案。',
-    INPUT_UNSUPPORTED_FORMAT: '無法讀取此檔案格式（需要 .xlsx 或 .csv）。',
+    INPUT_UNSUPPORTED_FORMAT: '無法讀取此檔案：格式或內容不符（原因見英文說明）。',
     // Variants chosen by a `context` parameter of the error (i18next appends `_<context>`).
     INPUT_UNSUPPORTED_FORMAT_workbook: '無法讀取為 Excel 活頁簿（.xlsx）：檔案可能損毀、加密或不是 XLSX 格式。',
     INPUT_UNSUPPORTED_FORMAT_yaml: 'YAML 語法錯誤：{{detail}}',
     INPUT_UNSUPPORTED_FORMAT_csv: '不是有效的 CSV 檔案。',
+    INPUT_UNSUPPORTED_FORMAT_extension: '無法讀取此檔案格式（需要 .xlsx 或 .csv）。',
     INPUT_UNSUPPORTED_FORMAT_sheet: '活頁簿中找不到工作表「{{sheet}}」。',
     INPUT_UNSUPPORTED_FORMAT_content: '檔案內容不符合預期的格式。',
     DATE_INVALID: '日期「{{input}}」不正確。',

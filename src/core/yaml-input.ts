@@ -140,7 +140,7 @@ export function readYamlData(text: string, file: string, maxChars: number): unkn
   if (first) {
     const line = counter.linePos(first.pos[0]).line;
     const message = first.message.split('\n')[0] ?? '';
-    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: line ${line}: YAML syntax: ${message}`, { detail: message }, { file, line });
+    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: line ${line}: YAML syntax: ${message}`, { context: 'yaml', detail: message }, { file, line });
   }
   return yamlToData(doc, file, text.length, counter);
 }

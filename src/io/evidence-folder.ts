@@ -76,7 +76,11 @@ export async function scanEvidenceFolder(dir: string): Promise<EvidenceFolderSca
 export async function readEvidenceManifest(dir: string): Promise<EvidenceManifest | null> {
   const file = path.join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return null;
-  const text = (await readTextFile(file, undefined, READ_LIMITS.yaml)).text;
+  return parseEvidenceManifest((await readTextFile(file, undefined, READ_LIMITS.yaml)).text, file);
+}
+
+/** The manifest from its text; `file` names it in every problem. */
+export function parseEvidenceManifest(text: string, file: string): EvidenceManifest {
   const { doc, counter } = parseYamlText(text, file, READ_LIMITS.yaml);
   const problems: Problem[] = doc.errors.map((e) => ({
     location: { file, line: counter.linePos(e.pos[0]).line },

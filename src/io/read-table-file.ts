@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import path from 'node:path';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../core/errors.js';
-import { readBytes, readTextFile, sha256Hex, type TextEncoding } from './read-text-file.js';
+import { decodeText, readBytes, sha256Hex, type TextEncoding } from './read-text-file.js';
 import { assertSafeXlsx, XLSX_LIMITS } from './xlsx-archive.js';
 
 export interface TableFile extends TabularData {
@@ -30,8 +30,15 @@ function cellText(value: ExcelJS.CellValue): string {
  */
 export async function readTableFile(file: string, options: { sheet?: string; encoding?: TextEncoding } = {}): Promise<TableFile> {
   const ext = path.extname(file).toLowerCase();
+  if (ext !== '.xlsx' && ext !== '.csv' && ext !== '.txt' && ext !== '.tsv')
+    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: expected a .xlsx or .csv file`, { ext, context: 'extension' }, { file });
+  return parseTableBytes(await readBytes(file, ext === '.xlsx' ? XLSX_LIMITS.maxFileBytes : undefined), file, options);
+}
+
+/** The same from bytes already read; the file's extension decides the format. */
+export async function parseTableBytes(bytes: Buffer, file: string, options: { sheet?: string; encoding?: TextEncoding } = {}): Promise<TableFile> {
+  const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx') {
-    const bytes = await readBytes(file, XLSX_LIMITS.maxFileBytes);
     // Sizes and ratios from the archive's directory before exceljs inflates anything (zip bombs).
     await assertSafeXlsx(bytes, file);
     const wb = new ExcelJS.Workbook();
@@ -60,7 +67,7 @@ export async function readTableFile(file: string, options: { sheet?: string; enc
     return { fileName: file, headers, rows, sha256: sha256Hex(bytes) };
   }
   if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
-    const t = await readTextFile(file, options.encoding);
+    const t = decodeText(bytes, file, options.encoding);
     let records: string[][];
     try {
       const parsed: unknown = parseCsv(t.text, { delimiter: ext === '.tsv' ? '\t' : ',', relax_column_count: true, skip_empty_lines: false, bom: true });
@@ -75,7 +82,7 @@ export async function readTableFile(file: string, options: { sheet?: string; enc
       );
     }
     const [headers = [], ...rest] = records;
-    return { fileName: file, headers, rows: rest.map((cells, i) => ({ rowNumber: i + 2, cells })), sha256: t.sha256 };
+    return { fileName: file, headers, rows: rest.map((cells, i) => ({ rowNumber: i + 2, cells })), sha256: sha256Hex(bytes) };
   }
-  throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: expected a .xlsx or .csv file`, { ext }, { file });
+  throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: expected a .xlsx or .csv file`, { ext, context: 'extension' }, { file });
 }
