@@ -155,10 +155,12 @@ function columnOf(ref: string): number {
  * of the shared strings are inflated, each to a fixed bound. INPUT_ARCHIVE_SUSPICIOUS when the
  * archive declares sizes no workbook needs.
  */
-export async function readXlsxFirstRow(file: string): Promise<string[]> {
+export async function readXlsxFirstRow(file: string, bytes?: Buffer): Promise<string[]> {
+  const options = { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, autoClose: false };
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, autoClose: false });
+    // From the file, reading only the directory and the entries needed; or from bytes already read.
+    zip = bytes ? await yauzl.fromBufferPromise(bytes, options) : await yauzl.openPromise(file, options);
   } catch (e) {
     throw archiveError(e, file);
   }

@@ -32,6 +32,18 @@ const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 export const repoFile = (...parts: string[]) => readFileSync(path.join(ROOT, ...parts), 'utf8');
 
+/**
+ * A YAML seed without its comment lines and cut to `maxLines`: a smaller seed parses faster, so
+ * the same time buys more inputs; comments only exercise the scanner, which the soup covers.
+ */
+export const compactYaml = (text: string, maxLines = 60) =>
+  text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l) && l.trim() !== '')
+    .map((l) => l.replace(/\s+#\s.*$/, ''))
+    .slice(0, maxLines)
+    .join('\n');
+
 /** Tokens that break parsers: numbers at the edges, bad addresses, quoting, control and bidi characters. */
 export const HOSTILE_TOKENS = [
   '',
