@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import path from 'node:path';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../core/errors.js';
+import { CONTROL_CHARACTERS, codePointOf } from '../core/yaml-input.js';
 import { decodeText, readBytes, sha256Hex, type TextEncoding } from './read-text-file.js';
 import { assertSafeXlsx, XLSX_LIMITS } from './xlsx-archive.js';
 
@@ -80,6 +81,19 @@ export async function parseTableBytes(bytes: Buffer, file: string, options: { sh
         { context: 'csv', detail: err.message },
         { file, line: err.lines },
       );
+    }
+    // A NUL or other control character in a cell is a binary file or a damaged export, and would be stored as is.
+    for (const [r, cells] of records.entries()) {
+      const c = cells.findIndex((cell) => CONTROL_CHARACTERS.test(cell));
+      if (c >= 0) {
+        const cp = codePointOf(cells[c]!);
+        throw new CoreError(
+          'INPUT_CONTROL_CHARACTER',
+          `${file}: row ${r + 1}, column ${c + 1}: the cell contains the control character ${cp}`,
+          { char: cp },
+          { file, row: r + 1, field: records[0]?.[c] ?? `column ${c + 1}` },
+        );
+      }
     }
     const [headers = [], ...rest] = records;
     return { fileName: file, headers, rows: rest.map((cells, i) => ({ rowNumber: i + 2, cells })), sha256: sha256Hex(bytes) };

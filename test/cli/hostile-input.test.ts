@@ -107,6 +107,26 @@ describe('YAML: aliases, size and nesting are capped for every YAML file ccheck 
   });
 });
 
+describe('NUL and other control characters in names (item 10)', () => {
+  it('refuses them in an argument such as --as, naming the option, before anything is stored', async () => {
+    write('profile.yaml', template());
+    expect((await ccheck('init')).code).toBe(0);
+    const r = await ccheck('firm', 'add', '--profile', 'profile.yaml', '--as', 'officer\u0000admin', '--json');
+    expect(r.code).toBe(3);
+    expect(errorJson(r.err)).toMatchObject({ code: 'INPUT_CONTROL_CHARACTER' });
+    expect(errorJson(r.err).message).toBe('--as: contains the control character U+0000');
+    expect(JSON.parse((await ccheck('firm', 'list', '--json')).out)).toMatchObject({ firms: [] });
+  });
+
+  it('refuses them in a CSV cell, with the row and the column', async () => {
+    write('checklist.csv', '項次 / path,條文 / text\n7/(1)/b/(h),防火牆\u0000規則\n');
+    const r = await ccheck('catalog', 'import-checklist', 'checklist.csv', '--base', '2023-08-23', '--dry-run', '--json');
+    expect(r.code).toBe(3);
+    expect(errorJson(r.err).code).toBe('INPUT_CONTROL_CHARACTER');
+    expect(errorJson(r.err).message).toMatch(/checklist\.csv: row 2, column 2: the cell contains the control character U\+0000/);
+  });
+});
+
 describe('XLSX zip bombs lying in an evidence folder (item 8) and symbolic links (item 10)', () => {
   it('lists a bomb and a symbolic link as not used, with the reason, and runs on the rest', async () => {
     write('ev/devices.csv', readFileSync(path.join(packageRoot(), 'data', 'demo', 'devices.csv')));
