@@ -17,11 +17,10 @@ import { CoreError } from '../../src/core/errors.js';
  */
 export const FUZZ_RUNS = Number(process.env.CCHECK_FUZZ_RUNS ?? 10_000);
 const seedEnv = process.env.CCHECK_FUZZ_SEED;
-export const FUZZ_PARAMS: fc.Parameters<unknown> = {
+export const FUZZ_PARAMS: { readonly numRuns: number; readonly seed?: number } = {
   numRuns: FUZZ_RUNS,
+  // fast-check shrinks any failure to its smallest input and prints it with the seed and path.
   ...(seedEnv === 'random' ? {} : { seed: seedEnv ? Number(seedEnv) : 20261130 }),
-  // A failure is reported with its shrunk input; shrinking itself stays bounded.
-  endOnFailure: false,
 };
 /** Vitest's per-test limit for one fuzzed parser: 10,000 small inputs take seconds, not minutes. */
 export const FUZZ_TIMEOUT = 120_000;
@@ -243,6 +242,33 @@ function recordError(tally: Tally, e: unknown): void {
   if (!(e instanceof CoreError)) throw e;
   if (!e.message.trim()) throw new Error(`CoreError ${e.code} without a message`);
   tally.codes.set(e.code, (tally.codes.get(e.code) ?? 0) + 1);
+}
+
+/** What a run found, for the message of a failed expectation. */
+export const showTally = (tally: Tally) => `ok ${tally.ok}, errors ${JSON.stringify(Object.fromEntries(tally.codes))}`;
+
+/** Runs `fn` on every generated input under the property above; returns what happened. */
+export function fuzz<T>(inputs: fc.Arbitrary<T>, fn: (input: T) => unknown, params: { readonly numRuns: number; readonly seed?: number } = FUZZ_PARAMS): Tally {
+  const tally = newTally();
+  fc.assert(
+    fc.property(inputs, (input) => expectClearOutcome(tally, () => fn(input))),
+    params,
+  );
+  return tally;
+}
+
+/** The same for readers that return a promise. */
+export async function fuzzAsync<T>(
+  inputs: fc.Arbitrary<T>,
+  fn: (input: T) => Promise<unknown>,
+  params: { readonly numRuns: number; readonly seed?: number } = FUZZ_PARAMS,
+): Promise<Tally> {
+  const tally = newTally();
+  await fc.assert(
+    fc.asyncProperty(inputs, (input) => expectClearOutcomeAsync(tally, () => fn(input))),
+    params,
+  );
+  return tally;
 }
 
 /** An async iterable of the text's lines, as evidence streams them to the parsers. */

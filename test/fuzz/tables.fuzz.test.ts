@@ -14,19 +14,8 @@ import { builtinVersionsDir } from '../../src/io/catalog-data.js';
 import { parseTableBytes } from '../../src/io/read-table-file.js';
 import { readXlsxFirstRow } from '../../src/io/xlsx-archive.js';
 import { CatalogStore } from '../../src/storage/catalog-store.js';
-import {
-  expectClearOutcome,
-  expectClearOutcomeAsync,
-  fixture,
-  FUZZ_PARAMS,
-  FUZZ_TIMEOUT,
-  HOSTILE_TOKENS,
-  newTally,
-  textInputs,
-  type Tally,
-} from './fuzz-helpers.js';
+import { fixture, fuzz, fuzzAsync, FUZZ_PARAMS, FUZZ_TIMEOUT, HOSTILE_TOKENS, showTally, textInputs } from './fuzz-helpers.js';
 
-const show = (tally: Tally) => `ok ${tally.ok}, errors ${JSON.stringify(Object.fromEntries(tally.codes))}`;
 const CHECKLIST_TOKENS = [
   '項次 / path',
   '條文 / text',
@@ -52,43 +41,35 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ccheck-fuzz-tables-'));
   base = new CatalogStore(builtinVersionsDir(), path.join(dir, 'catalog')).get('2023-08-23').version;
   // A two-item version: applying a checklist re-hashes the whole version, so most inputs use this one.
-  small = importAmendmentTable({
-    text: fixture('amendment.txt'),
+  small = amendment(fixture('amendment.txt'), 'small').amended;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const amendment = (text: string, id: string) =>
+  importAmendmentTable({
+    text,
     fileName: 'amendment.txt',
     sha256: '0',
     reference: EMPTY_REFERENCE,
-    amended: { id: 'small', effectiveDate: null },
-    current: { id: 'small-old', effectiveDate: null },
-  }).amended;
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    amended: { id, effectiveDate: null },
+    current: { id: `${id}-old`, effectiveDate: null },
+  });
 
 describe('fuzzing the table readers and importers: a result or a coded error, never a raw exception', () => {
   it(
     'CSV tables (UTF-8, Big5 and raw bytes), then the firm checklist importer on what they hold',
     async () => {
-      const tally = newTally();
       const bytes = fc.oneof(
         { weight: 6, arbitrary: textInputs([fixture('checklist.csv')], CHECKLIST_TOKENS).map((t) => Buffer.from(t, 'utf8')) },
         { weight: 2, arbitrary: textInputs([fixture('checklist.csv')], CHECKLIST_TOKENS).map((t) => iconv.encode(t, 'big5')) },
         { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)) },
       );
-      await fc.assert(
-        fc.asyncProperty(bytes, fc.nat({ max: 49 }), async (b, pick) => {
-          await expectClearOutcomeAsync(tally, async () => {
-            const table = await parseTableBytes(b, 'checklist.csv');
-            // One input in fifty against the real 2023 version (its paths are the seed's).
-            applyChecklist(
-              pick === 0 ? base : small,
-              readChecklistRows(table),
-              { id: 'firm', fileName: 'checklist.csv', sha256: table.sha256 },
-              EMPTY_REFERENCE,
-            );
-          });
-        }),
-        FUZZ_PARAMS,
-      );
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 100);
+      const tally = await fuzzAsync(fc.tuple(bytes, fc.nat({ max: 49 })), async ([b, pick]) => {
+        const table = await parseTableBytes(b, 'checklist.csv');
+        // One input in fifty against the real 2023 version (its paths are the seed's).
+        applyChecklist(pick === 0 ? base : small, readChecklistRows(table), { id: 'firm', fileName: 'checklist.csv', sha256: table.sha256 }, EMPTY_REFERENCE);
+      });
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
   );
@@ -96,7 +77,6 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
   it(
     'amendment comparison tables (修正條文 / 現行條文 / 說明)',
     () => {
-      const tally = newTally();
       const tokens = [
         '<p>',
         '</p>',
@@ -115,22 +95,8 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
         '現行條文',
         '說明',
       ];
-      fc.assert(
-        fc.property(textInputs([fixture('amendment.txt')], tokens), (text) => {
-          expectClearOutcome(tally, () =>
-            importAmendmentTable({
-              text,
-              fileName: 'amendment.txt',
-              sha256: '0',
-              reference: EMPTY_REFERENCE,
-              amended: { id: 'new', effectiveDate: null },
-              current: { id: 'old', effectiveDate: null },
-            }),
-          );
-        }),
-        FUZZ_PARAMS,
-      );
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 100);
+      const tally = fuzz(textInputs([fixture('amendment.txt')], tokens), (text) => amendment(text, 'new'));
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
   );
@@ -138,17 +104,9 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
   it(
     'dates as people write them (ROC and Gregorian), read by every importer',
     () => {
-      const tally = newTally();
-      fc.assert(
-        fc.property(
-          textInputs(['112年8月15日', '112/08/15', '2023-08-15', '民國112年8月15日'], ['年', '月', '日', '/', '-', '0', '13', '32', '1911', '民國', '0000']),
-          (text) => {
-            expectClearOutcome(tally, () => parseAnyDate(text));
-          },
-        ),
-        FUZZ_PARAMS,
-      );
-      expect(tally.ok, show(tally)).toBeGreaterThan(0);
+      const seeds = ['112年8月15日', '112/08/15', '2023-08-15', '民國112年8月15日'];
+      const tally = fuzz(textInputs(seeds, ['年', '月', '日', '/', '-', '0', '13', '32', '1911', '民國', '0000']), parseAnyDate);
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(0);
     },
     FUZZ_TIMEOUT,
   );
@@ -193,17 +151,8 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
     it(
       'read whole (archive checks, then exceljs)',
       async () => {
-        const tally = newTally();
-        await fc.assert(
-          fc.asyncProperty(damaged(), async (b) => {
-            await expectClearOutcomeAsync(tally, async () => {
-              const table = await parseTableBytes(b, 'checklist.xlsx');
-              readChecklistRows(table);
-            });
-          }),
-          FUZZ_PARAMS,
-        );
-        expect(tally.ok, show(tally)).toBeGreaterThan(0);
+        const tally = await fuzzAsync(damaged(), async (b) => readChecklistRows(await parseTableBytes(b, 'checklist.xlsx')));
+        expect(tally.ok, showTally(tally)).toBeGreaterThan(0);
       },
       FUZZ_TIMEOUT,
     );
@@ -211,14 +160,8 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
     it(
       'first row only, as the evidence-folder recogniser reads it',
       async () => {
-        const tally = newTally();
-        await fc.assert(
-          fc.asyncProperty(damaged(), async (b) => {
-            await expectClearOutcomeAsync(tally, () => readXlsxFirstRow('inventory.xlsx', b));
-          }),
-          FUZZ_PARAMS,
-        );
-        expect(tally.ok, show(tally)).toBeGreaterThan(0);
+        const tally = await fuzzAsync(damaged(), (b) => readXlsxFirstRow('inventory.xlsx', b));
+        expect(tally.ok, showTally(tally)).toBeGreaterThan(0);
       },
       FUZZ_TIMEOUT,
     );

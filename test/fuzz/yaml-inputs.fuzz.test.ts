@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEndOfLifeProduct } from '../../src/analyzers/device-lifecycle/device-lifecycle.analyzer.js';
 import { readYamlData } from '../../src/core/yaml-input.js';
 import { loadApplicabilityRules, loadMechanismReference, loadSources } from '../../src/io/catalog-data.js';
 import { parseEvidenceManifest } from '../../src/io/evidence-folder.js';
 import { parseProfile } from '../../src/io/read-profile.js';
-import { compactYaml, expectClearOutcome, fixture, FUZZ_PARAMS, FUZZ_TIMEOUT, newTally, repoFile, textInputs, type Tally } from './fuzz-helpers.js';
+import { compactYaml, fixture, fuzz, FUZZ_PARAMS, FUZZ_TIMEOUT, repoFile, showTally, textInputs } from './fuzz-helpers.js';
 
 const YAML_TOKENS = [
   '&a',
@@ -82,23 +81,16 @@ const MANIFEST_TOKENS = [
 ];
 const EOL_TOKENS = ['releases:', 'releaseCycle:', 'eol:', 'eoas:', 'support:', 'title:', 'permalink:', 'true', 'false', '2026-13-01'];
 
-const show = (tally: Tally) => `ok ${tally.ok}, errors ${JSON.stringify(Object.fromEntries(tally.codes))}`;
-
 describe('fuzzing every YAML reader: a result or a coded error, never a raw exception', () => {
   it(
     'firm profiles',
     () => {
-      const tally = newTally();
-      const seeds = [compactYaml(repoFile('data', 'templates', 'firm-profile.yaml'))];
-      fc.assert(
-        fc.property(textInputs(seeds, [...YAML_TOKENS, ...PROFILE_TOKENS]), (text) => {
-          expectClearOutcome(tally, () => parseProfile(text, 'firm-profile.yaml'));
-        }),
-        FUZZ_PARAMS,
+      const tally = fuzz(textInputs([compactYaml(repoFile('data', 'templates', 'firm-profile.yaml'))], [...YAML_TOKENS, ...PROFILE_TOKENS]), (text) =>
+        parseProfile(text, 'firm-profile.yaml'),
       );
       // Some mutants are still valid profiles: the fuzzing gets past the schema, not only the parser.
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 200);
-      expect([...tally.codes.keys()].sort(), show(tally)).toEqual(expect.arrayContaining(['PROFILE_INVALID']));
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 200);
+      expect([...tally.codes.keys()], showTally(tally)).toEqual(expect.arrayContaining(['PROFILE_INVALID']));
     },
     FUZZ_TIMEOUT,
   );
@@ -106,14 +98,10 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
   it(
     'evidence manifests (ccheck-evidence.yaml)',
     () => {
-      const tally = newTally();
-      fc.assert(
-        fc.property(textInputs([compactYaml(repoFile('data', 'demo', 'ccheck-evidence.yaml'))], [...YAML_TOKENS, ...MANIFEST_TOKENS]), (text) => {
-          expectClearOutcome(tally, () => parseEvidenceManifest(text, 'ccheck-evidence.yaml'));
-        }),
-        FUZZ_PARAMS,
+      const tally = fuzz(textInputs([compactYaml(repoFile('data', 'demo', 'ccheck-evidence.yaml'))], [...YAML_TOKENS, ...MANIFEST_TOKENS]), (text) =>
+        parseEvidenceManifest(text, 'ccheck-evidence.yaml'),
       );
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 100);
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
   );
@@ -121,14 +109,8 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
   it(
     'endoflife.date product files (front matter)',
     () => {
-      const tally = newTally();
-      fc.assert(
-        fc.property(textInputs([fixture('endoflife.md')], [...YAML_TOKENS, ...EOL_TOKENS]), (text) => {
-          expectClearOutcome(tally, () => parseEndOfLifeProduct('fortios.md', text));
-        }),
-        FUZZ_PARAMS,
-      );
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 100);
+      const tally = fuzz(textInputs([fixture('endoflife.md')], [...YAML_TOKENS, ...EOL_TOKENS]), (text) => parseEndOfLifeProduct('fortios.md', text));
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
   );
@@ -136,21 +118,15 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
   it(
     'any YAML ccheck reads, through the shared limits (aliases, nesting, control characters)',
     () => {
-      const tally = newTally();
       const seeds = ['mechanism.yaml', 'applicability-rules.yaml', 'sources.yaml', 'seed-corrections.yaml'].map((f) =>
         compactYaml(repoFile('data', 'catalog', f), 30),
       );
-      fc.assert(
-        fc.property(textInputs(seeds, YAML_TOKENS), (text) => {
-          expectClearOutcome(tally, () => {
-            const data = readYamlData(text, 'data.yaml', 64 * 1024);
-            // The limit holds: what comes out is never much larger than what went in.
-            expect(JSON.stringify(data ?? null).length).toBeLessThan(4 * (text.length + 4096));
-          });
-        }),
-        FUZZ_PARAMS,
-      );
-      expect(tally.ok, show(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns! / 100);
+      const tally = fuzz(textInputs(seeds, YAML_TOKENS), (text) => {
+        const data = readYamlData(text, 'data.yaml', 64 * 1024);
+        // The limit holds: what comes out is never much larger than what went in.
+        expect(JSON.stringify(data ?? null).length).toBeLessThan(4 * (text.length + 4096));
+      });
+      expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
   );
@@ -169,15 +145,15 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
       it(
         file,
         () => {
-          const tally = newTally();
-          fc.assert(
-            fc.property(textInputs([compactYaml(repoFile('data', 'catalog', file), 30)], YAML_TOKENS), (text) => {
+          const tally = fuzz(
+            textInputs([compactYaml(repoFile('data', 'catalog', file), 30)], YAML_TOKENS),
+            (text) => {
               writeFileSync(path.join(dir, file), text);
-              expectClearOutcome(tally, load);
-            }),
-            { ...FUZZ_PARAMS, numRuns: Math.ceil(FUZZ_PARAMS.numRuns! / 10) },
+              return load();
+            },
+            { ...FUZZ_PARAMS, numRuns: Math.ceil(FUZZ_PARAMS.numRuns / 10) },
           );
-          expect(tally.ok, show(tally)).toBeGreaterThan(0);
+          expect(tally.ok, showTally(tally)).toBeGreaterThan(0);
         },
         FUZZ_TIMEOUT,
       );
