@@ -7,6 +7,7 @@ import { createTranslator } from '../../src/cli/i18n.js';
 import { renderTable } from '../../src/cli/output.js';
 import { packageRoot } from '../../src/io/catalog-data.js';
 import { XLSX_LIMITS } from '../../src/io/xlsx-archive.js';
+import { connectionError } from '../../src/storage/database.js';
 import { runCcheck } from '../helpers/cli.js';
 import { workbookParts, writeZip } from '../helpers/zip-writer.js';
 
@@ -220,6 +221,26 @@ describe('errors (item 10)', () => {
     expect(errorJson(r.err).code).toBe('DATABASE_UNREACHABLE');
     expect(errorJson(r.err).message, r.err).toContain('does not exist');
     expect(r.err).not.toContain('hunter2-secret');
+  });
+});
+
+describe('PostgreSQL errors that mean "cannot use the server" (item 10)', () => {
+  const url = 'postgres://auditor:s3cret-pw@db.example.internal:6432/ccheck';
+  it('maps a refused login, a missing database and a refused socket to DATABASE_UNREACHABLE without the password', () => {
+    const login = connectionError(Object.assign(new Error('password authentication failed for user "auditor"'), { code: '28P01' }), url);
+    expect(login).toMatchObject({ code: 'DATABASE_UNREACHABLE', params: { host: 'db.example.internal:6432', reason_zh: '伺服器拒絕登入（帳號或密碼錯誤）' } });
+    expect(login!.message).toContain('refused the login');
+    const refused = connectionError(
+      Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:6432'), { code: 'ECONNREFUSED' })]), {}),
+      url,
+    );
+    expect(refused?.params.reason).toBe('no answer from the server (down, or wrong host or port)');
+    for (const e of [login, refused]) expect(JSON.stringify(e) + e!.message).not.toContain('s3cret-pw');
+  });
+
+  it('leaves other errors (a failed query, SQLite) to their own handling', () => {
+    expect(connectionError(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }), url)).toBeNull();
+    expect(connectionError(Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }), '/home/officer/ccheck.db')).toBeNull();
   });
 });
 
