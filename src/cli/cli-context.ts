@@ -29,7 +29,14 @@ export function exitCodeFor(code: ErrorCode): number {
   if (code.endsWith('_NOT_FOUND') && code !== 'INPUT_FILE_NOT_FOUND') return EXIT.notFound;
   if (code === 'CATALOG_VERSION_CONFLICT' || code === 'CATALOG_VERSION_AMBIGUOUS' || code === 'OUTPUT_EXISTS') return EXIT.conflict;
   if (code === 'CATALOG_VERSION_CORRUPT' || code === 'AUDIT_CHAIN_BROKEN' || code === 'VAULT_CORRUPT' || code === 'BACKUP_INVALID') return EXIT.corrupt;
-  if (code === 'STORE_NOT_INITIALISED' || code === 'STORE_BUSY' || code === 'VAULT_KEY_MISSING' || code === 'VAULT_KEY_WRONG') return EXIT.environment;
+  if (
+    code === 'STORE_NOT_INITIALISED' ||
+    code === 'STORE_BUSY' ||
+    code === 'VAULT_KEY_MISSING' ||
+    code === 'VAULT_KEY_WRONG' ||
+    code === 'DATABASE_UNREACHABLE'
+  )
+    return EXIT.environment;
   if (
     code === 'RESULT_SELF_APPROVAL' ||
     code === 'RUN_EXISTS' ||
@@ -47,7 +54,8 @@ export function exitCodeFor(code: ErrorCode): number {
  */
 export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | 'json'>, other: Translate): { text: string; exit: number } {
   if (!isCoreError(err)) {
-    const message = err instanceof Error ? err.message : String(err);
+    // Some libraries throw errors without a message: name the error's kind rather than print nothing.
+    const message = (err instanceof Error ? err.message || err.name : String(err)) || 'unknown error';
     if (ctx.json) return { text: JSON.stringify({ error: { code: 'UNEXPECTED', message } }), exit: EXIT.unexpected };
     return { text: `${ctx.t('error')} [UNEXPECTED] ${ctx.t('errors.UNEXPECTED', { message })}`, exit: EXIT.unexpected };
   }

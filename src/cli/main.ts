@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { formatRocDate, parseAnyDate } from '../core/dates.js';
+import { CONTROL_CHARACTERS, codePointOf } from '../core/control-characters.js';
+import { CoreError } from '../core/errors.js';
 import { packageRoot, resolveHome } from '../io/locations.js';
 import { EXIT, renderError, type CliContext, type CliIo } from './cli-context.js';
 import type { CommandRunner } from './commands/catalog-commands.js';
@@ -63,6 +65,19 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** NUL and other control characters never belong in an argument (a name, `--as`, a path). */
+function refuseControlCharacters(cmd: Command): void {
+  const values: [string, unknown][] = [...cmd.args.map((a, i): [string, unknown] => [`argument ${i + 1}`, a]), ...Object.entries(cmd.opts())];
+  for (const [name, value] of values) {
+    for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof v === 'string' && CONTROL_CHARACTERS.test(v)) {
+        const field = name.startsWith('argument') ? name : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        throw new CoreError('INPUT_CONTROL_CHARACTER', `${field}: contains the control character ${codePointOf(v)}`, { char: codePointOf(v) }, { field });
+      }
+    }
+  }
+}
+
 /**
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit
  * code. Streams and environment come in through `io`, so tests drive it in-process.
@@ -103,6 +118,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     };
     try {
+      refuseControlCharacters(cmd);
       await run(ctx);
     } catch (err) {
       const other = createTranslator(lang === 'zh-TW' ? 'en' : 'zh-TW');

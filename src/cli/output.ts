@@ -52,7 +52,14 @@ export function wrap(text: string, width: number): string[] {
 
 /** A plain table; the last column is truncated to fit the terminal. */
 export function renderTable(headers: string[], rows: string[][], maxWidth: number): string {
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  // A loop, not Math.max(...rows): spreading 256,000 rows into arguments overflows the stack.
+  const widths = headers.map((h) => displayWidth(h));
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const w = displayWidth(r[i] ?? '');
+      if (w > widths[i]!) widths[i] = w;
+    }
+  }
   const fixed = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
   const last = widths.length - 1;
   widths[last] = Math.max(10, Math.min(widths[last]!, maxWidth - fixed));

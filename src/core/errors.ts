@@ -64,7 +64,19 @@ export type ErrorCode =
   | 'OSCAL_SCHEMA_INVALID'
   | 'EVIDENCE_MANIFEST_INVALID'
   | 'EVIDENCE_FOLDER_EMPTY'
-  | 'ANALYZER_OPTION_INVALID';
+  | 'ANALYZER_OPTION_INVALID'
+  /** A file over the size ccheck reads for its kind (a profile, a manifest, a workbook's contents). */
+  | 'INPUT_TOO_LARGE'
+  /** YAML aliases (*name) that expand far beyond the file itself (billion laughs). */
+  | 'INPUT_YAML_ALIAS_LIMIT'
+  /** An XLSX whose archive declares sizes or compression ratios no workbook needs (a zip bomb). */
+  | 'INPUT_ARCHIVE_SUSPICIOUS'
+  /** NUL or other control characters in a name or text field. */
+  | 'INPUT_CONTROL_CHARACTER'
+  /** The PostgreSQL server cannot be reached or refuses the login (not the same as an empty store). */
+  | 'DATABASE_UNREACHABLE'
+  /** An analyzer could not judge its evidence (verdict `error`): `ccheck analyze` exits non-zero. */
+  | 'ANALYSIS_INCONCLUSIVE';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
+import { CoreError } from '../core/errors.js';
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
 import type { TierScheme } from '../core/profile/tier-scheme.js';
 import { isValidPath } from '../core/catalog/catalog-node.js';
+import { readYamlData } from '../core/yaml-input.js';
 import { packageRoot } from './locations.js';
+import { READ_LIMITS } from './read-text-file.js';
 
 export { packageRoot };
 
@@ -71,8 +73,17 @@ const SourcesFile = z.strictObject({
 export type CatalogSources = z.infer<typeof SourcesFile>;
 
 function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(parseYaml(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  const parsed = schema.safeParse(readYamlData(readFileSync(file, 'utf8'), file, READ_LIMITS.curatedYaml));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue ? issue.path.map(String).join('.') : '';
+    throw new CoreError(
+      'INPUT_UNSUPPORTED_FORMAT',
+      `${file}: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'} (${parsed.error.issues.length} problem(s) in curated data)`,
+      { context: 'content', detail: issue?.message ?? '' },
+      { file, field: field || undefined },
+    );
+  }
   return parsed.data;
 }
 

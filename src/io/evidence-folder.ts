@@ -1,18 +1,38 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { EvidenceManifestFile, MANIFEST_FILE, type EvidenceFileHead, type EvidenceManifest } from '../core/analysis/match-evidence.js';
-import { CoreError, type Problem } from '../core/errors.js';
-import { readTableFile } from './read-table-file.js';
-import { decodeText, readHeadBytes, readTextFile } from './read-text-file.js';
+import { CoreError, isCoreError, type Problem } from '../core/errors.js';
+import { parseYamlText, yamlToData } from '../core/yaml-input.js';
+import { decodeText, READ_LIMITS, readHeadBytes, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
+import { readXlsxFirstRow } from './xlsx-archive.js';
+
+/** A file of the evidence folder that ccheck will not read, and why, in both languages. */
+export interface NotUsedFile {
+  readonly path: string;
+  readonly reason: string;
+  readonly reasonZh: string;
+}
+
+export interface EvidenceFolderScan {
+  readonly files: EvidenceFileHead[];
+  /** Files skipped before matching (symbolic links, suspicious archives): listed, never dropped silently. */
+  readonly notUsed: NotUsedFile[];
+}
 
 /** The head as text (see readHeadBytes); '' for a binary file such as a PDF. */
-async function headOf(file: string): Promise<string> {
+async function headOf(file: string, rel: string, notUsed: NotUsedFile[]): Promise<string> {
   if (/\.xlsx$/i.test(file)) {
+    // Only the first row, inflated to a fixed bound: a zip bomb lying in the folder costs nothing.
     try {
-      return (await readTableFile(file)).headers.join(',');
-    } catch {
+      return (await readXlsxFirstRow(file)).join(',');
+    } catch (e) {
+      if (isCoreError(e) && e.code === 'INPUT_ARCHIVE_SUSPICIOUS')
+        notUsed.push({
+          path: rel,
+          reason: `not unpacked for recognition: ${String(e.params.reason)}`,
+          reasonZh: `未解壓縮辨識：${String(e.params.reason_zh)}`,
+        });
       return '';
     }
   }
@@ -26,36 +46,49 @@ async function headOf(file: string): Promise<string> {
 /**
  * Every file of an evidence folder with its head, paths relative to the folder. Hidden files and
  * folders (such as ccheck's own `.ccheck`) and reports ccheck wrote there are not evidence.
+ * Symbolic links are not followed (a link could bring any file of the machine into the vault):
+ * they are listed as not used, with the reason.
  */
-export async function scanEvidenceFolder(dir: string): Promise<EvidenceFileHead[]> {
+export async function scanEvidenceFolder(dir: string): Promise<EvidenceFolderScan> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CoreError('INPUT_FILE_NOT_FOUND', `${dir}: no such folder`, {}, { file: dir });
-  const out: EvidenceFileHead[] = [];
+  const files: EvidenceFileHead[] = [];
+  const notUsed: NotUsedFile[] = [];
   const walk = async (rel: string) => {
     for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.name.startsWith('.') || /^inspection-report-/.test(e.name)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(r);
-      else if (e.isFile()) out.push({ path: r, head: r === MANIFEST_FILE ? '' : await headOf(path.join(dir, r)) });
+      else if (e.isFile()) files.push({ path: r, head: r === MANIFEST_FILE ? '' : await headOf(path.join(dir, r), r, notUsed) });
+      else if (e.isSymbolicLink())
+        notUsed.push({
+          path: r,
+          reason: 'symbolic link: not followed (copy the file itself into the folder)',
+          reasonZh: '符號連結：不跟隨（請將檔案本身複製到資料夾中）',
+        });
+      else notUsed.push({ path: r, reason: 'not a regular file (device, pipe or socket)', reasonZh: '不是一般檔案（裝置、管道或通訊端）' });
     }
   };
   await walk('');
-  return out;
+  return { files, notUsed };
 }
 
 /** Reads ccheck-evidence.yaml if the folder has one; every problem at once, with its line and field. */
 export async function readEvidenceManifest(dir: string): Promise<EvidenceManifest | null> {
   const file = path.join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return null;
-  const text = (await readTextFile(file)).text;
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  return parseEvidenceManifest((await readTextFile(file, undefined, READ_LIMITS.yaml)).text, file);
+}
+
+/** The manifest from its text; `file` names it in every problem. */
+export function parseEvidenceManifest(text: string, file: string): EvidenceManifest {
+  const { doc, counter } = parseYamlText(text, file, READ_LIMITS.yaml);
   const problems: Problem[] = doc.errors.map((e) => ({
     location: { file, line: counter.linePos(e.pos[0]).line },
     en: `YAML syntax: ${e.message.split('\n')[0]}`,
     zh: `YAML 語法錯誤：${e.message.split('\n')[0]}`,
   }));
   if (!problems.length) {
-    const parsed = EvidenceManifestFile.safeParse(doc.toJS() ?? {});
+    const parsed = EvidenceManifestFile.safeParse(yamlToData(doc, file, text.length, counter) ?? {});
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];

@@ -1,10 +1,10 @@
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { firmProfileFileSchema, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
 import { describeTierChoices, type TierScheme } from '../core/profile/tier-scheme.js';
 import { CoreError, type Problem } from '../core/errors.js';
+import { parseYamlText, yamlToData } from '../core/yaml-input.js';
 import { loadTierScheme } from './catalog-data.js';
-import { readTextFile } from './read-text-file.js';
+import { READ_LIMITS, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
 
 const CHOICES: Record<string, string> = {
@@ -46,15 +46,14 @@ function describe(issue: z.core.$ZodIssue, field: string, tiers: TierScheme): { 
  * line and field, in zh-TW and English; unknown keys are errors.
  */
 export function parseProfile(text: string, fileName: string, tiers: TierScheme = loadTierScheme()): FirmProfile {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const { doc, counter } = parseYamlText(text, fileName, READ_LIMITS.yaml);
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const line = counter.linePos(e.pos[0]).line;
     problems.push({ location: { file: fileName, line }, en: `YAML syntax: ${e.message.split('\n')[0]}`, zh: `YAML 語法錯誤：${e.message.split('\n')[0]}` });
   }
   if (problems.length === 0) {
-    const parsed = firmProfileFileSchema(tiers).safeParse(doc.toJS(), { reportInput: true });
+    const parsed = firmProfileFileSchema(tiers).safeParse(yamlToData(doc, fileName, text.length, counter), { reportInput: true });
     if (parsed.success) return toFirmProfile(parsed.data);
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
@@ -83,6 +82,6 @@ export function parseProfile(text: string, fileName: string, tiers: TierScheme =
 }
 
 export async function readProfileFile(path: string): Promise<FirmProfile> {
-  const file = await readTextFile(path);
+  const file = await readTextFile(path, undefined, READ_LIMITS.yaml);
   return parseProfile(file.text, path);
 }

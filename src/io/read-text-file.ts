@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { CoreError } from '../core/errors.js';
 
@@ -39,8 +39,31 @@ export function decodeText(bytes: Buffer, fileName: string, encoding?: TextEncod
   );
 }
 
-/** The file's bytes, or INPUT_FILE_NOT_FOUND naming it. */
-export async function readBytes(path: string): Promise<Buffer> {
+/** Sizes of the files ccheck reads whole; a person's YAML is a few kilobytes. */
+export const READ_LIMITS = {
+  /** A firm profile or an evidence manifest (ccheck-evidence.yaml). */
+  yaml: 1024 * 1024,
+  /** Curated data shipped with ccheck (data/catalog/*.yaml). */
+  curatedYaml: 4 * 1024 * 1024,
+} as const;
+
+/** The file's bytes, or INPUT_FILE_NOT_FOUND naming it; INPUT_TOO_LARGE beyond `maxBytes`, before reading. */
+export async function readBytes(path: string, maxBytes?: number): Promise<Buffer> {
+  if (maxBytes !== undefined) {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (e) {
+      throw new CoreError('INPUT_FILE_NOT_FOUND', `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {}, { file: path });
+    }
+    if (size > maxBytes)
+      throw new CoreError(
+        'INPUT_TOO_LARGE',
+        `${path}: ${size} bytes, more than ccheck reads for this kind of file (limit ${maxBytes})`,
+        { limit: maxBytes, what: `${size} bytes`, what_zh: `${size} 位元組` },
+        { file: path },
+      );
+  }
   try {
     return await readFile(path);
   } catch (e) {
@@ -48,8 +71,8 @@ export async function readBytes(path: string): Promise<Buffer> {
   }
 }
 
-export async function readTextFile(path: string, encoding?: TextEncoding): Promise<TextFile> {
-  const bytes = await readBytes(path);
+export async function readTextFile(path: string, encoding?: TextEncoding, maxBytes?: number): Promise<TextFile> {
+  const bytes = await readBytes(path, maxBytes);
   const decoded = decodeText(bytes, path, encoding);
   return { path, bytes, ...decoded, sha256: sha256Hex(bytes) };
 }

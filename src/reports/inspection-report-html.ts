@@ -154,7 +154,10 @@ const COLOR: Record<string, string> = { pass: '#2e7d32', fail: '#c62828', partia
 function chart(items: readonly ReportItem[], labels: (typeof REPORT_LABELS)['en']): string {
   const codes = [...new Set(items.map((i) => i.code ?? '—'))].sort();
   const order: ResultStatus[] = ['pass', 'partial', 'fail', 'error', 'not_run', 'not_applicable'];
-  const max = Math.max(1, ...codes.map((c) => items.filter((i) => (i.code ?? '—') === c).length));
+  // Counted in one pass and reduced, not spread into Math.max: the item list has no fixed bound.
+  const perCode = new Map<string, number>();
+  for (const i of items) perCode.set(i.code ?? '—', (perCode.get(i.code ?? '—') ?? 0) + 1);
+  const max = [...perCode.values()].reduce((a, b) => (b > a ? b : a), 1);
   const rowH = 26;
   const width = 640;
   const bars = codes

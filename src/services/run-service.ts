@@ -6,7 +6,7 @@ import { addDays } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { periodContaining, parsePeriod } from '../core/plan/periods.js';
 import { ANALYZERS } from '../analyzers/registry.js';
-import { readEvidenceManifest, scanEvidenceFolder } from '../io/evidence-folder.js';
+import { readEvidenceManifest, scanEvidenceFolder, type NotUsedFile } from '../io/evidence-folder.js';
 import { readProfileFile } from '../io/read-profile.js';
 import type { InspectionReportData } from '../reports/inspection-report-html.js';
 import { analyzeFiles, recordAnalysis } from './analysis-service.js';
@@ -40,6 +40,8 @@ export interface RunFromFilesResult {
   readonly analyzers: readonly AnalyzerRun[];
   readonly attestations: number;
   readonly unmatched: readonly string[];
+  /** Every file not used, with why (not recognised, not in the manifest, a symbolic link, a suspicious archive). */
+  readonly notUsed: readonly NotUsedFile[];
 }
 
 /**
@@ -51,7 +53,9 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
   const today = s.clock.today();
   const profile = await readProfileFile(o.profileFile);
   const manifest = await readEvidenceManifest(o.evidenceDir);
-  const plan = matchEvidence(ANALYZERS, await scanEvidenceFolder(o.evidenceDir), manifest);
+  const scan = await scanEvidenceFolder(o.evidenceDir);
+  const plan = matchEvidence(ANALYZERS, scan.files, manifest);
+  const notUsed = notUsedFiles(scan.notUsed, plan.unmatched, manifest !== null);
   if (!plan.analyzers.length && !plan.attestations.length)
     throw new CoreError(
       'EVIDENCE_FOLDER_EMPTY',
@@ -106,8 +110,32 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
         },
       );
     }
-    return { licence, period, firmAdded: !exists, profileUpdated, runStarted, analyzers, attestations: plan.attestations.length, unmatched: plan.unmatched };
+    return {
+      licence,
+      period,
+      firmAdded: !exists,
+      profileUpdated,
+      runStarted,
+      analyzers,
+      attestations: plan.attestations.length,
+      unmatched: [...plan.unmatched, ...scan.notUsed.map((f) => f.path).filter((p) => !plan.unmatched.includes(p))].sort(),
+      notUsed,
+    };
   });
+}
+
+/** Why each file is not used: the scan's own reason first, else what matching decided. */
+function notUsedFiles(skipped: readonly NotUsedFile[], unmatched: readonly string[], withManifest: boolean): NotUsedFile[] {
+  const byPath = new Map(skipped.map((f) => [f.path, f]));
+  for (const p of unmatched)
+    if (!byPath.has(p))
+      byPath.set(
+        p,
+        withManifest
+          ? { path: p, reason: 'not named in ccheck-evidence.yaml', reasonZh: '未列於 ccheck-evidence.yaml' }
+          : { path: p, reason: 'no analyzer recognises its content', reasonZh: '沒有自動化檢查能辨識其內容' },
+      );
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export interface WrittenReports {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { CoreError } from '../core/errors.js';
+import { CoreError, isCoreError } from '../core/errors.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -38,7 +38,19 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
     // An idle connection dropped by the server (restart, admin) must not crash the process;
     // the next query gets a fresh connection, and a query in flight reports its own error.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Every connection goes through here: a refused login or a stopped server becomes
+    // DATABASE_UNREACHABLE wherever it first shows (init, the "is it set up" check, a write).
+    const guarded = {
+      connect: async () => {
+        try {
+          return await pool.connect();
+        } catch (e) {
+          throw connectionError(e, url) ?? e;
+        }
+      },
+      end: () => pool.end(),
+    };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }) });
     return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
   }
   if (!options.create && !existsSync(url)) {
@@ -72,21 +84,68 @@ function narrowMode(file: string): void {
   chmodSync(file, st.mode & 0o700);
 }
 
+/** `host:port` of a PostgreSQL URL, for messages: never the user's password. */
+export function serverOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+  } catch {
+    return redact(url);
+  }
+}
+
+// Socket errors, and the SQLSTATE classes for a login refused (28), a missing database (3D000),
+// a server starting or shutting down (57P0x) and a broken connection (08).
+const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * DATABASE_UNREACHABLE when `e` says the server could not be reached or refused the login, so
+ * that a wrong password or a stopped server is not mistaken for an empty store ("run ccheck
+ * init") or an unexpected error. The message names the host, never the password.
+ */
+export function connectionError(e: unknown, url: string): CoreError | null {
+  if (!isPostgresUrl(url) || e === null || typeof e !== 'object') return null;
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown };
+  const code = typeof err.code === 'string' ? err.code : '';
+  // AggregateError (IPv4 and IPv6 both refused) carries the socket errors inside.
+  const inner = Array.isArray(err.errors) ? (err.errors as { code?: unknown }[]).map((x) => (typeof x.code === 'string' ? x.code : '')) : [];
+  const message = typeof err.message === 'string' ? err.message : '';
+  const socket = CONNECTION_ERRNO.has(code) || inner.some((c) => CONNECTION_ERRNO.has(c)) || /Connection terminated|timeout expired/i.test(message);
+  const login = /^28/.test(code);
+  const noDatabase = code === '3D000';
+  if (!socket && !login && !noDatabase && !/^57P0|^08/.test(code)) return null;
+  const host = serverOf(url);
+  const [reason, reasonZh] = login
+    ? ['the server refused the login (user or password)', '伺服器拒絕登入（帳號或密碼錯誤）']
+    : noDatabase
+      ? ['the database named in DATABASE_URL does not exist on the server', 'DATABASE_URL 所指的資料庫不存在']
+      : ['no answer from the server (down, or wrong host or port)', '伺服器沒有回應（未啟動，或主機、埠號錯誤）'];
+  // pg's own messages name the user at most, never the password; a URL in them is redacted anyway.
+  const detail = redact(message || code).replace(/postgres(ql)?:\/\/\S+/gi, (m) => redact(m));
+  return new CoreError('DATABASE_UNREACHABLE', `cannot use the PostgreSQL server at ${host}: ${reason} (${detail})`, {
+    host,
+    reason,
+    reason_zh: reasonZh,
+  });
+}
+
 /** Brings the schema up to date; the migrator holds its own lock, so concurrent starts are safe. */
 export async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (isCoreError(error)) throw error;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
   }
 }
 
-/** True once `ccheck init` has created the schema. */
+/** True once `ccheck init` has created the schema; DATABASE_UNREACHABLE when the server cannot be used at all. */
 export async function isInitialised(db: Kysely<Database>): Promise<boolean> {
   try {
     await sql`select count(*) from kysely_migration`.execute(db);
     return true;
-  } catch {
+  } catch (e) {
+    if (isCoreError(e) && e.code === 'DATABASE_UNREACHABLE') throw e;
     return false;
   }
 }

@@ -1,10 +1,10 @@
-import { parse as parseYaml } from 'yaml';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { z } from 'zod';
 import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { addDays, parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
+import { readYamlData } from '../../core/yaml-input.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
 
 /** The inventory template: one row per network device. Headers in zh-TW or English. */
@@ -62,14 +62,26 @@ export function parseEndOfLifeProduct(name: string, text: string): Product {
       {},
       { file: name, line: 1 },
     );
-  const data = parseYaml(m[1]!) as { title?: string; permalink?: string; releases?: Record<string, unknown>[] };
+  // endoflife.date product files are a few tens of kilobytes; 1 MiB of front matter is not one.
+  const parsed = readYamlData(m[1]!, name, 1024 * 1024);
+  const data = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as { title?: unknown; permalink?: unknown; releases?: unknown };
   if (!Array.isArray(data.releases))
     throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${name}: the front matter has no releases list`, {}, { file: name, field: 'releases' });
-  const slug = (data.permalink ?? name).replace(/^\//, '').replace(/\.md$/, '').split('/').pop()!;
+  const releases = data.releases as unknown[];
+  const bad = releases.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  if (bad >= 0)
+    throw new CoreError(
+      'INPUT_UNSUPPORTED_FORMAT',
+      `${name}: releases[${bad}] is not a mapping (releaseCycle, eol, …)`,
+      {},
+      { file: name, field: `releases[${bad}]` },
+    );
+  const permalink = typeof data.permalink === 'string' ? data.permalink : name;
+  const slug = permalink.replace(/^\//, '').replace(/\.md$/, '').split('/').pop()!;
   return {
     slug,
-    title: data.title ?? slug,
-    releases: data.releases.map((r) => ({
+    title: typeof data.title === 'string' ? data.title : slug,
+    releases: (releases as Record<string, unknown>[]).map((r) => ({
       cycle: String(r.releaseCycle),
       eol: lifecycleValue(r.eol) ?? false,
       eos: lifecycleValue(r.eoas ?? r.support ?? r.eoes) ?? null,

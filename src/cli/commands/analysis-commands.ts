@@ -82,8 +82,13 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
               await s.close();
             }
           }
+          // An `error` verdict means nothing was judged: a script must not read it as success.
+          const inconclusive = () =>
+            new CoreError('ANALYSIS_INCONCLUSIVE', `${report.analyzer}: the analyzer could not judge the evidence (verdict error); see the findings above`, {
+              analyzer: report.analyzer,
+            });
           if (ctx.json) {
-            return ctx.printJson({
+            ctx.printJson({
               analyzer: report.analyzer,
               items: report.items,
               verdict: report.verdict,
@@ -104,6 +109,8 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
               })),
               recorded,
             });
+            if (report.verdict === 'error') throw inconclusive();
+            return;
           }
           const mark = { pass: '✓', fail: '✗', error: '!', not_applicable: '—' }[report.verdict];
           ctx.print(`${mark} ${report.analyzer}: ${report.verdict}  [${report.items.join(', ')}]`);
@@ -138,6 +145,7 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
                 `recorded into ${o.period}: ${recorded.recorded.join(', ') || 'none'}`,
               ),
             );
+          if (report.verdict === 'error') throw inconclusive();
         }),
     );
 }

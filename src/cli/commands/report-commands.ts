@@ -118,7 +118,12 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
               `  ${a.analyzer}: ${a.files.map((f) => `${f} [${by[a.matchedBy[f]!]}]`).join(', ')} → ${a.verdict}${a.findings ? ` (${a.findings} ${zh ? '項發現' : 'findings'})` : ''}`,
             );
           if (r.attestations) ctx.print(zh ? `  人工聲明 ${r.attestations} 項` : `  ${r.attestations} attestations`);
-          if (r.unmatched.length) ctx.print(zh ? `  未使用的檔案：${r.unmatched.join(', ')}` : `  files not used: ${r.unmatched.join(', ')}`);
+          if (r.notUsed.length)
+            ctx.print(
+              zh
+                ? `  未使用的檔案：${r.notUsed.map((f) => `${f.path}（${f.reasonZh}）`).join('、')}`
+                : `  files not used: ${r.notUsed.map((f) => `${f.path} (${f.reason})`).join(', ')}`,
+            );
           ctx.print(
             Object.entries(w.results)
               .map(([k, n]) => `${k} ${n}`)

@@ -44,7 +44,9 @@ const FAMILY_BY_KEYWORD = (word: string): 4 | 6 => (word === 'ipv6' ? 6 : 4);
  */
 function maskKind(mask: string, asa: boolean): 'netmask' | 'wildcard' {
   if (mask === '0.0.0.0' || mask === '255.255.255.255') return asa ? 'netmask' : 'wildcard';
-  const m = parseIPv4(mask)!;
+  const m = parseIPv4(mask);
+  // Not an address at all: addressWithMask refuses it and the parser warns.
+  if (m === null) return 'wildcard';
   const inverted = ~m & 0xffffffffn;
   return ((inverted + 1n) & inverted) === 0n ? 'netmask' : 'wildcard';
 }
@@ -149,7 +151,9 @@ function objectsReader(warn: Warn): LineReader<Objects> {
     const cur = current;
     if (t[0] === 'description') return;
     if (cur.kind === 'network') {
-      const list = objects.network.get(cur.name)!;
+      const list = objects.network.get(cur.name);
+      // A member that cannot be modelled (fqdn) made the group opaque: later members change nothing.
+      if (!list) return;
       const w = t[0] === 'network-object' ? t.slice(1) : t;
       if (w[0] === 'group-object' || t[0] === 'group-object') {
         groupRefs.set(cur.name, [...(groupRefs.get(cur.name) ?? []), w[1] ?? t[1]!]);
@@ -385,6 +389,11 @@ function ciscoReader(file: string): LineReader<ParsedRuleSet> {
           opaque ||= a.opaque;
           k = a.next;
         } else {
+          // An extended entry that ends after its action has no protocol: unreadable, not a crash.
+          if (t[k] === undefined) {
+            warn(e.line, e.text, 'no protocol after the action; the entry is skipped');
+            continue;
+          }
           const protoWord = t[k]!;
           let services: Service[] | null = null;
           if (protoWord === 'object-group' || protoWord === 'object') {

@@ -123,6 +123,7 @@ function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleS
   const services = new Map<string, Service[] | null>(Object.entries(PREDEFINED));
   for (const e of get('firewall service custom')) {
     const out: Service[] = [];
+    let unreadable = false;
     const proto = (e.settings.get('protocol')?.values[0] ?? 'TCP/UDP/SCTP').toUpperCase();
     if (proto === 'IP') {
       const n = Number(e.settings.get('protocol-number')?.values[0] ?? 0);
@@ -135,15 +136,24 @@ function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleS
       for (const spec of e.settings.get(key)?.values ?? []) {
         // dst[-dsthigh][:src[-srchigh]]; a reversed range (12-11 written 12:11 is src) is read as written
         const [dst, src] = spec.split(':');
-        const range = (v: string | undefined): Interval[] => {
+        const range = (v: string | undefined): Interval[] | null => {
           if (!v) return [ANY_PORT];
           const [a, b] = v.split('-').map(Number);
+          // A port that is not a number 0–65535 makes the service unreadable (opaque), not a crash.
+          const ok = (x: number | undefined) => x !== undefined && Number.isInteger(x) && x >= 0 && x <= 65535;
+          if (!ok(a) || (b !== undefined && !ok(b))) return null;
           return [{ lo: BigInt(Math.min(a!, b ?? a!)), hi: BigInt(Math.max(a!, b ?? a!)) }];
         };
-        out.push({ proto: p, dport: range(dst), sport: range(src) });
+        const dport = range(dst);
+        const sport = range(src);
+        if (!dport || !sport) {
+          unreadable = true;
+          continue;
+        }
+        out.push({ proto: p, dport, sport });
       }
     }
-    services.set(e.name, out.length ? out : null);
+    services.set(e.name, out.length && !unreadable ? out : null);
   }
   for (const g of get('firewall service group')) {
     const members = (g.settings.get('member')?.values ?? []).map((m) => services.get(m));

@@ -130,6 +130,8 @@ function saveReader(file: string, initialFamily: 4 | 6 | 'detect', assumeFilterT
               neg = true;
               k++;
             }
+            // A trailing "!" negates nothing: the rule ends there.
+            if (k >= a.length) break;
             const opt = a[k]!;
             const val = a[k + 1] ?? '';
             const take = () => k++;

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { CoreError } from '../../../core/errors.js';
 import { ANY_PORT, ANY_PROTO, anyAddress, complement, parsePrefix, type Interval, type ParsedRuleSet, type ParseWarning } from '../rule-model.js';
 import { type LineReader, policiesByZonePair, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
 
@@ -21,7 +22,8 @@ interface PanRule {
 interface PanConfig {
   addresses: Map<string, Interval[] | null>;
   groups: Map<string, string[]>;
-  services: Map<string, { proto: Interval; dport: Interval[]; sport: Interval[] }[]>;
+  /** null: a service whose ports could not be read (the rules using it are opaque). */
+  services: Map<string, { proto: Interval; dport: Interval[]; sport: Interval[] }[] | null>;
   serviceGroups: Map<string, string[]>;
   zones: string[];
   rules: PanRule[];
@@ -29,12 +31,17 @@ interface PanConfig {
 
 const empty = (): PanConfig => ({ addresses: new Map(), groups: new Map(), services: new Map(), serviceGroups: new Map(), zones: [], rules: [] });
 
-function portList(spec: string | undefined): Interval[] {
+/** `80,8000-8100` as intervals; null when a port is not a number 0–65535 (not a crash). */
+function portList(spec: string | undefined): Interval[] | null {
   if (!spec) return [ANY_PORT];
-  return spec.split(',').map((p) => {
+  const out: Interval[] = [];
+  for (const p of spec.split(',')) {
     const [a, b] = p.split('-').map(Number);
-    return { lo: BigInt(a!), hi: BigInt(b ?? a!) };
-  });
+    const ok = (x: number | undefined) => x !== undefined && Number.isInteger(x) && x >= 0 && x <= 65535;
+    if (!ok(a) || (b !== undefined && !ok(b))) return null;
+    out.push({ lo: BigInt(Math.min(a!, b ?? a!)), hi: BigInt(Math.max(a!, b ?? a!)) });
+  }
+  return out;
 }
 
 function addressValue(kind: string, value: string): Interval[] | null {
@@ -101,15 +108,12 @@ function setReader(): LineReader<PanConfig> {
     if (head === 'address' && args.length >= 3) c.addresses.set(args[0]!, addressValue(args[1]!, args[2]!));
     else if (head === 'address-group' && args[1] === 'static') c.groups.set(args[0]!, args.slice(2));
     else if (head === 'service' && args[1] === 'protocol') {
-      const list = c.services.get(args[0]!) ?? [];
+      const list = c.services.has(args[0]!) ? c.services.get(args[0]!)! : [];
       const proto = args[2] === 'udp' ? { lo: 17n, hi: 17n } : { lo: 6n, hi: 6n };
       const at = (k: string) => args[args.indexOf(k) + 1];
-      list.push({
-        proto,
-        dport: portList(args.includes('port') ? at('port') : undefined),
-        sport: portList(args.includes('source-port') ? at('source-port') : undefined),
-      });
-      c.services.set(args[0]!, list);
+      const dport = portList(args.includes('port') ? at('port') : undefined);
+      const sport = portList(args.includes('source-port') ? at('source-port') : undefined);
+      c.services.set(args[0]!, list && dport && sport ? [...list, { proto, dport, sport }] : null);
     } else if (head === 'service-group') c.serviceGroups.set(args[0]!, args.slice(2));
     else if (head === 'zone') {
       if (!c.zones.includes(args[0]!)) c.zones.push(args[0]!);
@@ -141,9 +145,16 @@ const textOf = (v: unknown): string =>
 const members = (v: unknown): string[] => list((v as X | undefined)?.member).map(textOf);
 
 /** The XML form (running config or an export): vsys or shared objects, the security rulebase. */
-function readXmlFormat(text: string): PanConfig {
+function readXmlFormat(text: string, file: string): PanConfig {
   const c = empty();
-  const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'entry' || name === 'member' }).parse(text) as X;
+  let xml: X;
+  try {
+    xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'entry' || name === 'member' }).parse(text) as X;
+  } catch (e) {
+    // fast-xml-parser throws plain errors on broken markup (a truncated export): a format error, not a crash.
+    const detail = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: not readable as PAN-OS XML (${detail})`, { context: 'content', detail }, { file });
+  }
   const visit = (node: unknown) => {
     if (!node || typeof node !== 'object') return;
     const n = node as X;
@@ -155,15 +166,19 @@ function readXmlFormat(text: string): PanConfig {
     for (const e of list((n.service as X | undefined)?.entry)) {
       const proto = e.protocol as X | undefined;
       const out: { proto: Interval; dport: Interval[]; sport: Interval[] }[] = [];
+      let unreadable = false;
       for (const [key, num] of [
         ['tcp', 6n],
         ['udp', 17n],
       ] as const) {
         const p = proto?.[key] as X | undefined;
-        if (p)
-          out.push({ proto: { lo: num, hi: num }, dport: portList(p.port as string | undefined), sport: portList(p['source-port'] as string | undefined) });
+        if (!p) continue;
+        const dport = portList(textOf(p.port) || undefined);
+        const sport = portList(textOf(p['source-port']) || undefined);
+        if (dport && sport) out.push({ proto: { lo: num, hi: num }, dport, sport });
+        else unreadable = true;
       }
-      c.services.set(textOf(e['@_name']), out);
+      c.services.set(textOf(e['@_name']), unreadable ? null : out);
     }
     for (const e of list((n['service-group'] as X | undefined)?.entry)) c.serviceGroups.set(textOf(e['@_name']), members(e.members));
     for (const e of list((n.zone as X | undefined)?.entry)) if (!c.zones.includes(textOf(e['@_name']))) c.zones.push(textOf(e['@_name']));
@@ -205,7 +220,7 @@ function readXmlFormat(text: string): PanConfig {
  * intrazone traffic is allowed and interzone traffic denied (the PAN-OS defaults).
  */
 export function parsePanOs(text: string, file: string): ParsedRuleSet {
-  return fromConfig(text.trimStart().startsWith('<') ? readXmlFormat(text) : readSetFormat(text), file, text.split('\n')[0] ?? '');
+  return fromConfig(text.trimStart().startsWith('<') ? readXmlFormat(text, file) : readSetFormat(text), file, text.split('\n')[0] ?? '');
 }
 
 /**
@@ -226,7 +241,7 @@ export async function parsePanOsLines(lines: AsyncIterable<string>, file: string
     else set.line(raw, i);
     i++;
   }
-  return fromConfig(xml ? readXmlFormat(xml.join('\n')) : set.finish(), file, firstLine ?? '');
+  return fromConfig(xml ? readXmlFormat(xml.join('\n'), file) : set.finish(), file, firstLine ?? '');
 }
 
 function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSet {
