@@ -21,6 +21,8 @@ describe('ccheck analyzers / analyze', () => {
     expect(list.map((a) => [a.id, a.items])).toEqual([
       ['device-lifecycle', ['7/(1)/a/(j)']],
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
+      ['log-monitoring', ['8/(4)/d']],
+      ['pd-trails', ['8/(5)/k']],
     ]);
   });
 
