@@ -94,7 +94,7 @@ describe('log-monitoring analyzer (8/(4)/d)', () => {
     expect(f[0]!.blocking).toEqual([{ file: 'actions.csv', line: 2, rule: '重新啟動 rsyslog 並確認補傳' }]);
     expect(f[12]!.detail).toBe('2 lines could not be read and were not judged — line 7 (not a JSON object); 13 (not a JSON object)');
     expect(r.summary).toBe(
-      '10 events from 2 sources: 3 went silent over 6 h; 3 log-processing failures, 1 handled in the log, 1 in the action register, 1 with no recorded action',
+      '10 events from 2 sources: 3 went silent over 6 h (6 silences with no recorded action); 3 log-processing failures, 1 handled in the log, 1 in the action register, 1 with no recorded action',
     );
     expect(f.every((x) => x.clause === '8/(4)/d')).toBe(true);
   });

@@ -27,7 +27,7 @@ describe('log analyzers on the real syslog samples (../shared/external/logs/jc)'
     const r = await analyzeFiles('log-monitoring', [path.join(JC, 'generic__syslog-3164.out')], '2026-11-27', { silence_hours: '8760' });
     expect(r.verdict).toBe('pass');
     expect(r.summary).toBe(
-      '30 events from 6 sources: 0 went silent over 8760 h; 0 log-processing failures, 0 handled in the log, 0 in the action register, 0 with no recorded action',
+      '30 events from 6 sources: 0 went silent over 8760 h (0 silences with no recorded action); 0 log-processing failures, 0 handled in the log, 0 in the action register, 0 with no recorded action',
     );
   });
 

@@ -386,12 +386,13 @@ export const logMonitoringAnalyzer = defineAnalyzer({
     }
     const findings = [...found.finish(CLAUSE), ...reading];
     const unhandled = found.counts.get('log_failure_unhandled') ?? 0;
+    const silentGaps = found.counts.get('silent_source') ?? 0;
     return {
       verdict: verdictOf(findings, 0),
       scope,
       findings,
-      summary: `${scope} events from ${timelines.size} sources: ${silentSources} went silent over ${o.silence_hours} h; ${failureCount + handledInLog} log-processing failures, ${handledInLog} handled in the log, ${handledByRegister} in the action register, ${unhandled} with no recorded action`,
-      summaryZh: `共 ${scope} 筆事件、${timelines.size} 個來源：${silentSources} 個來源曾超過 ${o.silence_hours} 小時未產生日誌；日誌處理失效 ${failureCount + handledInLog} 筆，日誌內記載處理 ${handledInLog} 筆、處理紀錄表記載 ${handledByRegister} 筆、${unhandled} 筆無處理紀錄`,
+      summary: `${scope} events from ${timelines.size} sources: ${silentSources} went silent over ${o.silence_hours} h (${silentGaps} silences with no recorded action); ${failureCount + handledInLog} log-processing failures, ${handledInLog} handled in the log, ${handledByRegister} in the action register, ${unhandled} with no recorded action`,
+      summaryZh: `共 ${scope} 筆事件、${timelines.size} 個來源：${silentSources} 個來源曾超過 ${o.silence_hours} 小時未產生日誌（其中 ${silentGaps} 次無處理紀錄）；日誌處理失效 ${failureCount + handledInLog} 筆，日誌內記載處理 ${handledInLog} 筆、處理紀錄表記載 ${handledByRegister} 筆、${unhandled} 筆無處理紀錄`,
     };
   },
 });
