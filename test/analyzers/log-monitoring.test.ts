@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseLogTime, parseSyslog, splitCsv } from '../../src/analyzers/log-monitoring/log-records.js';
-import type { AnalyzerReport } from '../../src/core/analysis/analyzer.js';
+import { runAnalyzer, type AnalyzerReport, type EvidenceInput } from '../../src/core/analysis/analyzer.js';
+import { findAnalyzer } from '../../src/analyzers/registry.js';
+import { evidenceFromFile } from '../../src/io/evidence-input.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'log-monitoring');
@@ -165,5 +168,40 @@ describe('log-monitoring analyzer (8/(4)/d)', () => {
     expect(r.findings[3]!.detail).toBe(
       'log_failure_unhandled: 800 in all; the first 3 are listed, 797 more are counted but not listed (option max_findings_per_kind)',
     );
+  });
+
+  it('reads JSON Lines the quick way (bytes, learnt layout) exactly as line by line, whatever the chunk boundaries', async () => {
+    const lines = [
+      '\uFEFF{"time":"2026-11-01T00:00:00.5+08:00","host":"core-ap-01","app":"trade","message":"ok"}',
+      '{"time":"2026-11-01T00:00:01+08:00","host":"主機-02","app":"交易","message":"正常"}\r',
+      '',
+      '{"host":"core-ap-01","time":"2026-11-01T03:00:00+08:00","message":"other key order"}',
+      '{"time":"2026-11-01T04:00:00+08:00","host":"core-ap-01","app":"trade","message":"say \\"hi\\"","ctx":{"n":1}}',
+      '{"time":"2026-11-01T05:00:00Z","host":"core-ap-01","app":"trade","message":"1250 messages lost"}',
+      '{"time":"2026-11-01T05:10:00+08:00","host":"core-ap-01","app":"trade","message":"queue full","action":"INC-7"}',
+      '{"time":"2026-10-31T23:00:00+08:00","host":"主機-02","app":"交易","message":"late, out of order"}',
+      '{"time":"bad time","host":"core-ap-01","app":"trade","message":"ok"}',
+      '{"time":"2026-11-03T00:00:00+08:00","host":"-","app":"trade","message":"ok"}',
+      'garbage',
+      '{"time":"2026-11-03T01:00:00+08:00","host":"core-ap-01","app":"trade","message":"ok"}',
+      '{"time":"2026-11-03T02:00:00+08:00","host":"core-ap-01","app":"trade","mess',
+    ];
+    const file = path.join(tmp, 'shapes.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const bytes = readFileSync(file);
+    const analyzer = findAnalyzer('log-monitoring')!;
+    const run = (input: EvidenceInput) => runAnalyzer(analyzer, { files: [input], today: TODAY, options: { silence_hours: '2' } });
+    const full = evidenceFromFile(file);
+    const lineByLine: EvidenceInput = { name: full.name, lines: () => full.lines(), text: () => full.text(), table: () => full.table() };
+    const expected = await run(lineByLine);
+    expect(expected.scope).toBe(10); // 13 lines: one blank, one garbage, one cut off
+    expect(brief(expected).map((f) => f[0])).toContain('log_failure_unhandled');
+    for (const size of [1, 2, 7, 64, 4096]) {
+      const chunked: EvidenceInput = {
+        ...lineByLine,
+        bytes: () => Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size))),
+      };
+      expect(await run(chunked), `chunks of ${size} bytes`).toEqual(expected);
+    }
   });
 });

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
-import { CappedFindings, field, normKey, parseLogTime, readingFindings, readLog, type LogRecord } from './log-records.js';
+import {
+  CappedFindings,
+  field,
+  MESSAGE_KEYS,
+  normKey,
+  parseLogTime,
+  plain,
+  readingFindings,
+  readJsonLinesFast,
+  readLog,
+  type LogRecord,
+  type QuickLine,
+} from './log-records.js';
 
 const CLAUSE = '8/(4)/d';
 
@@ -85,28 +97,40 @@ interface Gap {
  */
 class SourceTimeline {
   first: Endpoint;
-  last: Endpoint;
-  events = 1;
+  // The last event as plain fields: it changes on nearly every line, so no object per line.
+  lastTime: number;
+  lastFile: string;
+  lastLine: number;
   gaps: Gap[] = [];
   constructor(
-    at: Endpoint,
+    time: number,
+    file: string,
+    line: number,
     private readonly threshold: number,
   ) {
-    this.first = at;
-    this.last = at;
+    this.first = { time, file, line };
+    this.lastTime = time;
+    this.lastFile = file;
+    this.lastLine = line;
   }
-  add(at: Endpoint): void {
-    this.events++;
-    if (at.time >= this.last.time) {
-      if (at.time - this.last.time > this.threshold) this.gaps.push({ from: this.last, to: at });
-      this.last = at;
-    } else if (at.time < this.first.time) {
-      if (this.first.time - at.time > this.threshold) this.gaps.push({ from: at, to: this.first });
+  get last(): Endpoint {
+    return { time: this.lastTime, file: this.lastFile, line: this.lastLine };
+  }
+  add(time: number, file: string, line: number): void {
+    if (time >= this.lastTime) {
+      if (time - this.lastTime > this.threshold) this.gaps.push({ from: this.last, to: { time, file, line } });
+      this.lastTime = time;
+      this.lastFile = file;
+      this.lastLine = line;
+    } else if (time < this.first.time) {
+      const at = { time, file, line };
+      if (this.first.time - time > this.threshold) this.gaps.push({ from: at, to: this.first });
       this.first = at;
-    } else {
-      const i = this.gaps.findIndex((g) => g.from.time < at.time && at.time < g.to.time);
+    } else if (this.gaps.length) {
+      const i = this.gaps.findIndex((g) => g.from.time < time && time < g.to.time);
       if (i < 0) return;
       const g = this.gaps[i]!;
+      const at = { time, file, line };
       const parts = [
         { from: g.from, to: at },
         { from: at, to: g.to },
@@ -276,29 +300,73 @@ export const logMonitoringAnalyzer = defineAnalyzer({
       }
     }
 
+    const sources = new Map<string, string>();
+    const sourceOf = (host: string | null, app: string | null): string => {
+      const raw = o.source_by === 'host_app' && host && app ? `${host}/${app}` : (host ?? app ?? '(no source)');
+      let source = sources.get(raw);
+      if (source === undefined) {
+        source = raw.toLowerCase();
+        if (sources.size < 100_000) sources.set(raw, source);
+      }
+      return source;
+    };
+    const seen = (source: string, time: number, file: string, line: number) => {
+      const t = timelines.get(source);
+      if (t) t.add(time, file, line);
+      else timelines.set(source, new SourceTimeline(time, file, line, threshold));
+    };
+    const failureOf = (text: string) => FAILURES.find((k) => k.test.test(text));
+    // Most lines of a log repeat a handful of messages: remember which are not failures (per
+    // app and event, so no string is built per line to look them up).
+    const clean = new Map<string, Map<string, Set<string>>>();
+    let cleanSize = 0;
+
     for (const f of logs) {
-      const read = await readLog(f.lines(), todayMs, (record) => {
+      const onRecord = (record: LogRecord) => {
         scope++;
         const host = field(record.fields, HOST_KEYS);
         const app = field(record.fields, APP_KEYS);
-        const source = (o.source_by === 'host_app' && host && app ? `${host}/${app}` : (host ?? app ?? '(no source)')).toLowerCase();
+        const source = sourceOf(host, app);
         if (record.time === null) undated++;
-        else {
-          const at = { time: record.time, file: f.name, line: record.line };
-          const t = timelines.get(source);
-          if (t) t.add(at);
-          else timelines.set(source, new SourceTimeline(at, threshold));
-        }
+        else seen(source, record.time, f.name, record.line);
         const text = `${app ?? ''} ${record.message} ${field(record.fields, EVENT_KEYS) ?? ''}`;
         const eventId = record.fields.get('eventid') ?? record.fields.get('eventcode');
-        const kind = eventId && WINDOWS_FAILURE_IDS.has(eventId) ? FAILURES[1]! : FAILURES.find((k) => k.test.test(text));
+        const kind = eventId && WINDOWS_FAILURE_IDS.has(eventId) ? FAILURES[1]! : failureOf(text);
         if (!kind) return;
         if (field(record.fields, ACTION_KEYS)) {
           handledInLog++;
           return;
         }
         judgeFailure(record, f.name, source, kind);
-      });
+      };
+      // The quick path (JSON Lines from bytes): a line whose values are plain and whose text is
+      // known not to be a failure only marks its source as alive; anything else is read whole.
+      const quick = (q: QuickLine): boolean => {
+        const [host = null, app = null, message = null, event = null] = q.values.map(plain);
+        if (q.time === null || host === null || message === null) return false;
+        let byEvent = clean.get(app ?? '');
+        let known = byEvent?.get(event ?? '');
+        if (!known?.has(message)) {
+          if (failureOf(`${app ?? ''} ${message} ${event ?? ''}`)) return false;
+          if (cleanSize >= 10_000) {
+            clean.clear();
+            cleanSize = 0;
+            byEvent = undefined;
+            known = undefined;
+          }
+          if (!byEvent) clean.set(app ?? '', (byEvent = new Map<string, Set<string>>()));
+          if (!known) byEvent.set(event ?? '', (known = new Set<string>()));
+          known.add(message);
+          cleanSize++;
+        }
+        scope++;
+        seen(sourceOf(host, app), q.time, f.name, q.line);
+        return true;
+      };
+      const chunks = f.bytes?.();
+      const read =
+        (chunks && (await readJsonLinesFast(chunks, todayMs, [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS], quick, onRecord))) ??
+        (await readLog(f.lines(), todayMs, onRecord));
       reading.push(...readingFindings(f.name, read, CLAUSE));
     }
 

@@ -1,4 +1,5 @@
 import type { AnalyzerFinding } from '../../core/analysis/analyzer.js';
+import { isUtf8 } from 'node:buffer';
 
 /**
  * One log line read into the fields both log analyzers need, whatever the format: JSON Lines,
@@ -202,11 +203,21 @@ function flatten(value: unknown, prefix: string, into: Map<string, string>): voi
   if (!into.has(last)) into.set(last, s);
 }
 
+/** A value as the analyzers take it: trimmed, with empty, `-`, `null` and `n/a` counting as absent. */
+export function plain(value: string | null | undefined): string | null {
+  if (!value) return null;
+  // Called for every value of millions of lines: build no new string unless there is space to trim.
+  const v = value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32 ? value.trim() : value;
+  if (v === '' || v === '-') return null;
+  if ((v.length === 4 || v.length === 3) && /^(?:null|n\/a)$/i.test(v)) return null;
+  return v;
+}
+
 /** The first value among aliases (normalised keys), empty and `-`/null values counting as absent. */
 export function field(fields: ReadonlyMap<string, string>, aliases: readonly string[]): string | null {
   for (const a of aliases) {
-    const v = fields.get(a)?.trim();
-    if (v && v !== '-' && v.toLowerCase() !== 'null' && v.toLowerCase() !== 'n/a') return v;
+    const v = plain(fields.get(a));
+    if (v) return v;
   }
   return null;
 }
@@ -406,4 +417,222 @@ export class CappedFindings {
     }
     return [...this.list, ...more];
   }
+}
+
+/** The values a fast scan hands over for one JSON line: only what the caller asked for, by role. */
+export interface QuickLine {
+  readonly line: number;
+  readonly time: number | null;
+  readonly timeText: string | null;
+  /** The values of the roles asked for, in the order given (null when the first line lacks the key). */
+  readonly values: readonly (string | null)[];
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The exact shape of the first line as one regular expression over a whole chunk: `{`, every
+ * key of the first line in its order — a capture for each wanted value, a plain string or
+ * scalar skipped for the others — and `}` at the end of the line. A fixed shape never
+ * backtracks; a line of another shape (other keys or order, arrays, nested objects, escapes)
+ * does not match and is read whole.
+ */
+function layoutPattern(order: readonly string[], first: Record<string, unknown>, wanted: readonly (string | null)[]): { re: RegExp; slots: number[] } | null {
+  const slots: number[] = wanted.map(() => -1);
+  const parts: string[] = [];
+  const str = '"([^"\\\\\\n]*)"';
+  const skip = '(?:"[^"\\\\\\n]*"|[^,"{}\\n\\\\\\[\\]]*)';
+  let group = 0;
+  for (const k of order) {
+    const v = first[k];
+    if (typeof v === 'object' && v !== null) return null; // nested values: no fixed shape
+    const w = wanted.indexOf(k);
+    const value = w < 0 ? skip : typeof v === 'string' ? str : '(-?[0-9][0-9.eE+-]*)';
+    parts.push(`"${escapeRe(k)}": ?${value}`);
+    if (w >= 0) slots[w] = ++group;
+  }
+  return { re: new RegExp(`^\\{ ?${parts.join(' ?, ?')} ?\\}\\r?$`, 'gm'), slots };
+}
+
+/**
+ * Reads JSON Lines from UTF-8 byte chunks without a JSON.parse per line: a file of ten million
+ * events is mostly lines that only need a time and a host. The keys for each role (`roles`,
+ * alias lists as for `field`) are learnt from the first object, which is parsed fully; lines of
+ * the same flat shape are then matched in bulk by one regular expression per chunk (see
+ * `layoutPattern`) and their values handed to `quick`. `quick` returns false for a line it wants
+ * whole (say, a possible failure): that line, and every line of another shape, is parsed fully
+ * and given to `onRecord` exactly as `readLog` would. A chunk with bytes that are not UTF-8 is
+ * read whole, line by line, so the encoding finding names its lines.
+ *
+ * Limits: the quick path recognises the shape of a flat object; a line of that shape is valid
+ * JSON except for a bare token that is not one (`"n": 1x2`), which is taken as text.
+ *
+ * Returns null (having read only the head) when the file is not JSON Lines: the caller then
+ * reads it with `readLog`.
+ */
+export async function readJsonLinesFast(
+  chunks: AsyncIterable<Buffer>,
+  todayMs: number,
+  roles: readonly (readonly string[])[],
+  quick: (q: QuickLine) => boolean,
+  onRecord: (r: LogRecord) => void,
+): Promise<ReadLog | null> {
+  let n = 0;
+  let records = 0;
+  const malformed: MalformedLine[] = [];
+  let malformedCount = 0;
+  const encodingLines: number[] = [];
+  let encodingCount = 0;
+  let lastBad: number | null = null;
+  let layout: { re: RegExp; slots: number[]; time: number } | null | undefined; // undefined: not learnt yet
+  let started = false;
+  let rest: Buffer | null = null;
+  // One-entry cache: consecutive lines share the minute, the offset and its parse.
+  let lastPrefix = '\u0000';
+  let lastZone = '';
+  let lastBase: number | null = null;
+
+  const bad = (line: number, reason: string) => {
+    malformedCount++;
+    lastBad = line;
+    if (malformed.length < KEEP) malformed.push({ line, reason });
+  };
+  const slow = (text: string) => {
+    if (text.includes('\uFFFD')) {
+      encodingCount++;
+      if (encodingLines.length < KEEP) encodingLines.push(n);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      bad(n, 'not a JSON object');
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      bad(n, 'not a JSON object');
+      return;
+    }
+    const fields = new Map<string, string>();
+    flatten(value, '', fields);
+    if (layout === undefined) {
+      // Learn the written key of each role from the first object, by the same alias order as `field`.
+      const obj = value as Record<string, unknown>;
+      const order = Object.keys(obj);
+      const pick = (aliases: readonly string[]) => {
+        for (const a of aliases) {
+          const hit = order.find((k) => normKey(k) === a && (typeof obj[k] === 'string' || typeof obj[k] === 'number'));
+          if (hit) return hit;
+        }
+        return null;
+      };
+      const wanted = [...roles.map(pick), pick(TIME_KEYS)];
+      // The source role (first) and the time must be there, or nothing goes the quick way.
+      const p = wanted[0] && wanted[wanted.length - 1] ? layoutPattern(order, obj, wanted) : null;
+      layout = p && { ...p, time: p.slots.pop()! };
+    }
+    const timeText = field(fields, TIME_KEYS);
+    records++;
+    onRecord({ line: n, time: timeText ? parseLogTime(timeText, todayMs) : null, timeText, fields, message: field(fields, MESSAGE_KEYS) ?? text });
+  };
+  const fastTime = (t: string): number | null => {
+    // 2026-11-01T00:05:07(.123)(+08:00): the minute and the offset come from the cache.
+    if (t.length >= 19 && t.charCodeAt(16) === 58 && t.charCodeAt(13) === 58) {
+      let i = 19;
+      let ms = 0;
+      if (t.charCodeAt(19) === 46) {
+        i = 20;
+        let digits = 0;
+        while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) {
+          if (digits < 3) ms = ms * 10 + t.charCodeAt(i) - 48;
+          digits++;
+          i++;
+        }
+        for (; digits < 3; digits++) ms *= 10;
+      }
+      const s1 = t.charCodeAt(17) - 48;
+      const s2 = t.charCodeAt(18) - 48;
+      if (s1 < 0 || s1 > 6 || s2 < 0 || s2 > 9) return parseLogTime(t, todayMs);
+      // Compared in place (no string built per line): same minute prefix, same offset text.
+      if (!(t.length - i === lastZone.length && t.startsWith(lastPrefix) && t.endsWith(lastZone))) {
+        lastPrefix = t.slice(0, 16);
+        lastZone = t.slice(i);
+        lastBase = parseLogTime(`${lastPrefix}:00${lastZone}`, todayMs);
+      }
+      return lastBase === null ? null : lastBase + (s1 * 10 + s2) * 1000 + ms;
+    }
+    return parseLogTime(t, todayMs);
+  };
+  const decode = (v: string | undefined): string | null => (v === undefined ? null : NON_ASCII.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v);
+  /** Lines [from, to) of the chunk one by one, the full way. */
+  const wholeLines = (buf: Buffer, s: string, from: number, to: number) => {
+    let pos = from;
+    while (pos < to) {
+      const nl = s.indexOf('\n', pos);
+      n++;
+      let stop = nl;
+      if (stop > pos && s.charCodeAt(stop - 1) === 13) stop--;
+      if (stop > pos && s.slice(pos, stop).trim() !== '') slow(buf.toString('utf8', pos, stop));
+      pos = nl + 1;
+    }
+  };
+
+  for await (const chunk of chunks) {
+    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    rest = null;
+    if (!started) {
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      const first = buf.findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a);
+      if (first < 0) {
+        rest = buf; // only blank so far
+        continue;
+      }
+      if (buf[first] !== 0x7b) return null;
+      started = true;
+    }
+    const end = buf.lastIndexOf(0x0a);
+    if (end < 0) {
+      rest = buf;
+      continue;
+    }
+    if (end + 1 < buf.length) rest = Buffer.from(buf.subarray(end + 1));
+    // Latin-1 keeps one char per byte, so offsets in the string are offsets in the bytes.
+    const s = buf.toString('latin1', 0, end + 1);
+    let pos = 0;
+    if (layout === undefined) {
+      // The first object teaches the layout: read lines whole until one parses.
+      while (pos <= end && layout === undefined) {
+        const nl = s.indexOf('\n', pos);
+        wholeLines(buf, s, pos, nl + 1);
+        pos = nl + 1;
+      }
+    }
+    if (!layout || !isUtf8(buf.subarray(pos, end))) {
+      wholeLines(buf, s, pos, end + 1);
+      continue;
+    }
+    const { re, slots, time } = layout;
+    re.lastIndex = pos;
+    for (let m = re.exec(s); m; m = re.exec(s)) {
+      if (m.index > pos) wholeLines(buf, s, pos, m.index);
+      n++;
+      const timeText = m[time]!;
+      const q = { line: n, time: fastTime(timeText), timeText, values: slots.map((g) => (g < 0 ? null : decode(m[g]))) };
+      if (quick(q)) records++;
+      else slow(buf.toString('utf8', m.index, m.index + m[0].length).replace(/\r$/, ''));
+      pos = m.index + m[0].length + 1;
+      re.lastIndex = pos;
+    }
+    if (pos <= end) wholeLines(buf, s, pos, end + 1);
+  }
+  if (!started) return null; // blank throughout: readLog says so
+  if (rest && rest.length) {
+    // The last line has no newline: it is still a line (and, if unfinished, a cut-off file).
+    n++;
+    const text = rest.toString('utf8').replace(/\r$/, '');
+    if (text.trim() !== '') slow(text);
+  }
+  const truncatedAt = lastBad !== null && lastBad === n ? n : null;
+  return { format: 'jsonl', records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt };
 }
