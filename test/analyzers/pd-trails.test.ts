@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { findAnalyzer } from '../../src/analyzers/registry.js';
+import { runAnalyzer, type EvidenceInput } from '../../src/core/analysis/analyzer.js';
+import { evidenceFromFile } from '../../src/io/evidence-input.js';
 import { describe, expect, it } from 'vitest';
 import type { AnalyzerReport } from '../../src/core/analysis/analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
@@ -70,5 +75,21 @@ describe('pd-trails analyzer (8/(5)/k)', () => {
     ]);
     expect(r.findings.filter((f) => f.kind.startsWith('missing_')).length).toBe(5);
     expect(r.summary).toContain('missing per field: login account 1, system function 1, time 2, system name 2, query command or result 2');
+  });
+
+  it('judges JSON Lines the quick way (complete lines only counted) exactly as line by line, at any chunk size', async () => {
+    const file = path.join(FIX, 'pd-access.jsonl');
+    const full = evidenceFromFile(file);
+    const lineByLine: EvidenceInput = { name: full.name, lines: () => full.lines(), text: () => full.text(), table: () => full.table() };
+    const analyzer = findAnalyzer('pd-trails')!;
+    const expected = await runAnalyzer(analyzer, { files: [lineByLine], today: TODAY });
+    const bytes = readFileSync(file);
+    for (const size of [1, 5, 64, 4096]) {
+      const chunked: EvidenceInput = {
+        ...lineByLine,
+        bytes: () => Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size))),
+      };
+      expect(await runAnalyzer(analyzer, { files: [chunked], today: TODAY }), `chunks of ${size} bytes`).toEqual(expected);
+    }
   });
 });

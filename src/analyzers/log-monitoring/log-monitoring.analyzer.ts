@@ -41,7 +41,7 @@ const EVENT_KEYS = ['event', 'eventtype', 'type', 'category', 'eventid', '事件
  * queue or disk full, a rotation that failed, a collector or forwarder in error; also Windows
  * Security events 1101 (audit events dropped) and 1104 (the security log is full).
  */
-const FAILURES: readonly { readonly kind: string; readonly en: string; readonly zh: string; readonly test: RegExp }[] = [
+export const FAILURES: readonly { readonly kind: string; readonly en: string; readonly zh: string; readonly test: RegExp }[] = [
   {
     kind: 'dropped',
     en: 'log messages dropped or lost',
