@@ -227,6 +227,23 @@ export const TIME_KEYS = ['timestamp', 'time', 'ts', 'timestamp', 'datetime', 'e
 );
 export const MESSAGE_KEYS = ['message', 'msg', 'log', '訊息', '內容'].map(normKey);
 
+/** A JSON Lines line as an object, or null when it is not one (bad syntax, an array, a scalar). */
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function jsonRecord(line: number, value: Record<string, unknown>, text: string, todayMs: number): LogRecord {
+  const fields = new Map<string, string>();
+  flatten(value, '', fields);
+  const timeText = field(fields, TIME_KEYS);
+  return { line, time: timeText ? parseLogTime(timeText, todayMs) : null, timeText, fields, message: field(fields, MESSAGE_KEYS) ?? text };
+}
+
 export interface MalformedLine {
   readonly line: number;
   readonly reason: string;
@@ -247,6 +264,30 @@ export interface ReadLog {
 
 const KEEP = 5;
 
+/** Lines that could not be read, and lines with bytes that are not UTF-8: counted, the first few kept. */
+class LineProblems {
+  readonly malformed: MalformedLine[] = [];
+  malformedCount = 0;
+  readonly encodingLines: number[] = [];
+  encodingCount = 0;
+  lastBad: number | null = null;
+  bad(line: number, reason: string): void {
+    this.malformedCount++;
+    this.lastBad = line;
+    if (this.malformed.length < KEEP) this.malformed.push({ line, reason });
+  }
+  /** U+FFFD: the decoder met bytes that are not UTF-8. */
+  encoding(text: string, line: number): void {
+    if (!text.includes('\uFFFD')) return;
+    this.encodingCount++;
+    if (this.encodingLines.length < KEEP) this.encodingLines.push(line);
+  }
+  result(format: LogFormat | null, records: number, truncatedAt: number | null): ReadLog {
+    const { malformed, malformedCount, encodingLines, encodingCount } = this;
+    return { format, records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt };
+  }
+}
+
 /**
  * Streams one log file record by record. The format is decided by the first line that is not
  * blank: `{` is JSON Lines, a syslog header is syslog, anything else is a CSV header row. Bad
@@ -257,26 +298,15 @@ export async function readLog(lines: AsyncIterable<string>, todayMs: number, onR
   let header: string[] | null = null;
   let n = 0;
   let records = 0;
-  const malformed: MalformedLine[] = [];
-  let malformedCount = 0;
-  const encodingLines: number[] = [];
-  let encodingCount = 0;
+  const problems = new LineProblems();
+  const bad = (line: number, reason: string) => problems.bad(line, reason);
   let pending: { start: number; text: string } | null = null;
-  let lastBad: number | null = null;
-  const bad = (line: number, reason: string) => {
-    malformedCount++;
-    lastBad = line;
-    if (malformed.length < KEEP) malformed.push({ line, reason });
-  };
 
   for await (const raw of lines) {
     n++;
     let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.includes('\uFFFD')) {
-      encodingCount++;
-      if (encodingLines.length < KEEP) encodingLines.push(n);
-    }
+    problems.encoding(text, n);
     if (pending) {
       text = `${pending.text}\n${text}`;
     } else if (text.trim() === '') continue;
@@ -285,22 +315,13 @@ export async function readLog(lines: AsyncIterable<string>, todayMs: number, onR
       format = t.startsWith('{') ? 'jsonl' : parseSyslog(t, n, todayMs) ? 'syslog' : 'csv';
     }
     if (format === 'jsonl') {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
+      const value = jsonObject(text);
+      if (!value) {
         bad(n, 'not a JSON object');
         continue;
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        bad(n, 'not a JSON object');
-        continue;
-      }
-      const fields = new Map<string, string>();
-      flatten(value, '', fields);
-      const timeText = field(fields, TIME_KEYS);
       records++;
-      onRecord({ line: n, time: timeText ? parseLogTime(timeText, todayMs) : null, timeText, fields, message: field(fields, MESSAGE_KEYS) ?? text });
+      onRecord(jsonRecord(n, value, text, todayMs));
     } else if (format === 'syslog') {
       const r = parseSyslog(text, n, todayMs);
       if (!r) {
@@ -339,8 +360,8 @@ export async function readLog(lines: AsyncIterable<string>, todayMs: number, onR
   if (pending) {
     truncatedAt = pending.start;
     bad(pending.start, 'a quoted field is never closed: the file is cut off');
-  } else if (format === 'jsonl' && lastBad === n) truncatedAt = n;
-  return { format, records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt };
+  } else if (format === 'jsonl' && problems.lastBad === n) truncatedAt = n;
+  return problems.result(format, records, truncatedAt);
 }
 
 /** Findings about how a file read: unreadable lines (first few named), a wrong encoding, a cut-off end. Warnings, not failures. */
@@ -480,11 +501,7 @@ export async function readJsonLinesFast(
 ): Promise<ReadLog | null> {
   let n = 0;
   let records = 0;
-  const malformed: MalformedLine[] = [];
-  let malformedCount = 0;
-  const encodingLines: number[] = [];
-  let encodingCount = 0;
-  let lastBad: number | null = null;
+  const problems = new LineProblems();
   let layout: { re: RegExp; slots: number[]; time: number } | null | undefined; // undefined: not learnt yet
   let started = false;
   let rest: Buffer | null = null;
@@ -493,32 +510,16 @@ export async function readJsonLinesFast(
   let lastZone = '';
   let lastBase: number | null = null;
 
-  const bad = (line: number, reason: string) => {
-    malformedCount++;
-    lastBad = line;
-    if (malformed.length < KEEP) malformed.push({ line, reason });
-  };
   const slow = (text: string) => {
-    if (text.includes('\uFFFD')) {
-      encodingCount++;
-      if (encodingLines.length < KEEP) encodingLines.push(n);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      bad(n, 'not a JSON object');
+    problems.encoding(text, n);
+    const value = jsonObject(text);
+    if (!value) {
+      problems.bad(n, 'not a JSON object');
       return;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      bad(n, 'not a JSON object');
-      return;
-    }
-    const fields = new Map<string, string>();
-    flatten(value, '', fields);
     if (layout === undefined) {
       // Learn the written key of each role from the first object, by the same alias order as `field`.
-      const obj = value as Record<string, unknown>;
+      const obj = value;
       const order = Object.keys(obj);
       const pick = (aliases: readonly string[]) => {
         for (const a of aliases) {
@@ -532,9 +533,8 @@ export async function readJsonLinesFast(
       const p = wanted[0] && wanted[wanted.length - 1] ? layoutPattern(order, obj, wanted) : null;
       layout = p && { ...p, time: p.slots.pop()! };
     }
-    const timeText = field(fields, TIME_KEYS);
     records++;
-    onRecord({ line: n, time: timeText ? parseLogTime(timeText, todayMs) : null, timeText, fields, message: field(fields, MESSAGE_KEYS) ?? text });
+    onRecord(jsonRecord(n, value, text, todayMs));
   };
   const fastTime = (t: string): number | null => {
     // 2026-11-01T00:05:07(.123)(+08:00): the minute and the offset come from the cache.
@@ -633,6 +633,5 @@ export async function readJsonLinesFast(
     const text = rest.toString('utf8').replace(/\r$/, '');
     if (text.trim() !== '') slow(text);
   }
-  const truncatedAt = lastBad !== null && lastBad === n ? n : null;
-  return { format: 'jsonl', records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt };
+  return problems.result('jsonl', records, problems.lastBad === n ? n : null);
 }
