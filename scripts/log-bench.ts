@@ -199,13 +199,13 @@ export async function benchLogs(work: string): Promise<BenchRow[]> {
     baseline: `${vsDuck(mon.seconds)}; ${(mon.seconds / rl.seconds).toFixed(2)}× readline+JSON.parse; max RSS ${mon.maxRssMb} MB`,
   });
 
-  // pd-trails judges five fields on every line, so every line is parsed: a smaller slice.
+  // pd-trails judges five fields on every line (complete lines the quick way): a smaller slice by default.
   const pdFile = path.join(work, 'pd.jsonl');
   await generateAuditLog(pdFile, pdLines);
   const pdBytes = statSync(pdFile).size;
   const pd = runChild('pd-trails', pdFile);
   rows.push({
-    name: `logs: ccheck pd-trails (every line parsed; ${String(pd.result.scope)} records)`,
+    name: `logs: ccheck pd-trails (five fields on every line; ${String(pd.result.scope)} records)`,
     input: `${(pdLines / 1e6).toFixed(1)}M lines, ${(pdBytes / 2 ** 20).toFixed(0)} MB JSONL`,
     seconds: pd.seconds,
     rate: rate(pdBytes, pd.seconds),
