@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
@@ -153,6 +152,8 @@ async function withProgress<T>(ctx: CliContext, files: readonly string[], run: (
   const total = files.reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   if (!ctx.io.stderr.isTTY || total < 64 * 2 ** 20) return run();
   const mb = (b: number) => Math.round(b / 2 ** 20);
+  // Loaded only when a bar is shown: every other command starts without it.
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: ctx.io.stderr as NodeJS.WritableStream,
