@@ -18,6 +18,7 @@ import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
 import { benchReports, type BenchRow } from './report-bench.js';
 import { benchCliStart } from './cli-start-bench.js';
 import { analyzeFiles } from '../src/services/analysis-service.js';
+import { benchLogs } from './log-bench.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 512);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-bench-'));
@@ -238,6 +239,10 @@ async function main(): Promise<void> {
       rate: `median ${times[10]!.toFixed(0)} ms, worst ${times[times.length - 1]!.toFixed(0)} ms`,
     });
   }
+
+  // Audit logs (issue 14): log analyzers against wc -l, readline + JSON.parse and DuckDB on the
+  // same generated month of events (BENCH_LOG_LINES, default 10 million; 0 skips the section).
+  if (Number(process.env.BENCH_LOG_LINES ?? 10_000_000) > 0) rows.push(...(await benchLogs(work)));
 
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   console.log(

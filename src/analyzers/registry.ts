@@ -4,12 +4,22 @@ import { clocksAnalyzer } from './clocks/clocks.analyzer.js';
 import { continuityAnalyzer } from './continuity/continuity.analyzer.js';
 import { deviceLifecycleAnalyzer } from './device-lifecycle/device-lifecycle.analyzer.js';
 import { ruleSetAnalyzer } from './rule-set/rule-set.analyzer.js';
+import { logMonitoringAnalyzer } from './log-monitoring/log-monitoring.analyzer.js';
+import { pdTrailsAnalyzer } from './pd-trails/pd-trails.analyzer.js';
 
 /**
  * Every analyzer ccheck ships. `_template/` shows how to add one: it is documentation with its
  * own test, not a product analyzer, so neither `ccheck analyzers` nor `ccheck analyze` offers it.
  */
-export const ANALYZERS: readonly Analyzer[] = [deviceLifecycleAnalyzer, ruleSetAnalyzer, backupsAnalyzer, continuityAnalyzer, clocksAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [
+  deviceLifecycleAnalyzer,
+  ruleSetAnalyzer,
+  backupsAnalyzer,
+  continuityAnalyzer,
+  clocksAnalyzer,
+  logMonitoringAnalyzer,
+  pdTrailsAnalyzer,
+];
 
 export function findAnalyzer(id: string): Analyzer | undefined {
   return ANALYZERS.find((a) => a.id === id);

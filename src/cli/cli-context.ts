@@ -4,7 +4,7 @@ import type { Lang, Translate } from './i18n.js';
 /** What a command may touch: streams and environment are passed in, so tests run the CLI in-process. */
 export interface CliIo {
   readonly stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
-  readonly stderr: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown; isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   /** Answers for commands that ask (profile init --ask); the process's stdin when absent. */

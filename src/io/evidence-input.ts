@@ -11,13 +11,31 @@ async function sniffEncoding(file: string): Promise<TextEncoding> {
   return decodeText(await readHeadBytes(file), file).encoding;
 }
 
+/** How far a shell has read an evidence file: for a progress bar over gigabytes of logs. */
+export type ReadProgress = (bytesRead: number) => void;
+
 /** An evidence file for analyzers: streamed lines for large logs, whole text for configs, tables for templates. */
-export function evidenceFromFile(file: string, displayName = path.basename(file)): EvidenceInput {
+export function evidenceFromFile(file: string, displayName = path.basename(file), onRead?: ReadProgress): EvidenceInput {
+  const open = () => {
+    const source = createReadStream(file, { highWaterMark: 1 << 20 });
+    if (onRead) source.on('data', (chunk) => onRead(chunk.length));
+    return source;
+  };
   return {
     name: displayName,
+    async *bytes() {
+      const encoding = await sniffEncoding(file);
+      const source = open();
+      const stream = encoding === 'big5' ? source.pipe(iconv.decodeStream('big5')).pipe(iconv.encodeStream('utf8')) : source;
+      try {
+        for await (const chunk of stream) yield chunk as Buffer;
+      } finally {
+        source.destroy();
+      }
+    },
     async *lines() {
       const encoding = await sniffEncoding(file);
-      const source = createReadStream(file);
+      const source = open();
       const stream = encoding === 'big5' ? source.pipe(iconv.decodeStream('big5')) : source.setEncoding('utf8');
       const rl = createInterface({ input: stream, crlfDelay: Infinity });
       try {

@@ -3,7 +3,7 @@ import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import type { ResultStatus } from '../core/inspection/item-result.js';
 import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
-import { evidenceFromFile } from '../io/evidence-input.js';
+import { evidenceFromFile, type ReadProgress } from '../io/evidence-input.js';
 import type { InspectionService } from './inspection-service.js';
 
 export function listAnalyzers() {
@@ -21,11 +21,13 @@ export async function analyzeFiles(
   today: IsoDate,
   options: Record<string, string> = {},
   names?: readonly string[],
+  /** Told how many bytes of evidence were read, as they are read (a progress bar over large logs). */
+  onRead?: ReadProgress,
 ): Promise<AnalyzerReport> {
   const analyzer = findAnalyzer(id);
   if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
   if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
-  return runAnalyzer(analyzer, { files: files.map((f, i) => evidenceFromFile(f, names?.[i])), today, options });
+  return runAnalyzer(analyzer, { files: files.map((f, i) => evidenceFromFile(f, names?.[i], onRead)), today, options });
 }
 
 const STATUS: Record<AnalyzerReport['verdict'], ResultStatus> = { pass: 'pass', fail: 'fail', error: 'error', not_applicable: 'not_applicable' };

@@ -24,6 +24,8 @@ describe('ccheck analyzers / analyze', () => {
       ['backups', ['7/(2)/c/(f)', '7/(2)/c/(g)']],
       ['continuity', ['1/(4)', '10/(3)', '10/(4)', '10/(10)']],
       ['clocks', ['7/(2)/b/(f)']],
+      ['log-monitoring', ['8/(4)/d']],
+      ['pd-trails', ['8/(5)/k']],
     ]);
   });
 

@@ -28,17 +28,21 @@ describe('ccheck demo — the main job on the embedded database', () => {
       findings: number;
       auditEvents: number;
     };
-    expect(body).toMatchObject({ period: '2026-11', results: { pass: 2, partial: 1, fail: 3, not_run: 61 } });
-    expect(body.findings).toBe(4);
+    // log-monitoring (8/(4)/d) passes: its one silence and failures have recorded actions;
+    // pd-trails (8/(5)/k) fails on two incomplete access records, one more finding.
+    expect(body).toMatchObject({ period: '2026-11', results: { pass: 3, partial: 1, fail: 4, not_run: 59 } });
+    expect(body.findings).toBe(5);
 
     const html = readFileSync(body.report, 'utf8');
     expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');
     expect(html).toContain('範例證券股份有限公司');
-    expect(html).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(html).toContain('符合率（符合 ÷ 已判定）：37.5%（3/8）');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // self-contained
     // The analyzers' rows, the evidence hashes, and the sign-off are all there.
     expect(html).toContain('[device-lifecycle] devices.csv:2 tp-fw-edge-01');
     expect(html).toContain('[rule-set] fw-edge-01.asa:19 legacy-vendor-access — legacy-vendor-access (line 19) 允許範圍過大');
+    expect(html).toContain('[pd-trails] pd-access.csv:8  — 第 8 行：存取紀錄缺少登入帳號');
+    expect(html).toContain('已記錄處理措施：重新啟動 rsyslog 轉送並補傳 11/12–11/13 日誌（log-actions.csv 第 2 列）');
     expect(html).toContain(sha256Hex(readFileSync(path.join(tmp.dir, 'demo', 'devices.csv'))));
     expect(html).toContain('✓ 權責主管 陳經理');
 
@@ -63,7 +67,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const text = pdfText(pdf);
     expect(text).toContain('證券商資通安全檢查報告');
     expect(text).toContain('範例證券股份有限公司');
-    expect(text).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(text).toContain('符合率（符合 ÷ 已判定）：37.5%（3/8）');
     expect(text).toContain('2026-11：民國115年11月1日（2026-11-01） – 民國115年11月30日（2026-11-30）');
 
     const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };

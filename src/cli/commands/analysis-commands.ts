@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
@@ -68,7 +69,7 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
             throw new CoreError('RESULT_INVALID', '--firm and --period go together', { what: '--firm/--period', path: id });
           const today = o.today ? parseAnyDate(o.today) : systemClock.today();
           const paths = files.map((f) => path.resolve(ctx.io.cwd, f));
-          const report = await analyzeFiles(id, paths, today, options);
+          const report = await withProgress(ctx, paths, (onRead) => analyzeFiles(id, paths, today, options, undefined, onRead));
           let recorded: { recorded: string[]; skipped: string[] } | null = null;
           if (o.firm && o.period) {
             const s = await InspectionService.connect(ctx.home, ctx.io.env);
@@ -148,4 +149,37 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           if (report.verdict === 'error') throw inconclusive();
         }),
     );
+}
+
+/**
+ * A progress bar on stderr while an analyzer reads large evidence (a month of audit logs is
+ * gigabytes): only when stderr is a terminal and there is more than 64 MB to read, so scripts,
+ * pipes and --json output on stdout never see it.
+ */
+async function withProgress<T>(ctx: CliContext, files: readonly string[], run: (onRead?: (bytes: number) => void) => Promise<T>): Promise<T> {
+  const total = files.reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+  if (!ctx.io.stderr.isTTY || total < 64 * 2 ** 20) return run();
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  // Loaded only when a bar is shown: every other command starts without it.
+  const { default: cliProgress } = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: ctx.io.stderr as NodeJS.WritableStream,
+      format: `${ctx.lang === 'zh-TW' ? '讀取佐證' : 'reading evidence'} [{bar}] {percentage}% {done}/{all} MB {eta_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let read = 0;
+  bar.start(total, 0, { done: 0, all: mb(total) });
+  try {
+    // Files read twice (a format sniffed from the head, then streamed) may pass 100%: the bar stops there.
+    return await run((bytes) => {
+      read += bytes;
+      bar.update(Math.min(read, total), { done: mb(Math.min(read, total)), all: mb(total) });
+    });
+  } finally {
+    bar.stop();
+  }
 }

@@ -35,6 +35,12 @@ export interface EvidenceInput {
   lines(): AsyncIterable<string>;
   text(): Promise<string>;
   table(): Promise<TabularData>;
+  /**
+   * Optional: the content as UTF-8 byte chunks (a Big5 file arrives transcoded), for analyzers
+   * that scan gigabytes of logs without making a string per line. Chunks end anywhere, not at a
+   * newline. Analyzers must fall back to `lines()` when a shell does not offer it.
+   */
+  bytes?(): AsyncIterable<Buffer>;
 }
 
 /** An analyzer's options as a strict zod object: unknown keys and bad values are refused before it runs. */
