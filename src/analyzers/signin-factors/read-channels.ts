@@ -25,13 +25,8 @@ export interface Channel {
   readonly factors: FactorRow[];
 }
 
-/** A row or entry that could not be read; reported as a finding, the rest of the file is still judged. */
-export interface Malformed {
-  readonly file: string;
-  readonly line: number;
-  readonly reason: string;
-  readonly reasonZh: string;
-}
+export type { Malformed } from '../malformed-rows.js';
+import type { Malformed } from '../malformed-rows.js';
 
 /** The factor template: one row per channel and factor. Headers in zh-TW or English. */
 export const FACTOR_COLUMNS = [

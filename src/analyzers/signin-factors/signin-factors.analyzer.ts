@@ -2,32 +2,8 @@ import { z } from 'zod';
 import type { AnalyzerFinding, AnalyzerOutcome } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { CATEGORY_NAMES, classifyFactor, parseCategory, type FactorCategory } from './factor-names.js';
+import { malformedFindings } from '../malformed-rows.js';
 import { channelsFromTable, channelsFromYaml, FACTOR_COLUMNS, type Channel, type Malformed } from './read-channels.js';
-
-const MALFORMED_SHOWN = 5;
-
-/** Counts unreadable rows per file and shows the first few line numbers: never silently dropped, never fatal. */
-export function malformedFindings(malformed: readonly Malformed[], clause: string): AnalyzerFinding[] {
-  const byFile = new Map<string, Malformed[]>();
-  for (const m of malformed) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
-  return [...byFile.entries()].map(([file, ms]) => {
-    const shown = ms.slice(0, MALFORMED_SHOWN);
-    const more = ms.length > shown.length ? ` (+${ms.length - shown.length} more)` : '';
-    const moreZh = ms.length > shown.length ? `（另 ${ms.length - shown.length} 筆）` : '';
-    return {
-      kind: 'malformed_input',
-      severity: 'medium',
-      failing: false,
-      clause,
-      file,
-      line: shown[0]!.line,
-      rule: null,
-      blocking: shown.slice(1).map((m) => ({ file, line: m.line, rule: null })),
-      detail: `${ms.length} unreadable rows/lines, not judged: ${shown.map((m) => `line ${m.line}: ${m.reason}`).join('; ')}${more}`,
-      detailZh: `${ms.length} 列無法判讀，未納入判斷：${shown.map((m) => `第 ${m.line} 列：${m.reasonZh}`).join('；')}${moreZh}`,
-    };
-  });
-}
 
 const isYaml = (name: string) => /\.ya?ml$/i.test(name);
 
