@@ -33,3 +33,37 @@ export function malformedFindings(malformed: readonly Malformed[], clause: strin
     };
   });
 }
+
+/**
+ * Malformed lines of a streamed log, in bounded memory: every one is counted, the first few per
+ * file are kept to be shown.
+ */
+export class MalformedCounter {
+  private readonly kept: Malformed[] = [];
+  private readonly counts = new Map<string, number>();
+
+  add(m: Malformed): void {
+    const n = (this.counts.get(m.file) ?? 0) + 1;
+    this.counts.set(m.file, n);
+    if (n <= MALFORMED_SHOWN) this.kept.push(m);
+  }
+
+  get total(): number {
+    let t = 0;
+    for (const n of this.counts.values()) t += n;
+    return t;
+  }
+
+  findings(clause: string): AnalyzerFinding[] {
+    return malformedFindings(this.kept, clause).map((f) => {
+      const n = this.counts.get(f.file!) ?? 0;
+      const shown = Math.min(n, MALFORMED_SHOWN);
+      if (n <= shown) return f;
+      return {
+        ...f,
+        detail: f.detail.replace(/^\d+ unreadable/, `${n} unreadable`) + ` (+${n - shown} more)`,
+        detailZh: f.detailZh.replace(/^\d+ 列/, `${n} 列`) + `（另 ${n - shown} 筆）`,
+      };
+    });
+  }
+}

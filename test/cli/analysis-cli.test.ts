@@ -23,6 +23,7 @@ describe('ccheck analyzers / analyze', () => {
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
       ['signin-factors', ['7/(1)/c/(c)', '7/(1)/d', '7/(1)/d/(a)', '7/(1)/d/(b)', '7/(1)/d/(c)', '12/(6)/a']],
       ['accounts', ['8/(2)/f', '8/(2)/h', '7/(2)/b/(h)']],
+      ['signin-attempts', ['7/(1)/j/(g)', '7/(1)/e/(c)']],
     ]);
   });
 
