@@ -28,13 +28,15 @@ describe('ccheck demo — the main job on the embedded database', () => {
       findings: number;
       auditEvents: number;
     };
-    expect(body).toMatchObject({ period: '2026-11', results: { pass: 2, partial: 1, fail: 3, not_run: 61 } });
-    expect(body.findings).toBe(4);
+    // signin-factors passes 7/(1)/d and its monthly sub-items, signin-attempts passes 7/(1)/j/(g)
+    // and 7/(1)/e/(c), accounts fails 8/(2)/h (a shared account); 8/(2)/f keeps its attestation.
+    expect(body).toMatchObject({ period: '2026-11', results: { pass: 7, partial: 1, fail: 4, not_run: 55 } });
+    expect(body.findings).toBe(5);
 
     const html = readFileSync(body.report, 'utf8');
     expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');
     expect(html).toContain('範例證券股份有限公司');
-    expect(html).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(html).toContain('符合率（符合 ÷ 已判定）：58.3%（7/12）');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // self-contained
     // The analyzers' rows, the evidence hashes, and the sign-off are all there.
     expect(html).toContain('[device-lifecycle] devices.csv:2 tp-fw-edge-01');
@@ -63,7 +65,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const text = pdfText(pdf);
     expect(text).toContain('證券商資通安全檢查報告');
     expect(text).toContain('範例證券股份有限公司');
-    expect(text).toContain('符合率（符合 ÷ 已判定）：33.3%（2/6）');
+    expect(text).toContain('符合率（符合 ÷ 已判定）：58.3%（7/12）');
     expect(text).toContain('2026-11：民國115年11月1日（2026-11-01） – 民國115年11月30日（2026-11-30）');
 
     const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };
