@@ -177,5 +177,10 @@ describe('accounts analyzer (8/(2)/f–h, 7/(2)/b/(h))', () => {
     expect(r('passwd', 'root:x:0:0:root:/root:/bin/bash\n')).toBe(true);
     expect(r('x.out', 'Username         Port     From             Latest\n')).toBe(true);
     expect(r('devices.csv', 'hostname,vendor')).toBe(false);
+    // A sign-in log has an account column too, but it is not an account list.
+    expect(r('auth.csv', 'time,account,source_ip,action,result')).toBe(false);
+    expect(r('firm-profile.yaml', 'firm:\n  licence: x\n')).toBe(false);
+    expect(r('srv1__sshd_config', 'Port 22\n')).toBe(true);
+    expect(r('auth.jsonl', '{"a":"b:c:d:e:f:g:h:i","t":"09:00:00"}')).toBe(false);
   });
 });

@@ -81,7 +81,7 @@ export const accountsAnalyzer = defineAnalyzer({
       return (
         /samaccountname/i.test(head.split(/\r?\n/, 3).join('\n')) ||
         /核准特權帳號|approved_account/i.test(header) ||
-        /(^|[,/ ])(帳號|account)([,/ ]|$)/i.test(header)
+        (/(^|[,/ ])(帳號|account)([,/ ]|$)/i.test(header) && /帳號類型|account_type|使用者|owner|角色|role|最後登入日|last_login/i.test(header))
       );
     }
     const kind = linuxKindOf(name, head);

@@ -281,9 +281,15 @@ export function linuxKindOf(name: string, head: string): LinuxFileKind | null {
   if (/^btmp begins/m.test(head) || /lastb/i.test(name)) return 'lastb';
   if (/^wtmp begins/m.test(head) || /(^|[/_.-])last(-?w?F)?(\.\w+)?$/i.test(name)) return 'last';
   if (/^Last password change\s*:/m.test(head)) return 'chage';
-  if (/^\s*(?:export\s+|readonly\s+)?TMOUT=|^\s*ClientAlive(Interval|CountMax)\s/im.test(head) || /sshd_config|profile/i.test(name)) return 'session';
+  if (
+    /^\s*(?:export\s+|readonly\s+)?TMOUT=|^\s*ClientAlive(Interval|CountMax)\s/im.test(head) ||
+    /(^|[/_.])(sshd_config|profile)(\.(txt|out|conf|sh))?$/i.test(name)
+  )
+    return 'session';
   if (/^\S+\s+(\+\s+)?\S+\s+\d{4}-\d\d-\d\d \d\d:\d\d/m.test(head) && /\bsystem boot\b|\brun-level\b/.test(head)) return 'who';
   const f = first.split(':');
+  // A user or group name as useradd accepts it: a JSON or CSV line that happens to hold colons is not one.
+  if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(f[0] ?? '')) return null;
   if (f.length === 7 && /^\d+$/.test(f[2]!) && /^\d+$/.test(f[3]!)) return 'passwd';
   if (f.length === 9) return 'shadow';
   if (f.length === 4 && /^\d+$/.test(f[2]!)) return 'group';
