@@ -5,6 +5,7 @@ import { adTimeToDate, filetimeToDate, memberOfGroups, uacEnabled } from '../../
 import { parseChage, parseLast, parseLastlog, parseSessionConfig } from '../../src/analyzers/accounts/parse-linux.js';
 import { hostOf } from '../../src/analyzers/accounts/read-accounts.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
+import { findingRow } from '../helpers/finding-row.js';
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'accounts');
 const TODAY = '2026-11-27';
@@ -16,14 +17,7 @@ const run = (files: string[], options: Record<string, string> = {}) =>
     options,
     files,
   );
-const row = (f: { kind: string; file: string | null; line: number | null; rule: string | null; clause: string; failing: boolean }) => [
-  f.kind,
-  f.file,
-  f.line,
-  f.rule,
-  f.clause,
-  f.failing,
-];
+const row = findingRow;
 
 describe('accounts: the formats', () => {
   it('reads AD FILETIME, generalized time, userAccountControl and memberOf', () => {

@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { classifyFactor } from '../../src/analyzers/signin-factors/factor-names.js';
 import { signinFactorsAnalyzer } from '../../src/analyzers/signin-factors/signin-factors.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
+import { findingRow } from '../helpers/finding-row.js';
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'signin-factors');
 const TODAY = '2026-11-27';
-const row = (f: { kind: string; file: string | null; line: number | null; rule: string | null; clause: string; failing: boolean }) => [
-  f.kind,
-  f.file,
-  f.line,
-  f.rule,
-  f.clause,
-  f.failing,
-];
+const row = findingRow;
 
 describe('signin-factors analyzer (7/(1)/c/(c), 7/(1)/d, 12/(6)/a)', () => {
   it('classifies curated names in zh-TW and English, full-width or not, and guesses nothing else', () => {

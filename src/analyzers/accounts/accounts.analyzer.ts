@@ -176,6 +176,20 @@ export const accountsAnalyzer = defineAnalyzer({
     const customers = accounts.filter((a) => a.type === 'customer');
     const judged = accounts.filter((a) => a.type !== 'customer');
     let loginUnknown = 0;
+    /** A finding about the evidence as a whole (the review, the sign-in records), not one row. */
+    const overall = (kind: string, failing: boolean, detail: string, detailZh: string) =>
+      findings.push({
+        kind,
+        severity: failing ? 'medium' : 'low',
+        failing,
+        clause: '8/(2)/f',
+        file: null,
+        line: null,
+        rule: null,
+        blocking: [],
+        detail,
+        detailZh,
+      });
     const push = (a: Account, f: Omit<AnalyzerFinding, 'file' | 'line' | 'rule' | 'blocking'> & { blocking?: AnalyzerFinding['blocking'] }) =>
       findings.push({ file: a.file, line: a.line, rule: a.system ? `${a.system}: ${a.name}` : a.name, blocking: [], ...f });
 
@@ -304,47 +318,29 @@ export const accountsAnalyzer = defineAnalyzer({
     // 8/(2)/f: the review itself — per account from the list, or the day given as an option.
     const reviewed = judged.some((a) => a.lastReview !== null);
     if (o.reviewed_on && o.reviewed_on < reviewDue) {
-      findings.push({
-        kind: 'review_overdue',
-        severity: 'medium',
-        failing: true,
-        clause: '8/(2)/f',
-        file: null,
-        line: null,
-        rule: null,
-        blocking: [],
-        detail: `the last account review was on ${o.reviewed_on}, more than ${o.review_months} months ago (8/(2)/f: at least every six months)`,
-        detailZh: `最近一次帳號審查為 ${o.reviewed_on}，已逾 ${o.review_months} 個月（8/(2)/f：至少每半年審查一次）`,
-      });
+      overall(
+        'review_overdue',
+        true,
+        `the last account review was on ${o.reviewed_on}, more than ${o.review_months} months ago (8/(2)/f: at least every six months)`,
+        `最近一次帳號審查為 ${o.reviewed_on}，已逾 ${o.review_months} 個月（8/(2)/f：至少每半年審查一次）`,
+      );
     } else if (!o.reviewed_on && !reviewed && judged.length) {
       undetermined++;
-      findings.push({
-        kind: 'review_not_evidenced',
-        severity: 'medium',
-        failing: false,
-        clause: '8/(2)/f',
-        file: null,
-        line: null,
-        rule: null,
-        blocking: [],
-        detail: 'no review date: add a 最後審查日/last_review column or give --set reviewed_on=YYYY-MM-DD (8/(2)/f)',
-        detailZh: '未提供帳號審查日期：請於清單加「最後審查日」欄，或以 --set reviewed_on=日期 指定（8/(2)/f）',
-      });
+      overall(
+        'review_not_evidenced',
+        false,
+        'no review date: add a 最後審查日/last_review column or give --set reviewed_on=YYYY-MM-DD (8/(2)/f)',
+        '未提供帳號審查日期：請於清單加「最後審查日」欄，或以 --set reviewed_on=日期 指定（8/(2)/f）',
+      );
     }
     if (loginUnknown > 0) {
       undetermined++;
-      findings.push({
-        kind: 'last_login_unknown',
-        severity: 'low',
-        failing: false,
-        clause: '8/(2)/f',
-        file: null,
-        line: null,
-        rule: null,
-        blocking: [],
-        detail: `${loginUnknown} enabled accounts have no sign-in record (no 最後登入日/last_login, lastLogonTimestamp, last or lastlog): idleness not judged`,
-        detailZh: `${loginUnknown} 個啟用中帳號無登入紀錄（最後登入日、lastLogonTimestamp、last、lastlog 皆無），無法判斷是否閒置`,
-      });
+      overall(
+        'last_login_unknown',
+        false,
+        `${loginUnknown} enabled accounts have no sign-in record (no 最後登入日/last_login, lastLogonTimestamp, last or lastlog): idleness not judged`,
+        `${loginUnknown} 個啟用中帳號無登入紀錄（最後登入日、lastLogonTimestamp、last、lastlog 皆無），無法判斷是否閒置`,
+      );
     }
     for (const n of notes)
       findings.push({

@@ -1,8 +1,8 @@
 import type { EvidenceInput } from '../../core/analysis/analyzer.js';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { parseAnyDate, type IsoDate } from '../../core/dates.js';
-import { CoreError } from '../../core/errors.js';
 import { indexHeaders } from '../../core/table-headers.js';
+import { readColumns, type ColumnSpec } from '../table-columns.js';
 import { adTimeToDate, filetimeToDate, memberOfGroups, organisationalUnits, uacEnabled } from './parse-ad.js';
 import { parseChage, parseGroup, parseLast, parseLastlog, parsePasswd, parseSessionConfig, parseShadow, type BadLine, type LoginLog } from './parse-linux.js';
 
@@ -59,18 +59,18 @@ export interface ReadOptions {
 
 /** The account template: one row per account. Headers in zh-TW or English. */
 export const ACCOUNT_COLUMNS = [
-  { key: 'account', zh: '帳號', en: 'account' },
-  { key: 'system', zh: '系統', en: 'system' },
-  { key: 'type', zh: '帳號類型', en: 'account_type' },
-  { key: 'owner', zh: '使用者', en: 'owner' },
-  { key: 'role', zh: '角色', en: 'role' },
-  { key: 'enabled', zh: '狀態', en: 'enabled' },
-  { key: 'privileged', zh: '特權', en: 'privileged' },
-  { key: 'lastLogin', zh: '最後登入日', en: 'last_login' },
-  { key: 'created', zh: '建立日', en: 'created' },
-  { key: 'lastReview', zh: '最後審查日', en: 'last_review' },
-  { key: 'idleTimeout', zh: '閒置逾時分鐘', en: 'idle_timeout_minutes' },
-] as const;
+  { key: 'account', zh: '帳號', en: 'account', required: false },
+  { key: 'system', zh: '系統', en: 'system', required: false },
+  { key: 'type', zh: '帳號類型', en: 'account_type', required: false },
+  { key: 'owner', zh: '使用者', en: 'owner', required: false },
+  { key: 'role', zh: '角色', en: 'role', required: false },
+  { key: 'enabled', zh: '狀態', en: 'enabled', required: false },
+  { key: 'privileged', zh: '特權', en: 'privileged', required: false },
+  { key: 'lastLogin', zh: '最後登入日', en: 'last_login', required: false },
+  { key: 'created', zh: '建立日', en: 'created', required: false },
+  { key: 'lastReview', zh: '最後審查日', en: 'last_review', required: false },
+  { key: 'idleTimeout', zh: '閒置逾時分鐘', en: 'idle_timeout_minutes', required: false },
+] as const satisfies readonly ColumnSpec[];
 
 /** A list of approved privileged accounts (8/(2)/h), one per row. */
 export const APPROVED_COLUMNS = [{ key: 'account', zh: '核准特權帳號', en: 'approved_account' }] as const;
@@ -117,26 +117,13 @@ function dateCell(v: string | null): IsoDate | null | undefined {
 
 /** The template → accounts; a bad cell makes its row unreadable (counted), never the whole file. */
 export function accountsFromTemplate(data: TabularData): { accounts: Account[]; bad: Unreadable[] } {
-  const index = indexHeaders(
-    data.headers,
-    ACCOUNT_COLUMNS.map((c) => ({ key: c.key, names: [c.zh, c.en] })),
-  );
-  if (!index.has('account'))
-    throw new CoreError(
-      'CHECKLIST_MISSING_COLUMN',
-      `${data.fileName}: row 1: the column "帳號 / account" is missing`,
-      { column: '帳號', columnEn: 'account' },
-      { file: data.fileName, row: 1, field: '帳號 / account' },
-    );
+  // The account column must exist; an empty cell in it is one malformed row, not a failed file.
+  readColumns({ ...data, rows: [] }, [{ ...ACCOUNT_COLUMNS[0], required: true }]);
+  const hasTimeout = indexHeaders(data.headers, [{ key: 't', names: [ACCOUNT_COLUMNS[10].zh, ACCOUNT_COLUMNS[10].en] }]).has('t');
   const accounts: Account[] = [];
   const bad: Unreadable[] = [];
-  for (const r of data.rows) {
-    if (r.cells.every((c) => c.trim() === '')) continue;
-    const cell = (k: (typeof ACCOUNT_COLUMNS)[number]['key']) => {
-      const i = index.get(k);
-      const v = i === undefined ? '' : (r.cells[i] ?? '').trim();
-      return v === '' ? null : v;
-    };
+  for (const r of readColumns(data, ACCOUNT_COLUMNS)) {
+    const cell = (k: (typeof ACCOUNT_COLUMNS)[number]['key']) => r[k];
     const at = { file: data.fileName, line: r.rowNumber };
     const name = cell('account');
     const type = accountType(cell('type'));
@@ -149,14 +136,13 @@ export function accountsFromTemplate(data: TabularData): { accounts: Account[]; 
     const created = dateCell(cell('created'));
     const lastReview = dateCell(cell('lastReview'));
     const timeoutText = cell('idleTimeout');
-    const idleTimeout =
-      index.has('idleTimeout') === false
-        ? undefined
-        : timeoutText === null || /^(0|none|無|不限|否)$/i.test(timeoutText)
-          ? null
-          : /^\d+(\.\d+)?$/.test(timeoutText)
-            ? Number(timeoutText)
-            : NaN;
+    const idleTimeout = !hasTimeout
+      ? undefined
+      : timeoutText === null || /^(0|none|無|不限|否)$/i.test(timeoutText)
+        ? null
+        : /^\d+(\.\d+)?$/.test(timeoutText)
+          ? Number(timeoutText)
+          : NaN;
     const problem = !name
       ? 'no account name'
       : type === undefined

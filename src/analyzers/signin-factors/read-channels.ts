@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../../core/errors.js';
-import { indexHeaders } from '../../core/table-headers.js';
+import { readColumns, type ColumnSpec } from '../table-columns.js';
 
 /** One factor of a login channel, as the firm describes it. */
 export interface FactorRow {
@@ -30,13 +30,13 @@ import type { Malformed } from '../malformed-rows.js';
 
 /** The factor template: one row per channel and factor. Headers in zh-TW or English. */
 export const FACTOR_COLUMNS = [
-  { key: 'channel', zh: '登入通道', en: 'channel' },
-  { key: 'type', zh: '通道類型', en: 'channel_type' },
-  { key: 'factor', zh: '驗證因子', en: 'factor' },
-  { key: 'category', zh: '因子類別', en: 'category' },
-  { key: 'bound', zh: '綁定約定裝置', en: 'device_bound' },
-  { key: 'verified', zh: '生物特徵驗證', en: 'biometric_verified_by' },
-] as const;
+  { key: 'channel', zh: '登入通道', en: 'channel', required: false },
+  { key: 'type', zh: '通道類型', en: 'channel_type', required: false },
+  { key: 'factor', zh: '驗證因子', en: 'factor', required: false },
+  { key: 'category', zh: '因子類別', en: 'category', required: false },
+  { key: 'bound', zh: '綁定約定裝置', en: 'device_bound', required: false },
+  { key: 'verified', zh: '生物特徵驗證', en: 'biometric_verified_by', required: false },
+] as const satisfies readonly ColumnSpec[];
 
 export function parseChannelType(text: string | null, name: string): ChannelType {
   const t = `${text ?? ''} ${text ? '' : name}`.normalize('NFKC').toLowerCase();
@@ -69,30 +69,16 @@ function verification(v: string | null): FactorRow['verifiedBy'] | 'bad' {
 
 /** Reads the CSV/XLSX template into channels (rows of one channel are grouped by its name, in order). */
 export function channelsFromTable(data: TabularData): { channels: Channel[]; malformed: Malformed[] } {
-  const index = indexHeaders(
-    data.headers,
-    FACTOR_COLUMNS.map((c) => ({ key: c.key, names: [c.zh, c.en] })),
+  // Both key columns must exist; an empty cell in them is one malformed row, not a failed file.
+  readColumns(
+    { ...data, rows: [] },
+    FACTOR_COLUMNS.filter((c) => c.key === 'channel' || c.key === 'factor').map((c) => ({ ...c, required: true })),
   );
-  for (const c of FACTOR_COLUMNS.filter((c) => c.key === 'channel' || c.key === 'factor'))
-    if (!index.has(c.key))
-      throw new CoreError(
-        'CHECKLIST_MISSING_COLUMN',
-        `${data.fileName}: row 1: the column "${c.zh} / ${c.en}" is missing`,
-        { column: c.zh, columnEn: c.en },
-        { file: data.fileName, row: 1, field: `${c.zh} / ${c.en}` },
-      );
-  const cell = (cells: readonly string[], key: (typeof FACTOR_COLUMNS)[number]['key']) => {
-    const i = index.get(key);
-    const v = i === undefined ? '' : (cells[i] ?? '').trim();
-    return v === '' ? null : v;
-  };
   const byName = new Map<string, Channel>();
   const malformed: Malformed[] = [];
-  for (const r of data.rows) {
-    if (r.cells.every((c) => c.trim() === '')) continue;
+  for (const r of readColumns(data, FACTOR_COLUMNS)) {
     const at = { file: data.fileName, line: r.rowNumber };
-    const channel = cell(r.cells, 'channel');
-    const factor = cell(r.cells, 'factor');
+    const { channel, factor } = r;
     if (!channel || !factor) {
       malformed.push({
         ...at,
@@ -101,20 +87,19 @@ export function channelsFromTable(data: TabularData): { channels: Channel[]; mal
       });
       continue;
     }
-    const bound = yesNo(cell(r.cells, 'bound'));
-    const verified = verification(cell(r.cells, 'verified'));
+    const bound = yesNo(r.bound);
+    const verified = verification(r.verified);
     if (bound === 'bad' || verified === 'bad') {
-      const [col, value] =
-        bound === 'bad' ? ['綁定約定裝置 / device_bound', cell(r.cells, 'bound')] : ['生物特徵驗證 / biometric_verified_by', cell(r.cells, 'verified')];
+      const [col, value] = bound === 'bad' ? ['綁定約定裝置 / device_bound', r.bound] : ['生物特徵驗證 / biometric_verified_by', r.verified];
       malformed.push({ ...at, reason: `${col}: "${value}" is not one of yes/no/direct/indirect`, reasonZh: `${col}：「${value}」不是 是/否/直接/間接` });
       continue;
     }
     let ch = byName.get(channel);
     if (!ch) {
-      ch = { name: channel, type: parseChannelType(cell(r.cells, 'type'), channel), ...at, factors: [] };
+      ch = { name: channel, type: parseChannelType(r.type, channel), ...at, factors: [] };
       byName.set(channel, ch);
     }
-    ch.factors.push({ name: factor, line: r.rowNumber, bound, verifiedBy: verified, declaredCategory: cell(r.cells, 'category') });
+    ch.factors.push({ name: factor, line: r.rowNumber, bound, verifiedBy: verified, declaredCategory: r.category });
   }
   return { channels: [...byName.values()], malformed };
 }
