@@ -35,41 +35,37 @@ export interface GroupEntry {
 const lines = (text: string) => text.replace(/^\uFEFF/, '').split(/\r?\n/);
 const epochDay = (days: string): IsoDate | null => (/^\d+$/.test(days) ? addDays('1970-01-01', Number(days)) : null);
 
-export function parsePasswd(text: string): { entries: PasswdEntry[]; bad: BadLine[] } {
-  const entries: PasswdEntry[] = [];
+/**
+ * The colon files (passwd, shadow, group): one record per line, `fields` fields, the numeric ones
+ * checked; any other line is a bad line with its number, the rest of the file still read.
+ */
+function parseColonFile<T>(text: string, fields: number, numeric: readonly number[], shape: string, make: (f: string[], line: number) => T) {
+  const entries: T[] = [];
   const bad: BadLine[] = [];
   lines(text).forEach((l, i) => {
     if (l.trim() === '' || l.startsWith('#')) return;
     const f = l.split(':');
-    if (f.length !== 7 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!)) bad.push({ line: i + 1, reason: 'not name:x:uid:gid:gecos:home:shell' });
-    else entries.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), gecos: f[4]!, shell: f[6]!, line: i + 1 });
+    if (f.length !== fields || numeric.some((n) => !/^\d+$/.test(f[n]!))) bad.push({ line: i + 1, reason: `not ${shape}` });
+    else entries.push(make(f, i + 1));
   });
   return { entries, bad };
 }
 
-export function parseShadow(text: string): { entries: ShadowEntry[]; bad: BadLine[] } {
-  const entries: ShadowEntry[] = [];
-  const bad: BadLine[] = [];
-  lines(text).forEach((l, i) => {
-    if (l.trim() === '' || l.startsWith('#')) return;
-    const f = l.split(':');
-    if (f.length !== 9) bad.push({ line: i + 1, reason: 'not the nine fields of shadow(5)' });
-    else entries.push({ name: f[0]!, hash: f[1]!, expires: epochDay(f[7]!), line: i + 1 });
-  });
-  return { entries, bad };
-}
+export const parsePasswd = (text: string): { entries: PasswdEntry[]; bad: BadLine[] } =>
+  parseColonFile(text, 7, [2, 3], 'name:x:uid:gid:gecos:home:shell', (f, line) => ({
+    name: f[0]!,
+    uid: Number(f[2]),
+    gid: Number(f[3]),
+    gecos: f[4]!,
+    shell: f[6]!,
+    line,
+  }));
 
-export function parseGroup(text: string): { entries: GroupEntry[]; bad: BadLine[] } {
-  const entries: GroupEntry[] = [];
-  const bad: BadLine[] = [];
-  lines(text).forEach((l, i) => {
-    if (l.trim() === '' || l.startsWith('#')) return;
-    const f = l.split(':');
-    if (f.length !== 4 || !/^\d+$/.test(f[2]!)) bad.push({ line: i + 1, reason: 'not name:x:gid:members' });
-    else entries.push({ name: f[0]!, gid: Number(f[2]), members: f[3]!.split(',').filter(Boolean), line: i + 1 });
-  });
-  return { entries, bad };
-}
+export const parseShadow = (text: string): { entries: ShadowEntry[]; bad: BadLine[] } =>
+  parseColonFile(text, 9, [], 'the nine fields of shadow(5)', (f, line) => ({ name: f[0]!, hash: f[1]!, expires: epochDay(f[7]!), line }));
+
+export const parseGroup = (text: string): { entries: GroupEntry[]; bad: BadLine[] } =>
+  parseColonFile(text, 4, [2], 'name:x:gid:members', (f, line) => ({ name: f[0]!, gid: Number(f[2]), members: f[3]!.split(',').filter(Boolean), line }));
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
