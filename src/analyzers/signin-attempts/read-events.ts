@@ -25,12 +25,20 @@ const ALIASES: Record<Field, readonly string[]> = {
   system: ['system', 'app', 'application', 'service', 'service.name', '系統', '系統名稱'],
 };
 
-const norm = (s: string) =>
-  s
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+const normCache = new Map<string, string>();
+/** Field names and outcomes repeat on every line: each is normalised once (the cache is bounded). */
+const norm = (s: string): string => {
+  let n = normCache.get(s);
+  if (n === undefined) {
+    n = s
+      .normalize('NFKC')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
+    if (normCache.size < 10_000) normCache.set(s, n);
+  }
+  return n;
+};
 
 const OUTCOMES: [RegExp, Outcome][] = [
   [/^(success|succeeded|successful|ok|pass|passed|true|allow|allowed|accepted|成功|200)$/, 'success'],
@@ -113,8 +121,12 @@ function pick(get: (name: string) => unknown, field: Field): string | null {
 
 /** Looks a dotted name up in nested JSON (`user.name`, `source.ip`) as well as flat. */
 function jsonGetter(obj: Record<string, unknown>) {
-  const lower = new Map(Object.keys(obj).map((k) => [norm(k), k]));
+  // Most loggers write the names as listed: a plain property read, no allocation; other
+  // spellings (`UserName`, `Source IP`) build the normalised index once for the line.
+  let lower: Map<string, string> | null = null;
   return (name: string): unknown => {
+    if (Object.hasOwn(obj, name)) return obj[name];
+    lower ??= new Map(Object.keys(obj).map((k) => [norm(k), k]));
     const k = lower.get(name);
     if (k !== undefined) return obj[k];
     const parts = name.split('.');

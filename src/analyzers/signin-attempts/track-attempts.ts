@@ -48,8 +48,8 @@ interface Run {
   firstTime: number;
   lastTime: number;
   attempts: number;
-  /** Times of the latest `maxAttempts` attempts: the window holds a burst when the oldest is recent enough. */
-  ring: number[];
+  /** Times of the latest `maxAttempts` attempts (from the second attempt on: most keys are seen once). */
+  ring: number[] | null;
   peak: number;
   burstLine: number | null;
   defenceAt: number | null;
@@ -58,7 +58,9 @@ interface Run {
   lockedAt: number | null;
   successAfterLockLine: number | null;
   system: string | null;
-  /** Source keys: account → last seen, within the window (until stuffing is found). */
+  /** Source keys: the first account, then account → last seen within the window (until stuffing is found). */
+  firstAccount: string | null;
+  firstAccountAt: number;
   recent: Map<string, number> | null;
   all: Set<string> | null;
   stuffing: boolean;
@@ -84,7 +86,7 @@ export class AttemptTracker {
     if (e.account !== null) this.step('account', e.account, e, line);
     if (e.source !== null) this.step('source', e.source, e, line);
     // Now and then, settle the runs the window has left behind, so memory follows the live keys only.
-    if (++this.seen % 50_000 === 0) this.sweep(e.time);
+    if (++this.seen % 4_096 === 0) this.sweep(e.time);
   }
 
   finish(): void {
@@ -120,7 +122,7 @@ export class AttemptTracker {
         firstTime: e.time,
         lastTime: e.time,
         attempts: 0,
-        ring: [],
+        ring: null,
         peak: 0,
         burstLine: null,
         defenceAt: null,
@@ -129,7 +131,9 @@ export class AttemptTracker {
         lockedAt: null,
         successAfterLockLine: null,
         system: e.system,
-        recent: dimension === 'source' ? new Map() : null,
+        firstAccount: null,
+        firstAccountAt: 0,
+        recent: null,
         all: null,
         stuffing: false,
       };
@@ -139,9 +143,14 @@ export class AttemptTracker {
     const t = Math.max(e.time, r.lastTime);
     r.lastTime = t;
     r.attempts++;
-    r.ring.push(t);
-    if (r.ring.length > this.o.maxAttempts) r.ring.shift();
-    const inWindow = r.ring.filter((x) => t - x <= this.o.windowMs).length;
+    let inWindow = 1;
+    if (r.attempts === 1) r.ring = null;
+    else {
+      r.ring ??= [r.firstTime];
+      r.ring.push(t);
+      if (r.ring.length > this.o.maxAttempts) r.ring.shift();
+      inWindow = r.ring.filter((x) => t - x <= this.o.windowMs).length;
+    }
     r.peak = Math.max(r.peak, inWindow);
     if (r.burstLine === null && inWindow >= this.o.maxAttempts) r.burstLine = line;
     if (r.defenceAt === null && this.o.defences.includes(e.outcome)) {
@@ -151,18 +160,30 @@ export class AttemptTracker {
     }
     if (e.outcome === 'lockout') r.lockedAt ??= r.attempts;
     else if (e.outcome === 'success' && r.lockedAt !== null && dimension === 'account') r.successAfterLockLine ??= line;
-    if (r.recent && e.account !== null) {
-      r.recent.set(e.account, t);
-      if (r.recent.size >= this.o.stuffingAccounts) {
-        for (const [a, at] of r.recent) if (t - at > this.o.windowMs) r.recent.delete(a);
-        if (r.recent.size >= this.o.stuffingAccounts) {
-          r.stuffing = true;
-          r.all = new Set(r.recent.keys());
-          r.recent = null;
-          r.burstLine ??= line;
-        }
-      }
-    } else if (r.all && e.account !== null && r.all.size < STUFFING_CAP) r.all.add(e.account);
+    if (dimension === 'source' && e.account !== null) this.countAccount(r, e.account, t, line);
+  }
+
+  /** Credential stuffing: distinct accounts from one source inside the window; one account alone allocates nothing. */
+  private countAccount(r: Run, account: string, t: number, line: number): void {
+    if (r.stuffing) {
+      if (r.all!.size < STUFFING_CAP) r.all!.add(account);
+      return;
+    }
+    if (r.recent === null && (r.firstAccount === null || r.firstAccount === account)) {
+      r.firstAccount = account;
+      r.firstAccountAt = t;
+      return;
+    }
+    r.recent ??= new Map([[r.firstAccount!, r.firstAccountAt]]);
+    r.recent.set(account, t);
+    if (r.recent.size < this.o.stuffingAccounts) return;
+    for (const [a, at] of r.recent) if (t - at > this.o.windowMs) r.recent.delete(a);
+    if (r.recent.size >= this.o.stuffingAccounts) {
+      r.stuffing = true;
+      r.all = new Set(r.recent.keys());
+      r.recent = null;
+      r.burstLine ??= line;
+    }
   }
 
   private settle(key: string, r: Run): void {
