@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountsAnalyzer } from '../../src/analyzers/accounts/accounts.analyzer.js';
 import { adTimeToDate, filetimeToDate, memberOfGroups, uacEnabled } from '../../src/analyzers/accounts/parse-ad.js';
 import { parseChage, parseLast, parseLastlog, parseSessionConfig } from '../../src/analyzers/accounts/parse-linux.js';
 import { hostOf } from '../../src/analyzers/accounts/read-accounts.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
 import { findingRow } from '../helpers/finding-row.js';
+import { tempDir } from '../helpers/shared.js';
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'accounts');
 const TODAY = '2026-11-27';
@@ -18,6 +21,9 @@ const run = (files: string[], options: Record<string, string> = {}) =>
     files,
   );
 const row = findingRow;
+let tmp: { dir: string; cleanup: () => void };
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
 
 describe('accounts: the formats', () => {
   it('reads AD FILETIME, generalized time, userAccountControl and memberOf', () => {
@@ -86,6 +92,22 @@ describe('accounts analyzer (8/(2)/f–h, 7/(2)/b/(h))', () => {
     );
     // cust0001 (row 7) signed in last in 2020 and has no review: excluded by rule, so nothing is said about it.
     expect(r.findings.some((f) => f.rule?.includes('cust0001'))).toBe(false);
+  });
+
+  it('reads the same template as XLSX, with the same rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('帳號清冊');
+    const csv = readFileSync(path.join(FIX, 'accounts.csv'), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/);
+    for (const l of csv.slice(0, 4)) ws.addRow(l === '' ? [] : l.split(','));
+    const file = path.join(tmp.dir, 'accounts.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await analyzeFiles('accounts', [file], TODAY, { reviewed_on: '2026-09-01' });
+    expect(r.findings.map(row)).toEqual([
+      ['idle_account', 'accounts.xlsx', 3, '下單系統: b.lin', '8/(2)/f', true],
+      ['owner_or_role_missing', 'accounts.xlsx', 4, '下單系統: c.wang', '8/(2)/h', true],
+    ]);
   });
 
   it('thresholds are options: a longer idle limit and an approved list change the findings', async () => {
