@@ -70,6 +70,8 @@ export function parseTime(v: string, zone: string): number | undefined {
   const t = v.trim();
   if (/^\d{10}(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
   if (/^\d{13}$/.test(t)) return Number(t);
+  // The common case, a full ISO 8601 instant with its zone, goes straight to Date.parse.
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t)) return Date.parse(t);
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
   if (!m) return undefined;
   const z = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : zone;

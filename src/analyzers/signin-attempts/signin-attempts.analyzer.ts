@@ -112,7 +112,9 @@ export const signinAttemptsAnalyzer = defineAnalyzer({
           reasonZh: `最後一行不完整，檔案疑似遭截斷（${pending.badZh}）`,
         });
       tracker.finish();
-      for (const e of tracker.episodes) findings.push(...judge(e, f.name));
+      // In the log's order (runs settle when their window closes), the account before its source.
+      const order = [...tracker.episodes].sort((a, b) => a.firstLine - b.firstLine || (a.dimension === b.dimension ? 0 : a.dimension === 'account' ? -1 : 1));
+      for (const e of order) findings.push(...judge(e, f.name));
       if (tracker.more.episodes > 0)
         findings.push({
           kind: 'more_bursts',

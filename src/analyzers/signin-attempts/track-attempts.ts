@@ -72,7 +72,9 @@ interface Run {
  * end are settled and forgotten, and the number of keys is capped with the overflow counted.
  */
 export class AttemptTracker {
-  private readonly runs = new Map<string, Run>();
+  /** One table per dimension and action (no key strings built per line), and their total size. */
+  private readonly tables = new Map<string, { dimension: 'account' | 'source'; action: AuthEvent['action']; runs: Map<string, Run> }>();
+  private size = 0;
   readonly episodes: Episode[] = [];
   /** Episodes beyond EPISODE_CAP: counted (and how many had no defence), not kept. */
   more = { episodes: 0, undefended: 0 };
@@ -90,29 +92,36 @@ export class AttemptTracker {
   }
 
   finish(): void {
-    for (const [k, r] of this.runs) this.settle(k, r);
-    this.runs.clear();
+    for (const t of this.tables.values()) for (const [k, r] of t.runs) this.settle(t.dimension, t.action, k, r);
+    this.tables.clear();
+    this.size = 0;
   }
 
   private sweep(now: number): void {
-    for (const [k, r] of this.runs)
-      if (now - r.lastTime > this.o.windowMs) {
-        this.settle(k, r);
-        this.runs.delete(k);
-      }
+    for (const t of this.tables.values())
+      for (const [k, r] of t.runs)
+        if (now - r.lastTime > this.o.windowMs) {
+          this.settle(t.dimension, t.action, k, r);
+          t.runs.delete(k);
+          this.size--;
+        }
   }
 
   private step(dimension: 'account' | 'source', value: string, e: AuthEvent, line: number): void {
-    const key = `${dimension}\u0000${e.action}\u0000${value}`;
-    let r = this.runs.get(key);
+    const name = dimension === 'account' ? (e.action === 'login' ? 'a/l' : 'a/p') : e.action === 'login' ? 's/l' : 's/p';
+    let table = this.tables.get(name);
+    if (!table) this.tables.set(name, (table = { dimension, action: e.action, runs: new Map() }));
+    const runs = table.runs;
+    let r = runs.get(value);
     if (r && e.time - r.lastTime > this.o.windowMs) {
-      this.settle(key, r);
-      this.runs.delete(key);
+      this.settle(dimension, e.action, value, r);
+      runs.delete(value);
+      this.size--;
       r = undefined;
     }
     if (!r) {
-      if (this.runs.size >= this.o.maxKeys) this.sweep(e.time);
-      if (this.runs.size >= this.o.maxKeys) {
+      if (this.size >= this.o.maxKeys) this.sweep(e.time);
+      if (this.size >= this.o.maxKeys) {
         this.overflow++;
         this.overflowFirstLine ??= line;
         return;
@@ -137,7 +146,8 @@ export class AttemptTracker {
         all: null,
         stuffing: false,
       };
-      this.runs.set(key, r);
+      runs.set(value, r);
+      this.size++;
     }
     // Logs merged from several servers are not quite in order: time never runs backwards in a run.
     const t = Math.max(e.time, r.lastTime);
@@ -186,14 +196,13 @@ export class AttemptTracker {
     }
   }
 
-  private settle(key: string, r: Run): void {
+  private settle(dimension: 'account' | 'source', action: AuthEvent['action'], value: string, r: Run): void {
     if (r.burstLine === null && r.successAfterLockLine === null) return;
     if (this.episodes.length >= EPISODE_CAP) {
       this.more.episodes++;
       if (r.defenceAt === null) this.more.undefended++;
       return;
     }
-    const [dimension, action, value] = key.split('\u0000') as ['account' | 'source', AuthEvent['action'], string];
     this.episodes.push({
       dimension,
       key: value,
