@@ -17,6 +17,7 @@ import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/anal
 import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
 import { benchReports, type BenchRow } from './report-bench.js';
 import { benchCliStart } from './cli-start-bench.js';
+import { benchSigninAttempts } from './signin-attempts-bench.js';
 import { analyzeFiles } from '../src/services/analysis-service.js';
 import { benchLogs } from './log-bench.js';
 
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
 
   // Reports (issue 6 target: each format in under 3 s for 1,000 evidence files and 500 findings).
   rows.push(...(await benchReports(work, measure)));
+  rows.push(...(await benchSigninAttempts(work, measure)));
 
   // Rule-set analysis (issue 5 targets: 10k rules ≤ 2 s and ≤ 512 MB; 50k ≤ 60 s).
   const ruleSizes = (process.env.BENCH_RULES ?? '1000,10000,50000').split(',').map(Number);

@@ -21,6 +21,9 @@ describe('ccheck analyzers / analyze', () => {
     expect(list.map((a) => [a.id, a.items])).toEqual([
       ['device-lifecycle', ['7/(1)/a/(j)']],
       ['rule-set', ['7/(1)/b/(h)', '7/(1)/b/(i)']],
+      ['signin-factors', ['7/(1)/c/(c)', '7/(1)/d', '7/(1)/d/(a)', '7/(1)/d/(b)', '7/(1)/d/(c)', '12/(6)/a']],
+      ['accounts', ['8/(2)/f', '8/(2)/h', '7/(2)/b/(h)']],
+      ['signin-attempts', ['7/(1)/j/(g)', '7/(1)/e/(c)']],
       ['backups', ['7/(2)/c/(f)', '7/(2)/c/(g)']],
       ['continuity', ['1/(4)', '10/(3)', '10/(4)', '10/(10)']],
       ['clocks', ['7/(2)/b/(f)']],

@@ -28,15 +28,17 @@ describe('ccheck demo — the main job on the embedded database', () => {
       findings: number;
       auditEvents: number;
     };
+    // signin-factors passes 7/(1)/d and its monthly sub-items, signin-attempts passes 7/(1)/j/(g)
+    // and 7/(1)/e/(c), accounts fails 8/(2)/h (a shared account); 8/(2)/f keeps its attestation.
     // log-monitoring (8/(4)/d) passes: its one silence and failures have recorded actions;
     // pd-trails (8/(5)/k) fails on two incomplete access records, one more finding.
-    expect(body).toMatchObject({ period: '2026-11', results: { pass: 3, partial: 1, fail: 4, not_run: 59 } });
-    expect(body.findings).toBe(5);
+    expect(body).toMatchObject({ period: '2026-11', results: { pass: 8, partial: 1, fail: 5, not_run: 53 } });
+    expect(body.findings).toBe(6); // 5 fail + 1 partial, each opens one finding
 
     const html = readFileSync(body.report, 'utf8');
     expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');
     expect(html).toContain('範例證券股份有限公司');
-    expect(html).toContain('符合率（符合 ÷ 已判定）：37.5%（3/8）');
+    expect(html).toContain('符合率（符合 ÷ 已判定）：57.1%（8/14）');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // self-contained
     // The analyzers' rows, the evidence hashes, and the sign-off are all there.
     expect(html).toContain('[device-lifecycle] devices.csv:2 tp-fw-edge-01');
@@ -67,7 +69,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
     const text = pdfText(pdf);
     expect(text).toContain('證券商資通安全檢查報告');
     expect(text).toContain('範例證券股份有限公司');
-    expect(text).toContain('符合率（符合 ÷ 已判定）：37.5%（3/8）');
+    expect(text).toContain('符合率（符合 ÷ 已判定）：57.1%（8/14）');
     expect(text).toContain('2026-11：民國115年11月1日（2026-11-01） – 民國115年11月30日（2026-11-30）');
 
     const home = { ...env, CCHECK_HOME: path.join(tmp.dir, 'demo', '.ccheck'), DATABASE_URL: path.join(tmp.dir, 'demo', '.ccheck', 'ccheck.db') };
