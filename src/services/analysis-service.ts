@@ -1,4 +1,5 @@
 import { runAnalyzer, type AnalyzerReport } from '../core/analysis/analyzer.js';
+import { decideItems } from '../core/analysis/item-verdicts.js';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import type { ResultStatus } from '../core/inspection/item-result.js';
@@ -51,24 +52,23 @@ export async function recordAnalysis(
   const { results } = await service.results(ref.firm, ref.period);
   const recorded: string[] = [];
   const skipped: string[] = [];
-  for (const item of report.items) {
-    const current = results.find((r) => r.path === item);
-    if (!current || current.status === 'not_applicable') {
-      skipped.push(item);
+  for (const d of decideItems(report, new Map(results.map((r) => [r.path, r.status])))) {
+    if (d.action === 'skip') {
+      skipped.push(d.item);
       continue;
     }
-    const failing = report.findings.filter((f) => f.failing).length;
+    const failing = d.failing.length;
     await service.setResult(
       actor,
-      { firm: ref.firm, period: ref.period, path: item },
+      { firm: ref.firm, period: ref.period, path: d.item },
       {
-        status: STATUS[report.verdict],
+        status: STATUS[d.verdict],
         source: 'analyzer',
-        justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings)` : ''}`,
+        justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings on ${d.item})` : ''}`,
         evidence: shas,
       },
     );
-    recorded.push(item);
+    recorded.push(d.item);
   }
   return { recorded, skipped };
 }

@@ -156,6 +156,8 @@ export const signinFactorsAnalyzer = defineAnalyzer({
         severity: 'high',
         failing: true,
         clause: only ? CATEGORY_NAMES[only].clause : '7/(1)/d',
+        // One category of factor is not multi-factor sign-in either (7/(1)/c/(c)).
+        alsoBreaks: ['7/(1)/c/(c)', '7/(1)/d'],
         detail: sameKind
           ? `${ch.name}: ${counted.map((f) => f.name).join(' + ')} are all ${CATEGORY_NAMES[only].en} factors: one category, not the two of different kinds that 7/(1)/c/(c) and 7/(1)/d require`
           : `${ch.name}: ${counted.length ? `only one factor (${counted[0]!.name})` : 'no authentication factor'}; 7/(1)/c/(c) and 7/(1)/d require two of knowledge, possession and inherence`,
@@ -170,6 +172,8 @@ export const signinFactorsAnalyzer = defineAnalyzer({
       verdict: verdictOf(findings, undetermined + malformed.length),
       scope: judged.length,
       findings,
+      // 12/(6)/a binds video identity checks only: without such a channel it has not been shown to pass.
+      unjudged: judged.some((c) => c.type === 'video') ? [] : ['12/(6)/a'],
       summary: `${judged.length} login channels: ${failingChannels} with failing factors, ${undetermined} undetermined, ${malformed.length} unreadable rows`,
       summaryZh: `共 ${judged.length} 個登入通道：${failingChannels} 個驗證因子不符，${undetermined} 個無法判斷，${malformed.length} 列無法判讀`,
     };

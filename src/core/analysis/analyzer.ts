@@ -27,6 +27,8 @@ export interface AnalyzerFinding extends FindingLocation {
   readonly failing: boolean;
   /** Other rows involved, e.g. the earlier rules that make this one unreachable. */
   readonly blocking: readonly FindingLocation[];
+  /** Other items this finding also breaks (one category of factor breaks 7/(1)/c/(c) and 7/(1)/d alike). */
+  readonly alsoBreaks?: readonly string[];
 }
 
 /** An evidence file, as an analyzer may read it: streamed lines, text, or a table. */
@@ -64,6 +66,11 @@ export interface AnalyzerOutcome {
   readonly findings: readonly AnalyzerFinding[];
   readonly summary: string;
   readonly summaryZh: string;
+  /**
+   * Items of this analyzer the evidence said nothing about (no video identity channel for
+   * 12/(6)/a): they are left as they are instead of being recorded as passed.
+   */
+  readonly unjudged?: readonly string[];
 }
 
 export interface Analyzer<S extends AnalyzerOptionsSchema = AnalyzerOptionsSchema> {
