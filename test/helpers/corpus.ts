@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The shared folder whose external/ holds the public corpus (test/setup/corpus-tier.ts). */
+    corpusDir: string;
+  }
+}
+
+/**
+ * The public artefacts of the corpus tier, read where they lie and never copied into the
+ * repository. Only tests under test/corpus/ may import this: that folder is what the tier's
+ * switch includes or leaves out.
+ */
+export const EXTERNAL = path.join(inject('corpusDir'), 'external');
+export const FIREWALL = path.join(EXTERNAL, 'firewall');
