@@ -14,7 +14,8 @@ if [ "$(id -u)" != 0 ]; then
   dir="$(mktemp -d)"
   trap 'rm -rf "$dir"' EXIT
   git clone -q "$repo" "$dir/ccheck"
-  ln -s "$repo/node_modules" "$dir/ccheck/node_modules"
+  mkdir "$dir/ccheck/node_modules"
+  for p in "$repo"/node_modules/* "$repo"/node_modules/.bin; do ln -s "$p" "$dir/ccheck/node_modules/"; done
   (check "$dir/ccheck")
   exit 0
 fi
@@ -30,7 +31,9 @@ cp -al "$repo/node_modules" "$private/ccheck/node_modules" # hard links: no copy
 
 echo "check-private-clone: as the ordinary user nobody, no DATABASE_URL"
 git clone -q "$repo" "$public/ccheck"
-ln -s "$repo/node_modules" "$public/ccheck/node_modules" # read only for nobody
+# Its own node_modules folder (vite writes its temporary files there) of links to the packages.
+mkdir "$public/ccheck/node_modules"
+for p in "$repo"/node_modules/* "$repo"/node_modules/.bin; do ln -s "$p" "$public/ccheck/node_modules/"; done
 chown -R nobody "$public"
 chmod 755 "$public"
 runuser -u nobody -- env HOME="$public" TMPDIR="$public" bash -c "$(declare -f check); check '$public/ccheck'"
