@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- OSCAL documents are walked as plain JSON here; NIST's schemas check their shape */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- OSCAL documents are walked as plain JSON here; NIST's schemas check their shape */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,79 +28,36 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 // Corpus tier: every export validated against NIST's OSCAL schemas; NIST's examples imported.
+// What the exports say is tested on the project's own files in test/oscal/oscal-cli.test.ts.
 describe('ccheck export oscal / import oscal against NIST’s schemas and examples', () => {
-  it('exports the demo run as assessment-results that NIST’s schemas accept, with evidence hashes, analyzer rows and risks', async () => {
+  it('exports assessment-results, the catalog and the firm’s profile that NIST’s schemas accept', async () => {
     for (const ov of OSCAL_VERSIONS) {
       const r = await ccheck('export', 'oscal', 'results', '--firm', '金管證總字第0000號', '--period', '2026-11', '--oscal-version', ov, '-o', `ar-${ov}.json`);
       expect(r.code, r.err).toBe(0);
       valid(read(`ar-${ov}.json`), `ar-${ov}.json`);
     }
-    const ar = read('ar-1.2.1.json')['assessment-results'] as Json;
-    const result = ar.results[0] as Json;
-    // Every evidence file is a resource with its SHA-256, and the observations point at it.
-    const resources = ar['back-matter'].resources as Json[];
-    const devices = resources.find((x) => x.title === 'devices.csv')!;
-    expect(devices.rlinks[0].hashes[0]).toMatchObject({ algorithm: 'SHA-256', value: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    // The analyzer's exact row: the rule-set finding on line 19 of the ASA config.
-    const row = (result.observations as Json[]).find((o) => o.title.includes('fw-edge-01.asa:19'))!;
-    expect(row).toMatchObject({ methods: ['TEST'], types: ['finding'] });
-    expect(row.props).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'rule', value: 'legacy-vendor-access' })]));
-    expect(row['relevant-evidence'][0].href).toBe(`#${resources.find((x) => x.title === 'fw-edge-01.asa')!.uuid}`);
-    // Judged items are findings on their statements; open remediation items are risks with deadlines.
-    const states = (result.findings as Json[]).map((f) => f.target.status.state);
-    expect(states.filter((s) => s === 'satisfied')).toHaveLength(2);
-    expect(states.filter((s) => s === 'not-satisfied')).toHaveLength(4);
-    expect(result.risks).toHaveLength(4);
-    expect((result.findings as Json[]).find((f) => f.target['target-id'] === 'p7.1.a.h_smt')).toMatchObject({ target: { status: { state: 'satisfied' } } });
-    // Exporting again gives the same document but for the time stamp.
-    const again = await ccheck('export', 'oscal', 'results', '--firm', '金管證總字第0000號', '--period', '2026-11', '-o', '-');
-    const strip = (d: Json) => JSON.stringify(d).replace(/"last-modified":"[^"]+"/, '');
-    expect(strip(JSON.parse(again.out) as Json)).toBe(strip(read('ar-1.2.1.json')));
-  });
-
-  it('exports the catalog and the firm’s profile; the profile includes exactly the applicable controls with their reasons', async () => {
     expect((await ccheck('export', 'oscal', 'catalog', '2023-08-23')).code).toBe(0);
-    const catalog = read('catalog-2023-08-23.oscal.json');
-    valid(catalog, 'catalog');
+    valid(read('catalog-2023-08-23.oscal.json'), 'catalog');
     const profileFile = readdirSync(path.join(tmp.dir, 'demo')).find((f) => /profile.*\.ya?ml$/.test(f))!;
     const r = await ccheck('export', 'oscal', 'profile', '--profile', path.join('demo', profileFile), '--version', '2023-08-23');
     expect(r.code, r.err).toBe(0);
-    const profile = read('profile-2023-08-23.oscal.json');
-    valid(profile, 'profile');
-    expect(profile.profile.imports[0].href).toBe('catalog-2023-08-23.oscal.json');
-    const ids = profile.profile.imports[0]['include-controls'][0]['with-ids'] as string[];
-    const controlIds = JSON.stringify(catalog)
-      .match(/"id":"p[^"]+"/g)!
-      .map((m) => m.slice(6, -1));
-    expect(ids.every((id) => controlIds.includes(id))).toBe(true);
-    const fromDb = await ccheck('export', 'oscal', 'profile', '--firm', '金管證總字第0000號', '--version', '2023-08-23', '-o', 'db-profile.json');
-    expect(fromDb.code, fromDb.err).toBe(0);
-    expect(read('db-profile.json').profile.imports).toEqual(profile.profile.imports);
+    valid(read('profile-2023-08-23.oscal.json'), 'profile');
   });
 
   it('imports NIST’s example catalog after validating it, and never makes it the version firms are inspected against', async () => {
     const r = await ccheck('import', 'oscal', oscalContent('basic-catalog.json'), '--schema', oscalSchema('1.2.1'), '--json');
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ id: 'oscal-74c8ba1e', nodes: 8, written: true });
-    const versions = await ccheck('catalog', 'versions', '--json');
-    expect(versions.out).toContain('oscal-74c8ba1e');
-    const show = await ccheck('catalog', 'show', 'oscal-74c8ba1e', '--json');
-    expect(show.code, show.err).toBe(0);
-    // The latest mechanism version stays the default.
+    expect((await ccheck('catalog', 'show', 'oscal-74c8ba1e', '--json')).code).toBe(0);
     const cat = await ccheck('export', 'oscal', 'catalog', '-o', '-');
     expect((JSON.parse(cat.out) as Json).catalog.metadata.version).toBe('2023-08-23');
   });
 
-  it('refuses other OSCAL models, broken JSON and schema violations with codes and the field', async () => {
+  it('refuses NIST’s other models and schema violations with codes and the field', async () => {
     const ssp = await ccheck('import', 'oscal', oscalContent('ssp-example.json'));
     expect(ssp.code).toBe(3);
     expect(ssp.err).toContain('[OSCAL_NOT_A_CATALOG]');
     expect(ssp.err).toContain('system-security-plan');
-    writeFileSync(path.join(tmp.dir, 'broken.json'), '{"catalog": {\n  "uuid": "x",\n  oops\n}');
-    const broken = await ccheck('import', 'oscal', 'broken.json');
-    expect(broken.code).toBe(3);
-    expect(broken.err).toContain('[OSCAL_INVALID]');
-    expect(broken.err).toContain('第 3 行');
     const doc = JSON.parse(readFileSync(oscalContent('basic-catalog.json'), 'utf8')) as Json;
     doc.catalog.metadata['last-modified'] = 'yesterday';
     writeFileSync(path.join(tmp.dir, 'bad-date.json'), JSON.stringify(doc));
