@@ -23,7 +23,7 @@ fi
 private="$(mktemp -d /root/ccheck-private-XXXXXX)"
 public="$(mktemp -d)"
 trap 'rm -rf "$private" "$public"' EXIT
-chmod 700 /root "$private"
+chmod 700 "$private" # only root may enter, as /root itself
 echo "check-private-clone: as root in $private (mode 700), no DATABASE_URL"
 git clone -q "$repo" "$private/ccheck"
 cp -al "$repo/node_modules" "$private/ccheck/node_modules" # hard links: no copy of 400 MB
