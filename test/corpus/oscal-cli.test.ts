@@ -4,28 +4,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSCAL_VERSIONS } from '../../src/core/oscal/oscal-ids.js';
 import { oscalSchemaProblems } from '../../src/io/oscal-schema.js';
-import { runCcheck } from '../helpers/cli.js';
+import { demoStore, type DemoStore } from '../helpers/demo-store.js';
 import { oscalContent, oscalSchema } from '../helpers/oscal.js';
-import { tempDir } from '../helpers/shared.js';
 
 type Json = Record<string, any>;
 
-let tmp: { dir: string; cleanup: () => void };
-let env: NodeJS.ProcessEnv;
-const ccheck = (...args: string[]) => runCcheck(args, { env, cwd: tmp.dir });
-const read = (file: string) => JSON.parse(readFileSync(path.join(tmp.dir, file), 'utf8')) as Json;
 const valid = (doc: unknown, name: string) => {
   for (const v of OSCAL_VERSIONS) expect(oscalSchemaProblems(doc, oscalSchema(v), name), `${name} against ${v}`).toEqual([]);
 };
+let demo: DemoStore;
+const ccheck = (...args: string[]) => demo.ccheck(...args);
+const read = (file: string) => demo.readJson<Json>(file);
 
-beforeAll(async () => {
-  tmp = tempDir();
-  const r = await runCcheck(['demo', 'demo', '--today', '2026-11-27'], { env: { LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir });
-  expect(r.code, r.err).toBe(0);
-  const home = path.join(tmp.dir, 'demo', '.ccheck');
-  env = { LANG: 'zh_TW.UTF-8', CCHECK_HOME: home, DATABASE_URL: path.join(home, 'ccheck.db') };
-});
-afterAll(() => tmp.cleanup());
+beforeAll(async () => (demo = await demoStore()));
+afterAll(() => demo.cleanup());
 
 // Corpus tier: every export validated against NIST's OSCAL schemas; NIST's examples imported.
 // What the exports say is tested on the project's own files in test/oscal/oscal-cli.test.ts.
@@ -38,7 +30,7 @@ describe('ccheck export oscal / import oscal against NIST’s schemas and exampl
     }
     expect((await ccheck('export', 'oscal', 'catalog', '2023-08-23')).code).toBe(0);
     valid(read('catalog-2023-08-23.oscal.json'), 'catalog');
-    const profileFile = readdirSync(path.join(tmp.dir, 'demo')).find((f) => /profile.*\.ya?ml$/.test(f))!;
+    const profileFile = readdirSync(path.join(demo.dir, 'demo')).find((f) => /profile.*\.ya?ml$/.test(f))!;
     const r = await ccheck('export', 'oscal', 'profile', '--profile', path.join('demo', profileFile), '--version', '2023-08-23');
     expect(r.code, r.err).toBe(0);
     valid(read('profile-2023-08-23.oscal.json'), 'profile');
@@ -60,7 +52,7 @@ describe('ccheck export oscal / import oscal against NIST’s schemas and exampl
     expect(ssp.err).toContain('system-security-plan');
     const doc = JSON.parse(readFileSync(oscalContent('basic-catalog.json'), 'utf8')) as Json;
     doc.catalog.metadata['last-modified'] = 'yesterday';
-    writeFileSync(path.join(tmp.dir, 'bad-date.json'), JSON.stringify(doc));
+    writeFileSync(path.join(demo.dir, 'bad-date.json'), JSON.stringify(doc));
     const bad = await ccheck('import', 'oscal', 'bad-date.json', '--schema', oscalSchema('1.1.3'), '--json');
     expect(bad.code).toBe(3);
     const err = (JSON.parse(bad.out || bad.err) as Json).error;

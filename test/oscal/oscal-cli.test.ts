@@ -1,29 +1,22 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- OSCAL documents are walked as plain JSON here; NIST's schemas check their shape */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSCAL_VERSIONS } from '../../src/core/oscal/oscal-ids.js';
-import { runCcheck } from '../helpers/cli.js';
-import { FIXTURES, tempDir } from '../helpers/shared.js';
+import { demoStore, type DemoStore } from '../helpers/demo-store.js';
+import { FIXTURES } from '../helpers/shared.js';
 
 type Json = Record<string, any>;
 
-let tmp: { dir: string; cleanup: () => void };
-let env: NodeJS.ProcessEnv;
-const ccheck = (...args: string[]) => runCcheck(args, { env, cwd: tmp.dir });
-const read = (file: string) => JSON.parse(readFileSync(path.join(tmp.dir, file), 'utf8')) as Json;
 // OSCAL documents the project wrote in NIST's shapes; validation of every export against NIST's
 // schemas is the corpus tier's (test/corpus/oscal-cli.test.ts).
 const oscalFixture = (file: string) => path.join(FIXTURES, 'oscal', file);
+let demo: DemoStore;
+const ccheck = (...args: string[]) => demo.ccheck(...args);
+const read = (file: string) => demo.readJson<Json>(file);
 
-beforeAll(async () => {
-  tmp = tempDir();
-  const r = await runCcheck(['demo', 'demo', '--today', '2026-11-27'], { env: { LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir });
-  expect(r.code, r.err).toBe(0);
-  const home = path.join(tmp.dir, 'demo', '.ccheck');
-  env = { LANG: 'zh_TW.UTF-8', CCHECK_HOME: home, DATABASE_URL: path.join(home, 'ccheck.db') };
-});
-afterAll(() => tmp.cleanup());
+beforeAll(async () => (demo = await demoStore()));
+afterAll(() => demo.cleanup());
 
 describe('ccheck export oscal / import oscal', () => {
   it('exports the demo run as assessment-results, with evidence hashes, analyzer rows and risks', async () => {
@@ -59,7 +52,7 @@ describe('ccheck export oscal / import oscal', () => {
     expect((await ccheck('export', 'oscal', 'catalog', '2023-08-23')).code).toBe(0);
     const catalog = read('catalog-2023-08-23.oscal.json');
     expect(catalog.catalog.metadata.version).toBe('2023-08-23');
-    const profileFile = readdirSync(path.join(tmp.dir, 'demo')).find((f) => /profile.*\.ya?ml$/.test(f))!;
+    const profileFile = readdirSync(path.join(demo.dir, 'demo')).find((f) => /profile.*\.ya?ml$/.test(f))!;
     const r = await ccheck('export', 'oscal', 'profile', '--profile', path.join('demo', profileFile), '--version', '2023-08-23');
     expect(r.code, r.err).toBe(0);
     const profile = read('profile-2023-08-23.oscal.json');
@@ -93,7 +86,7 @@ describe('ccheck export oscal / import oscal', () => {
     expect(ssp.code).toBe(3);
     expect(ssp.err).toContain('[OSCAL_NOT_A_CATALOG]');
     expect(ssp.err).toContain('system-security-plan');
-    writeFileSync(path.join(tmp.dir, 'broken.json'), '{"catalog": {\n  "uuid": "x",\n  oops\n}');
+    writeFileSync(path.join(demo.dir, 'broken.json'), '{"catalog": {\n  "uuid": "x",\n  oops\n}');
     const broken = await ccheck('import', 'oscal', 'broken.json');
     expect(broken.code).toBe(3);
     expect(broken.err).toContain('[OSCAL_INVALID]');
