@@ -13,5 +13,6 @@ declare module 'vitest' {
  * repository. Only tests under test/corpus/ may import this: that folder is what the tier's
  * switch includes or leaves out.
  */
-export const EXTERNAL = path.join(inject('corpusDir'), 'external');
+export const CORPUS_DIR = inject('corpusDir');
+export const EXTERNAL = path.join(CORPUS_DIR, 'external');
 export const FIREWALL = path.join(EXTERNAL, 'firewall');
