@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { importAmendmentTable } from '../src/core/catalog/amendment/import-amendment.js';
-import { loadAllCorrections, loadMechanismReference, packageRoot } from '../src/io/catalog-data.js';
+import { catalogDataDir, loadAllCorrections, loadMechanismReference, packageRoot } from '../src/io/catalog-data.js';
 import { parseProfile } from '../src/io/read-profile.js';
 import { sha256Hex } from '../src/io/read-text-file.js';
 import { openCatalogStore } from '../src/services/catalog-service.js';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   await vault.get(sha, path.join(work, 'back.log'));
   if (statSync(path.join(work, 'back.log')).size !== bytes) throw new Error('round trip size differs');
 
-  const seed = path.join(packageRoot(), '..', 'shared', 'seeds', '000_4136b11f0be4be61.txt');
+  const seed = path.join(catalogDataDir(), 'seed', '000_4136b11f0be4be61.txt');
   const text = readFileSync(seed, 'utf8');
   const sha256 = sha256Hex(readFileSync(seed));
   const reference = loadMechanismReference();

@@ -1,13 +1,12 @@
 // Rebuilds data/catalog/versions/*.json from the sources in data/catalog/sources.yaml.
-// Usage: npm run catalog:build [-- <path to the workplace's shared folder>]
+// Usage: npm run catalog:build   (the seed ships in data/catalog/seed/; nothing outside the repository is read)
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { builtinVersionsDir, packageRoot } from '../src/io/catalog-data.js';
+import { builtinVersionsDir } from '../src/io/catalog-data.js';
 import { buildCommittedVersions } from '../src/services/catalog-service.js';
 import { serializeVersion } from '../src/storage/catalog-store.js';
 
-const shared = path.resolve(process.argv[2] ?? process.env.CCHECK_SHARED ?? path.join(packageRoot(), '..', 'shared'));
-const { versions, imports } = await buildCommittedVersions(shared);
+const { versions, imports } = await buildCommittedVersions();
 const dir = builtinVersionsDir();
 mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) if (f.endsWith('.json')) rmSync(path.join(dir, f));

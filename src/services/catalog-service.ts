@@ -76,15 +76,16 @@ export async function importChecklistFile(
 
 /**
  * Rebuilds the committed catalog versions from the sources listed in data/catalog/sources.yaml,
- * read from the workplace's shared folder. Used by `npm run catalog:build` and by the test that
- * proves the committed data equal to a fresh import.
+ * which ship in the repository beside it (data/catalog/seed/), so a fresh clone needs nothing
+ * else. Used by `npm run catalog:build` and by the test that proves the committed data equal to
+ * a fresh import.
  */
-export async function buildCommittedVersions(sharedDir: string): Promise<{ versions: CatalogVersion[]; imports: AmendmentImport[] }> {
+export async function buildCommittedVersions(): Promise<{ versions: CatalogVersion[]; imports: AmendmentImport[] }> {
   const dataDir = catalogDataDir();
   const sources = loadSources(dataDir);
   const imports: AmendmentImport[] = [];
   for (const a of sources.amendments) {
-    const file = path.join(sharedDir, a.file);
+    const file = path.join(dataDir, a.file);
     const source = await readTextFile(file);
     if (source.sha256 !== a.sha256) throw new Error(`${file}: SHA-256 ${source.sha256} differs from sources.yaml (${a.sha256})`);
     imports.push(

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { CoreError, isCoreError } from '../core/errors.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { WriteQueue } from './write-queue.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,8 @@ export interface OpenDatabase {
   readonly dialect: DialectName;
   /** Where the data is, without a password: for messages and backup manifests. */
   readonly location: string;
+  /** SQLite: the first-come-first-served order of writing processes (write-queue.ts). */
+  readonly writeQueue?: WriteQueue;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
   file.pragma('synchronous = FULL');
   file.pragma('busy_timeout = 15000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
-  return { db, dialect: 'sqlite', location: url, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: url, writeQueue: new WriteQueue(url), close: () => db.destroy() };
 }
 
 /** Takes group and other permissions off a data file we own (a file of another owner is left as it is). */
@@ -152,17 +155,28 @@ export async function isInitialised(db: Kysely<Database>): Promise<boolean> {
 
 /**
  * Runs `fn` in a transaction that no other writer can interleave with: SQLite takes the write
- * lock up front (BEGIN IMMEDIATE, so no deadlock on upgrade); PostgreSQL takes a transaction
- * advisory lock. The audit chain needs exactly this: one writer appends at a time.
+ * lock up front (BEGIN IMMEDIATE, so no deadlock on upgrade), after waiting its turn in the
+ * writers' queue so that no process starves; PostgreSQL takes a transaction advisory lock, whose
+ * waiters the server queues in order. The audit chain needs exactly this: one writer appends at a
+ * time, and every writer gets its turn however busy the machine is.
  */
-export async function withWriteTransaction<T>(open: Pick<OpenDatabase, 'db' | 'dialect'>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withWriteTransaction<T>(open: Pick<OpenDatabase, 'db' | 'dialect' | 'writeQueue'>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
   if (open.dialect === 'postgres') {
     return open.db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(727274)`.execute(tx);
       return fn(tx);
     });
   }
-  return open.db.connection().execute(async (conn) => {
+  const leave = open.writeQueue ? await open.writeQueue.enter() : () => {};
+  try {
+    return await sqliteImmediate(open.db, fn);
+  } finally {
+    leave();
+  }
+}
+
+async function sqliteImmediate<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
     try {
       await sql`begin immediate`.execute(conn);
     } catch (e) {

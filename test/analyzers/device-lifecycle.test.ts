@@ -3,9 +3,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEndOfLifeProduct } from '../../src/analyzers/device-lifecycle/device-lifecycle.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
-import { SHARED, tempDir } from '../helpers/shared.js';
+import { FIXTURES, tempDir } from '../helpers/shared.js';
 
-const EOL = path.join(SHARED, 'external', 'eol', 'endoflife.date', 'products');
+// endoflife.date product files written for the tests (test/fixtures/eol/README.md); the public
+// files themselves are read by the corpus tier (test/corpus/device-lifecycle-endoflife.test.ts).
+const EOL = path.join(FIXTURES, 'eol');
 const TODAY = '2026-11-27';
 let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
@@ -24,11 +26,14 @@ const INVENTORY = [
 const VENDORS = ['廠牌,型號,EOS日期,EOL日期', 'Cisco,WS-C3650,2025-10-31,2027-03-31'].join('\n');
 
 describe('device-lifecycle analyzer (7/(1)/a/(j))', () => {
-  it('reads the real endoflife.date product files', async () => {
+  it('reads endoflife.date product files', async () => {
     const { readFileSync } = await import('node:fs');
     const p = parseEndOfLifeProduct('cisco-ios-xe.md', readFileSync(path.join(EOL, 'cisco-ios-xe.md'), 'utf8'));
     expect(p.title).toBe('Cisco IOS XE');
     expect(p.releases.find((r) => r.cycle === '17.9')).toEqual({ cycle: '17.9', eol: '2026-07-29', eos: '2025-01-29' });
+    expect(p.releases.find((r) => r.cycle === '16.12')).toEqual({ cycle: '16.12', eol: true, eos: '2023-01-31' }); // eol: true, no date
+    const panos = parseEndOfLifeProduct('pan-os.md', readFileSync(path.join(EOL, 'pan-os.md'), 'utf8'));
+    expect(panos.releases.find((r) => r.cycle === '10.1')).toEqual({ cycle: '10.1', eol: '2024-12-01', eos: null }); // no eoas column
     expect(() => parseEndOfLifeProduct('x.md', 'no front matter')).toThrow(/no YAML front matter/);
   });
 

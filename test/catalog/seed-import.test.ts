@@ -9,7 +9,7 @@ import { builtinVersionsDir, loadAllCorrections, loadMechanismReference } from '
 import { decodeText, sha256Hex } from '../../src/io/read-text-file.js';
 import { buildCommittedVersions } from '../../src/services/catalog-service.js';
 import { serializeVersion } from '../../src/storage/catalog-store.js';
-import { SEED, SHARED } from '../helpers/shared.js';
+import { SEED } from '../helpers/shared.js';
 
 let result: AmendmentImport;
 let current: CatalogVersion;
@@ -232,8 +232,8 @@ describe('the 2023 amendment table (seed) → two versions and their diff', () =
 });
 
 describe('the committed catalog data', () => {
-  it('equals a fresh import of the seed from the shared folder', async () => {
-    const { versions } = await buildCommittedVersions(SHARED);
+  it('equals a fresh import of the seed the repository ships (data/catalog/seed)', async () => {
+    const { versions } = await buildCommittedVersions();
     expect(versions.map((v) => v.id)).toEqual(['before-2023-08-23', '2023-08-23']);
     for (const v of versions) {
       const committed = readFileSync(path.join(builtinVersionsDir(), `${v.id}.json`), 'utf8');
@@ -242,7 +242,7 @@ describe('the committed catalog data', () => {
   });
 
   it('carries English readings for the amended items, and reference titles for elided points', async () => {
-    const [before, after] = (await buildCommittedVersions(SHARED)).versions as [CatalogVersion, CatalogVersion];
+    const [before, after] = (await buildCommittedVersions()).versions as [CatalogVersion, CatalogVersion];
     expect(node(after, '7/(1)/d/(a)').textEn).toMatch(/^Knowledge:/);
     expect(node(after, '7/(1)/b').titleEn).toBe('Network-device security management');
     expect(node(after, '3')).toMatchObject({ status: 'elided', title: null, titleEn: 'Security organisation' });

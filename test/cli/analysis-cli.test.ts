@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCcheck } from '../helpers/cli.js';
 import { TEMPLATE } from '../helpers/profiles.js';
-import { SHARED, tempDir } from '../helpers/shared.js';
+import { FIXTURES, tempDir } from '../helpers/shared.js';
 
 let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
@@ -12,7 +12,7 @@ afterEach(() => tmp.cleanup());
 const ccheck = (...args: string[]) =>
   runCcheck(args, { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8', CCHECK_USER: 'alice' }, cwd: tmp.dir, columns: 160 });
 
-const ASA = path.join(SHARED, 'external', 'firewall', 'aerleon', 'generated', 'sample_multitarget.asa');
+const ASA = path.join(FIXTURES, 'firewall', 'edge-policy.asa');
 
 describe('ccheck analyzers / analyze', () => {
   it('lists the analyzers with the items they evidence', async () => {
@@ -38,13 +38,13 @@ describe('ccheck analyzers / analyze', () => {
     const body = JSON.parse(r.out) as { analyzer: string; items: string[]; verdict: string; findings: Record<string, unknown>[] };
     expect(body).toMatchObject({ analyzer: 'rule-set', items: ['7/(1)/b/(h)', '7/(1)/b/(i)'], verdict: 'fail' });
     expect(Object.keys(body.findings[0]!).slice(0, 7)).toEqual(['kind', 'severity', 'file', 'line', 'rule', 'detail', 'detail_zh']);
-    const redundant = body.findings.find((f) => f.kind === 'redundant' && f.line === 24)!;
+    const redundant = body.findings.find((f) => f.kind === 'redundant' && f.line === 16)!;
     expect(redundant).toMatchObject({
-      file: 'sample_multitarget.asa',
-      rule: 'deny-from-reserved',
-      blocking: [{ file: 'sample_multitarget.asa', line: 13, rule: 'deny-from-bogons' }],
+      file: 'edge-policy.asa',
+      rule: 'deny-from-private',
+      blocking: [{ file: 'edge-policy.asa', line: 8, rule: 'deny-from-bogons' }],
     });
-    expect(body.findings.find((f) => f.kind === 'any_any')).toMatchObject({ line: 108, severity: 'high', failing: true });
+    expect(body.findings.find((f) => f.kind === 'any_any')).toMatchObject({ line: 46, severity: 'high', failing: true });
   });
 
   it('records the verdict into an inspection, with the files as encrypted evidence', async () => {

@@ -22,7 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresAdminUrl', url);
     return async () => {};
   }
-  const server = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'embedded-postgres-server.mjs'), '54329'], {
+  // On a free port, so that several checkouts can run their tests at once on one machine.
+  const server = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'embedded-postgres-server.mjs')], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const ready = await new Promise<string>((resolve, reject) => {
