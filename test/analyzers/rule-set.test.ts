@@ -394,3 +394,54 @@ describe('re-checking after one rule changes', () => {
     expect(unreachable).toBeGreaterThan(1000); // the union case is really exercised
   });
 });
+
+const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'rule-set');
+
+describe('rules covered only by several earlier rules together', () => {
+  it('gives one finding per unreachable rule line, naming every rule of the cover in both languages, and counts it once', async () => {
+    const r = await analyzeFiles('rule-set', [path.join(FIX, 'cover', 'edge-cover.cfg')], TODAY, { reviewed_on: '2026-06-01' });
+    // Line 10's object group expands into two boxes, each denied first by another line (8, 9):
+    // neither line alone covers line 10, so no finding may say one of them does.
+    const dead = r.findings.filter((f) => ['shadowed', 'unreachable'].includes(f.kind));
+    expect(dead.map((f) => [f.kind, f.line, f.blocking.map((b) => b.line)])).toEqual([
+      ['unreachable', 10, [8, 9]],
+      ['unreachable', 13, [11, 12]],
+      ['shadowed', 15, [14]],
+    ]);
+    const l10 = dead[0]!;
+    expect(l10.detail).toContain('never matches: lines 8 and 9 together');
+    expect(l10.detail).not.toContain('all of its traffic first: ');
+    expect(l10.detailZh).toContain('永不生效：第 8、9 行合併已涵蓋其全部流量');
+    expect((l10 as RuleFinding).match).toContain('10.0.0.1');
+    expect((l10 as RuleFinding).match).toContain('10.0.0.2');
+    expect(r.findings.some((f) => /line 8\) denies all of its traffic first/.test(f.detail))).toBe(false);
+    // Counted per rule line: three dead lines, whatever the number of covers or boxes.
+    expect(r.summary).toContain('unreachable 3');
+    expect(r.summaryZh).toContain('永不生效 3');
+  });
+
+  it('says which part of a line is dead when earlier rules cover only some of its boxes', async () => {
+    const file = path.join(tmp.dir, 'part.cfg');
+    writeFileSync(
+      file,
+      [
+        'hostname part',
+        'object-group network PAIR',
+        ' host 10.0.0.1',
+        ' host 10.0.0.2',
+        'ip access-list extended P',
+        ' deny tcp host 10.0.0.1 any eq 22',
+        ' permit tcp object-group PAIR host 192.0.2.1 eq 22',
+        ' deny ip any any',
+        '',
+      ].join('\n'),
+    );
+    const r = await analyzeFiles('rule-set', [file], TODAY, { reviewed_on: '2026-06-01' });
+    const s = of(r.findings, 'shadowed');
+    expect(s.map((f) => [f.line, f.blocking.map((b) => b.line)])).toEqual([[7, [6]]]);
+    expect(s[0]!.detail).toMatch(/^part of P#\d+ \(line 7\) \(1 of 2 address\/port combinations\) never matches/);
+    expect(s[0]!.detailZh).toContain('2 組位址／埠中之 1 組');
+    expect(s[0]!.match).toContain('10.0.0.1');
+    expect(s[0]!.match).not.toContain('10.0.0.2');
+  });
+});

@@ -200,9 +200,21 @@ function intersection(a: Box, b: Box): Box {
   return r;
 }
 
+/**
+ * How earlier rules cover one box: one earlier rule holds it all (redundant when it acts alike,
+ * shadowed when not), or only the union of several does (unreachable; `by` is every earlier
+ * rule that overlaps it, which together hold it).
+ */
+interface Cover {
+  readonly kind: 'redundant' | 'shadowed' | 'unreachable';
+  readonly by: readonly number[];
+}
+
 interface RuleRecord {
-  /** Findings about this rule from the rules before it (shadowed, redundant, unreachable, …). */
+  /** Findings about this rule from the rules before it (generalization, correlation, undecided). */
   forward: RuleFinding[];
+  /** Which earlier rules match all of its traffic: reported per rule line in findings(). */
+  cover: Cover | null;
   /** Whether earlier rules match all of its traffic (it can then make no other rule redundant). */
   covered: boolean;
   /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
@@ -266,7 +278,7 @@ export class PolicyAnalysis {
     this.flat = flatten(this.boxes);
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
-    this.records = this.rules.map(() => ({ forward: [], covered: false, witness: null, reverse: null, local: [] }));
+    this.records = this.rules.map(() => ({ forward: [], cover: null, covered: false, witness: null, reverse: null, local: [] }));
     this.full();
   }
 
@@ -323,7 +335,7 @@ export class PolicyAnalysis {
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
     hint?: CoverHint,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null } {
+  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
     const { rules, boxes } = this;
     const ri = rules[i]!;
     const bi = boxes[i]!;
@@ -344,34 +356,12 @@ export class PolicyAnalysis {
       if (firstConflict && rules[j]!.action !== ri.action && firstConflict[j]! > i) firstConflict[j] = i;
       if (!opaque[j]) earlier.push(j);
     }
-    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!) };
+    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!), cover: null };
     const single = earlier.find((j) => within(bi, boxes[j]!));
     if (single !== undefined) {
-      const rj = rules[single]!;
-      out.push(
-        rj.action === ri.action
-          ? this.finding(
-              ri,
-              'redundant',
-              'low',
-              false,
-              '7/(1)/b/(h)',
-              `${describe(ri)} is redundant: ${describe(rj)} already ${verb(rj.action)} all of its traffic`,
-              `${describe(ri)} 為多餘規則：${describe(rj)} 已${rj.action === 'permit' ? '允許' : '拒絕'}其全部流量`,
-              [rj],
-            )
-          : this.finding(
-              ri,
-              'shadowed',
-              'medium',
-              true,
-              '7/(1)/b/(h)',
-              `${describe(ri)} never matches: ${describe(rj)} ${verb(rj.action)} all of its traffic first`,
-              `${describe(ri)} 永不生效：${describe(rj)} 先行${rj.action === 'permit' ? '允許' : '拒絕'}其全部流量`,
-              [rj],
-            ),
-      );
-      return { findings: out, covered: true, witness: null };
+      // Named per rule line in findings(): a line expanded into several boxes may be covered by
+      // a different earlier rule in each, and only all of them together make the line dead.
+      return { findings: out, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
     }
     // When the caller knows the answer or what changed (see replaceRule), it spares the full exact check.
     const answer =
@@ -399,21 +389,8 @@ export class PolicyAnalysis {
         ),
       );
     } else if (covered) {
-      const blockers = distinct(earlier.map((j) => rules[j]!));
-      const more = blockers.count > 5 ? ', …' : '';
-      out.push(
-        this.finding(
-          ri,
-          'unreachable',
-          'medium',
-          true,
-          '7/(1)/b/(h)',
-          `${describe(ri)} never matches: together, ${blockers.count} earlier rules (${blockers.head.map(describe).join(', ')}${more}) match all of its traffic first`,
-          `${describe(ri)} 永不生效：前面 ${blockers.count} 條規則合併後已涵蓋其全部流量`,
-          earlier.map((j) => rules[j]!),
-        ),
-      );
-      return { findings: out, covered: true, witness: null };
+      // Every earlier rule that overlaps it: their union holds all of its traffic.
+      return { findings: out, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
     }
     const general: NormalizedRule[] = [];
     const correlated: NormalizedRule[] = [];
@@ -462,7 +439,7 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return { findings: out, covered: false, witness };
+    return { findings: out, covered: false, witness, cover: null };
   }
 
   /**
@@ -513,6 +490,7 @@ export class PolicyAnalysis {
     for (let i = 0; i < this.rules.length; i++) {
       const f = this.forward(i, firstConflict, redundantEarlier);
       this.records[i]!.forward = f.findings;
+      this.records[i]!.cover = f.cover;
       this.records[i]!.covered = f.covered;
       this.records[i]!.witness = f.witness;
       this.records[i]!.local = this.localChecks(this.rules[i]!);
@@ -571,6 +549,7 @@ export class PolicyAnalysis {
                 : undefined;
       const f = this.forward(x, undefined, undefined, hint);
       this.records[x]!.forward = f.findings;
+      this.records[x]!.cover = f.cover;
       this.records[x]!.covered = f.covered;
       this.records[x]!.witness = f.witness;
       if (before !== f.covered) coverChanged.push(x);
@@ -602,12 +581,78 @@ export class PolicyAnalysis {
         ),
       );
     }
-    for (const rec of this.records) {
+    const covers = this.coverFindings();
+    this.records.forEach((rec, i) => {
+      const c = covers.get(i);
+      if (c) out.push(c);
       out.push(...rec.forward);
       if (rec.reverse) out.push(rec.reverse);
       out.push(...rec.local);
-    }
+    });
     out.push(...this.policyChecks());
+    return out;
+  }
+
+  /**
+   * One finding per rule line whose traffic earlier rules match first, placed at the line's first
+   * box. A line expanded into several boxes (object groups, multiport, address lists) is dead
+   * only when every box is covered, possibly each by another rule: the finding then names every
+   * rule line of the cover together, and counts once. When only some boxes are covered, it says
+   * which part.
+   */
+  private coverFindings(): Map<number, RuleFinding> {
+    const { rules, records } = this;
+    const groups = new Map<string, number[]>();
+    rules.forEach((r, i) => {
+      const key = `${r.file}\u0000${r.line}`;
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    });
+    const out = new Map<number, RuleFinding>();
+    for (const boxes of groups.values()) {
+      const covered = boxes.filter((i) => records[i]!.cover !== null);
+      if (covered.length === 0) continue;
+      const ri = rules[boxes[0]!]!;
+      const by = [...new Set(covered.flatMap((i) => records[i]!.cover!.by))].sort((a, b) => a - b).map((j) => rules[j]!);
+      const lines = distinct(by, 5);
+      const kinds = new Set(covered.map((i) => records[i]!.cover!.kind));
+      const rj = lines.head[0]!;
+      // One covering line acts alike or not; several lines are unreachable unless each box was
+      // already matched alike by a single earlier rule.
+      const kind =
+        lines.count === 1 ? (rj.action === ri.action ? 'redundant' : 'shadowed') : kinds.size === 1 && kinds.has('redundant') ? 'redundant' : 'unreachable';
+      const whole = covered.length === boxes.length;
+      const subject = whole ? describe(ri) : `part of ${describe(ri)} (${covered.length} of ${boxes.length} address/port combinations)`;
+      const subjectZh = whole ? describe(ri) : `${describe(ri)} 之部分流量（${boxes.length} 組位址／埠中之 ${covered.length} 組）`;
+      const act = rj.action === 'permit' ? '允許' : '拒絕';
+      const many = lines.count > 1;
+      const list = `${lines.head.map((r) => r.line).join(', ')}${lines.count > 5 ? `, … (${lines.count} lines)` : ''}`;
+      const listZh = `${lines.head.map((r) => r.line).join('、')}${lines.count > 5 ? `…（共 ${lines.count} 行）` : ''}`;
+      const coverEn = `lines ${list.replace(/, (\d+)$/, ' and $1')} together (${lines.head.map((r) => r.name).join(', ')}${lines.count > 5 ? ', …' : ''})`;
+      const coverZh = `第 ${listZh} 行合併`;
+      const [detail, detailZh] =
+        kind === 'redundant'
+          ? many
+            ? [`${subject} is redundant: ${coverEn} already ${rj.action} all of its traffic`, `${subjectZh} 為多餘規則：${coverZh}已${act}其全部流量`]
+            : [
+                `${subject} is redundant: ${describe(rj)} already ${verb(rj.action)} all of its traffic`,
+                `${subjectZh} 為多餘規則：${describe(rj)} 已${act}其全部流量`,
+              ]
+          : kind === 'shadowed'
+            ? [
+                `${subject} never matches: ${describe(rj)} ${verb(rj.action)} all of its traffic first`,
+                `${subjectZh} 永不生效：${describe(rj)} 先行${act}其全部流量`,
+              ]
+            : [`${subject} never matches: ${coverEn} match all of its traffic first`, `${subjectZh} 永不生效：${coverZh}已涵蓋其全部流量`];
+      const severity = kind === 'redundant' ? 'low' : 'medium';
+      const f = this.finding(ri, kind, severity, kind !== 'redundant', '7/(1)/b/(h)', detail, detailZh, by);
+      const parts = covered.map((i) => `${rules[i]!.action} ${describeBox(rules[i]!.box, rules[i]!.family)}`);
+      out.set(
+        boxes[0]!,
+        parts.length > 1 ? { ...f, match: `${parts.slice(0, 5).join('; ')}${parts.length > 5 ? `; … (${parts.length})` : ''}` } : { ...f, match: parts[0]! },
+      );
+    }
     return out;
   }
 
