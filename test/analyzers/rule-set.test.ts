@@ -8,7 +8,7 @@ import { parseFortiOs, parseFortiOsLines } from '../../src/analyzers/rule-set/pa
 import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
 import { parsePanOs, parsePanOsLines } from '../../src/analyzers/rule-set/parsers/panos.js';
 import { parseJunos, parseJunosLines } from '../../src/analyzers/rule-set/parsers/junos.js';
-import { detectSyntax } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
+import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { formatIPv6, parseIPv6, parsePrefix } from '../../src/analyzers/rule-set/rule-model.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
 import { evidenceFromFile } from '../../src/io/evidence-input.js';
@@ -443,5 +443,57 @@ describe('rules covered only by several earlier rules together', () => {
     expect(s[0]!.detailZh).toContain('2 組位址／埠中之 1 組');
     expect(s[0]!.match).toContain('10.0.0.1');
     expect(s[0]!.match).not.toContain('10.0.0.2');
+  });
+});
+
+describe('a device folder with configurations that hold no packet filter', () => {
+  const folder = path.join(FIX, 'device-folder');
+  const files = readdirSync(folder)
+    .sort()
+    .map((f) => path.join(folder, f));
+
+  it('reports each router without access lists by its hostname, the unreadable file on its own, and judges every other file', async () => {
+    const r = await analyzeFiles('rule-set', files, TODAY, { reviewed_on: '2026-06-01' });
+    expect(of(r.findings, 'no_packet_filter').map((f) => [f.file, f.rule, f.severity, f.failing])).toEqual([
+      ['access-3.cfg', 'access-3', 'info', false],
+      ['branch-5.conf', 'branch-5', 'info', false],
+      ['core-2.cfg', 'core-2', 'info', false],
+    ]);
+    const nf = of(r.findings, 'no_packet_filter')[1]!;
+    expect(nf.detail).toContain('a Junos configuration of branch-5 with no packet filter');
+    expect(nf.detailZh).toContain('Junos 設定檔（branch-5）未設定封包過濾規則');
+    const bad = of(r.findings, 'input_error');
+    expect(bad.map((f) => [f.file, f.line])).toEqual([['notes.txt', 1]]);
+    expect(bad[0]!.detail).toMatch(/^INPUT_UNSUPPORTED_FORMAT: notes\.txt: the rule syntax is not recognised/);
+    expect(bad[0]!.detailZh).toContain('notes.txt：無法辨識規則語法');
+    // The other files are analysed and judged: core-1's duplicate line, edge-4's broad terms.
+    expect(of(r.findings, 'redundant').map((f) => [f.file, f.line])).toEqual([['core-1.cfg', 12]]);
+    expect(of(r.findings, 'over_broad').map((f) => [f.file, f.line])).toEqual([
+      ['edge-4.conf', 10],
+      ['edge-4.conf', 17],
+    ]);
+    expect(r.scope).toBe(6);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('never passes a folder in which a file could not be read, and recognises the filterless configurations as its evidence', async () => {
+    const clean = files.filter((f) => !/edge-4|notes/.test(f));
+    const r = await analyzeFiles('rule-set', clean, TODAY, { reviewed_on: '2026-06-01' });
+    expect(r.findings.filter((f) => f.failing)).toEqual([]);
+    expect(r.verdict).toBe('pass');
+    const withBad = await analyzeFiles('rule-set', [...clean, path.join(folder, 'notes.txt')], TODAY, { reviewed_on: '2026-06-01' });
+    expect(withBad.verdict).toBe('error');
+    expect(withBad.scope).toBe(r.scope);
+    const recognises = (file: { name: string; head: string }) => ruleSetAnalyzer.recognises!(file);
+    expect(recognises({ name: 'core-2.cfg', head: read(path.join(folder, 'core-2.cfg')) })).toBe(true);
+    expect(recognises({ name: 'branch-5.conf', head: read(path.join(folder, 'branch-5.conf')) })).toBe(true);
+    expect(recognises({ name: 'notes.txt', head: read(path.join(folder, 'notes.txt')) })).toBe(false);
+    expect(detectDevice('config system global\n    set hostname "fg-lab"\nend\n')).toEqual({ vendor: 'FortiOS', hostname: 'fg-lab' });
+    expect(
+      detectDevice('<config version="10.1"><devices><entry><deviceconfig><system><hostname>pa-1</hostname></system></deviceconfig></entry></devices></config>'),
+    ).toEqual({
+      vendor: 'PAN-OS',
+      hostname: 'pa-1',
+    });
   });
 });
