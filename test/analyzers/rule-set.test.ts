@@ -6,6 +6,7 @@ import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleFinding } from '../../src
 import { parseCiscoAcl, parseCiscoAclLines } from '../../src/analyzers/rule-set/parsers/cisco.js';
 import { parseFortiOs, parseFortiOsLines } from '../../src/analyzers/rule-set/parsers/fortios.js';
 import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
+import { tokenize } from '../../src/analyzers/rule-set/parsers/policy-builder.js';
 import { parsePanOs, parsePanOsLines } from '../../src/analyzers/rule-set/parsers/panos.js';
 import { parseJunos, parseJunosLines } from '../../src/analyzers/rule-set/parsers/junos.js';
 import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
@@ -495,5 +496,55 @@ describe('a device folder with configurations that hold no packet filter', () =>
       vendor: 'PAN-OS',
       hostname: 'pa-1',
     });
+  });
+});
+
+describe('hostile sizes', () => {
+  it('reads a rule with a 10 MB comment (iptables and Cisco) without overflowing the stack, and keeps a bounded part of it', async () => {
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    const rules = path.join(tmp.dir, 'huge-comment.rules');
+    writeFileSync(
+      rules,
+      [
+        '*filter',
+        ':FORWARD DROP [0:0]',
+        `-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "${huge} reviewed: 2026-06-01" -j ACCEPT`,
+        '-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "dup reviewed: 2026-06-01" -j ACCEPT',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+    const cfg = path.join(tmp.dir, 'huge-remark.cfg');
+    writeFileSync(
+      cfg,
+      ['hostname h', 'ip access-list extended A', ` remark ${huge}`, ' permit tcp 10.0.0.0 0.0.0.255 host 192.0.2.1 eq 22', ' deny ip any any', ''].join('\n'),
+    );
+    const r = await analyzeFiles('rule-set', [rules, cfg], TODAY, { reviewed_on: '2026-06-01' });
+    expect(r.findings.filter((f) => f.kind === 'input_error')).toEqual([]);
+    expect(r.scope).toBe(4);
+    const redundant = of(r.findings, 'redundant');
+    expect(redundant.map((f) => [f.file, f.line])).toEqual([['huge-comment.rules', 4]]);
+    expect(redundant[0]!.detail).toContain(`… (${huge.length} characters)`); // the name is the comment without its review tag
+    for (const f of r.findings) {
+      expect(f.detail.length + f.detailZh.length + (f.rule ?? '').length).toBeLessThan(5_000);
+      for (const b of f.blocking) expect((b.rule ?? '').length).toBeLessThan(1_000);
+    }
+  });
+
+  it('tokenizes as before: quoted words with escapes, single quotes, unclosed quotes as words', () => {
+    expect(tokenize(`-A X -m comment --comment "a \\"b\\" c" -j 'd e' "open  x`)).toEqual([
+      '-A',
+      'X',
+      '-m',
+      'comment',
+      '--comment',
+      'a \\"b\\" c',
+      '-j',
+      'd e',
+      '"open',
+      'x',
+    ]);
+    expect(tokenize(' \u3000 set name\u00a0"x y"')).toEqual(['set', 'name', 'x y']);
+    expect(tokenize(`"${'y'.repeat(5_000_000)}"`)[0]).toHaveLength(5_000_000);
   });
 });

@@ -585,11 +585,12 @@ export class PolicyAnalysis {
     this.records.forEach((rec, i) => {
       const c = covers.get(i);
       if (c) out.push(c);
-      out.push(...rec.forward);
+      for (const f of rec.forward) out.push(f);
       if (rec.reverse) out.push(rec.reverse);
-      out.push(...rec.local);
+      for (const f of rec.local) out.push(f);
     });
-    out.push(...this.policyChecks());
+    // One review finding per rule can be hundreds of thousands: appended one by one, never spread.
+    for (const f of this.policyChecks()) out.push(f);
     return out;
   }
 
