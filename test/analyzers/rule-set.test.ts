@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
-import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
+import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
 import { parseCiscoAcl, parseCiscoAclLines } from '../../src/analyzers/rule-set/parsers/cisco.js';
 import { parseFortiOs, parseFortiOsLines } from '../../src/analyzers/rule-set/parsers/fortios.js';
 import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
@@ -546,5 +547,86 @@ describe('hostile sizes', () => {
     ]);
     expect(tokenize(' \u3000 set name\u00a0"x y"')).toEqual(['set', 'name', 'x y']);
     expect(tokenize(`"${'y'.repeat(5_000_000)}"`)[0]).toHaveLength(5_000_000);
+  });
+});
+
+describe('the indexed engine against the scanning one', () => {
+  // Small spaces, so that rules overlap, nest and cover each other together often; arbitrary
+  // ranges as well as prefixes (object ranges and port ranges are not prefixes).
+  const interval = (max: number) =>
+    fc.oneof(
+      fc.constant({ lo: 0n, hi: BigInt(max) }),
+      fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max: 4 })).map(([a, l]) => {
+        const lo = a & ~((1 << l) - 1);
+        return { lo: BigInt(lo), hi: BigInt(Math.min(max, lo + (1 << l) - 1)) };
+      }),
+      fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })).map(([a, b]) => ({ lo: BigInt(Math.min(a, b)), hi: BigInt(Math.max(a, b)) })),
+    );
+  const base = 0x0a000000n;
+  const rule = fc.record({
+    proto: fc.constantFrom({ lo: 6n, hi: 6n }, { lo: 17n, hi: 17n }, { lo: 0n, hi: 255n }),
+    src: interval(63),
+    dst: interval(31),
+    dport: interval(15),
+    state: fc.constantFrom({ lo: 0n, hi: 1n }, { lo: 1n, hi: 1n }),
+    permit: fc.boolean(),
+    opaque: fc.integer({ min: 0, max: 7 }).map((x) => x === 0),
+    line: fc.integer({ min: 0, max: 2 }),
+  });
+  type Gen = typeof rule extends fc.Arbitrary<infer T> ? T : never;
+  // Consecutive rules may share a line, as the boxes of one expanded rule do.
+  const toRules = (gens: readonly Gen[]) => {
+    let line = 1;
+    return gens.map((g, i) => {
+      if (i === 0 || g.line !== 0) line++;
+      const shift = (x: { lo: bigint; hi: bigint }) => ({ lo: x.lo + base, hi: x.hi + base });
+      return {
+        policy: 'P',
+        index: i,
+        file: 'gen.rules',
+        line,
+        name: `r${line}`,
+        text: `r${line}`,
+        action: g.permit ? ('permit' as const) : ('deny' as const),
+        family: 4 as const,
+        box: { proto: g.proto, src: shift(g.src), dst: shift(g.dst), sport: { lo: 0n, hi: 65535n }, dport: g.dport, state: g.state },
+        disabled: false,
+        opaque: g.opaque,
+        applications: null,
+        fromZone: null,
+        toZone: null,
+        owner: null,
+        reviewedOn: null,
+        comment: null,
+      };
+    });
+  };
+  const policyOf = (gens: readonly Gen[]) => ({
+    name: 'P',
+    file: 'gen.rules',
+    family: 4 as const,
+    syntax: 'generated',
+    defaultAction: 'deny' as const,
+    defaultSource: 'implicit' as const,
+    kind: 'packet_filter' as const,
+    rules: toRules(gens),
+  });
+
+  it('finds exactly the same findings on generated rule sets, and after replacing rules', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.nat(), rule), { maxLength: 4 }), (gens, edits) => {
+        const policy = policyOf(gens);
+        const indexed = new PolicyAnalysis(policy, opts);
+        expect(indexed.findings()).toEqual(new PolicyAnalysis(policy, { ...opts, engine: 'scan' }).findings());
+        const extra = toRules(edits.map(([, g]) => g));
+        edits.forEach(([at], k) => {
+          const position = at % indexed.scope;
+          indexed.replaceRule(position, { ...extra[k]!, line: 1000 + k, name: `e${k}` });
+          const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+          expect(indexed.findings()).toEqual(fresh.findings());
+        });
+      }),
+      { numRuns: 400, seed: 1309 },
+    );
   });
 });
