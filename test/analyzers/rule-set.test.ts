@@ -8,6 +8,7 @@ import { parseCiscoAcl, parseCiscoAclLines } from '../../src/analyzers/rule-set/
 import { parseFortiOs, parseFortiOsLines } from '../../src/analyzers/rule-set/parsers/fortios.js';
 import { parseIptablesSave } from '../../src/analyzers/rule-set/parsers/iptables.js';
 import { tokenize } from '../../src/analyzers/rule-set/parsers/policy-builder.js';
+import { ContainIndex, levelOf, OverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
 import { parsePanOs, parsePanOsLines } from '../../src/analyzers/rule-set/parsers/panos.js';
 import { parseJunos, parseJunosLines } from '../../src/analyzers/rule-set/parsers/junos.js';
 import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
@@ -628,5 +629,36 @@ describe('the indexed engine against the scanning one', () => {
       }),
       { numRuns: 400, seed: 1309 },
     );
+  });
+});
+
+describe('interval indexes', () => {
+  it('find every overlapping and every containing interval, for any doubles (128-bit addresses too)', () => {
+    const big = fc.oneof(fc.integer({ min: 0, max: 200 }), fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map(Number));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(big, big), { minLength: 1, maxLength: 50 }), fc.tuple(big, big), (pairs, [x, y]) => {
+        const iv = pairs.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+        const [a, b] = [Math.min(x, y), Math.max(x, y)];
+        const overlap = new OverlapIndex(
+          iv.length,
+          (j) => iv[j]![0],
+          (j) => iv[j]![1],
+        );
+        const seen = new Set<number>();
+        overlap.forEachOverlapping(a, b, (j) => void seen.add(j));
+        iv.forEach(([lo, hi], j) => {
+          if (lo <= b && a <= hi) expect(seen.has(j)).toBe(true);
+        });
+        const contain = new ContainIndex();
+        iv.forEach(([lo, hi], j) => contain.add(j, lo, hi));
+        const holding = new Set<number>();
+        contain.forEachContaining(a, b, (j) => void holding.add(j));
+        iv.forEach(([lo, hi], j) => {
+          if (lo <= a && b <= hi) expect(holding.has(j)).toBe(true);
+        });
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+    expect(levelOf(0, 2 ** 128)).toBe(129);
   });
 });

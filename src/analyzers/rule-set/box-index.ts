@@ -10,9 +10,15 @@
  * at least that of [a, b]. Both questions visit at most one key range per level (33 for IPv4).
  */
 
-const POW2 = Array.from({ length: 64 }, (_, l) => 2 ** l);
+// Up to 2^1024 (Infinity): every finite double, even a 128-bit address a policy mislabelled as
+// IPv4 carries, reaches a level where both ends fall in one block, so levelOf always ends.
+const LEVELS = 1025;
+const POW2 = Array.from({ length: LEVELS }, (_, l) => 2 ** l);
 
-/** The level of the smallest aligned block holding [lo, hi] (values up to 2^53, exact in doubles). */
+/**
+ * The level of the smallest aligned block holding [lo, hi]. Division by a power of two is exact
+ * and floor is monotone, so for any doubles an interval holding [a, b] has a's block at its level.
+ */
 export function levelOf(lo: number, hi: number): number {
   let l = 0;
   while (Math.floor(lo / POW2[l]!) !== Math.floor(hi / POW2[l]!)) l++;
@@ -28,13 +34,13 @@ export class OverlapIndex {
 
   /** `lo(j)`, `hi(j)`: rule j's interval in the indexed dimension. */
   constructor(count: number, lo: (j: number) => number, hi: (j: number) => number) {
-    const level = new Uint8Array(count);
-    const sizes = new Int32Array(64);
+    const level = new Uint16Array(count);
+    const sizes = new Int32Array(LEVELS);
     for (let j = 0; j < count; j++) {
       level[j] = levelOf(lo(j), hi(j));
       sizes[level[j]!]!++;
     }
-    for (let l = 0; l < 64; l++) {
+    for (let l = 0; l < LEVELS; l++) {
       if (sizes[l] === 0) continue;
       const ids = new Int32Array(sizes[l]!);
       let n = 0;
@@ -71,6 +77,14 @@ export class OverlapIndex {
 }
 
 /**
+ * One number per (level, block). Beyond 2^47 two levels may share a key: a shared list only
+ * adds candidates (every one is checked), and stays ascending, as rules are added in order.
+ */
+function blockKey(x: number, l: number): number {
+  return Math.floor(x / POW2[l]!) * 2048 + l;
+}
+
+/**
  * A growing index of intervals, for containment queries: the rules added so far whose interval
  * holds [a, b]. Rules are added in ascending order, so each block's list is ascending too.
  */
@@ -81,7 +95,7 @@ export class ContainIndex {
   add(j: number, lo: number, hi: number): void {
     const l = levelOf(lo, hi);
     if (l > this.maxLevel) this.maxLevel = l;
-    const key = Math.floor(lo / POW2[l]!) * 64 + l;
+    const key = blockKey(lo, l);
     const list = this.blocks.get(key);
     if (list) list.push(j);
     else this.blocks.set(key, [j]);
@@ -93,7 +107,7 @@ export class ContainIndex {
    */
   forEachContaining(a: number, b: number, visit: (j: number) => boolean | void): void {
     for (let l = levelOf(a, b); l <= this.maxLevel; l++) {
-      const list = this.blocks.get(Math.floor(a / POW2[l]!) * 64 + l);
+      const list = this.blocks.get(blockKey(a, l));
       if (!list) continue;
       for (const j of list) if (visit(j) === true) break;
     }
