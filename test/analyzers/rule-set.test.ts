@@ -399,6 +399,12 @@ describe('re-checking after one rule changes', () => {
 });
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'rule-set');
+/** Writes a configuration of `lines` into the test's temporary folder. */
+function writeConfig(name: string, lines: readonly string[]): string {
+  const file = path.join(tmp.dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
 
 describe('rules covered only by several earlier rules together', () => {
   it('gives one finding per unreachable rule line, naming every rule of the cover in both languages, and counts it once', async () => {
@@ -424,21 +430,16 @@ describe('rules covered only by several earlier rules together', () => {
   });
 
   it('says which part of a line is dead when earlier rules cover only some of its boxes', async () => {
-    const file = path.join(tmp.dir, 'part.cfg');
-    writeFileSync(
-      file,
-      [
-        'hostname part',
-        'object-group network PAIR',
-        ' host 10.0.0.1',
-        ' host 10.0.0.2',
-        'ip access-list extended P',
-        ' deny tcp host 10.0.0.1 any eq 22',
-        ' permit tcp object-group PAIR host 192.0.2.1 eq 22',
-        ' deny ip any any',
-        '',
-      ].join('\n'),
-    );
+    const file = writeConfig('part.cfg', [
+      'hostname part',
+      'object-group network PAIR',
+      ' host 10.0.0.1',
+      ' host 10.0.0.2',
+      'ip access-list extended P',
+      ' deny tcp host 10.0.0.1 any eq 22',
+      ' permit tcp object-group PAIR host 192.0.2.1 eq 22',
+      ' deny ip any any',
+    ]);
     const r = await analyzeFiles('rule-set', [file], TODAY, { reviewed_on: '2026-06-01' });
     const s = of(r.findings, 'shadowed');
     expect(s.map((f) => [f.line, f.blocking.map((b) => b.line)])).toEqual([[7, [6]]]);
@@ -504,23 +505,20 @@ describe('a device folder with configurations that hold no packet filter', () =>
 describe('hostile sizes', () => {
   it('reads a rule with a 10 MB comment (iptables and Cisco) without overflowing the stack, and keeps a bounded part of it', async () => {
     const huge = 'x'.repeat(10 * 1024 * 1024);
-    const rules = path.join(tmp.dir, 'huge-comment.rules');
-    writeFileSync(
-      rules,
-      [
-        '*filter',
-        ':FORWARD DROP [0:0]',
-        `-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "${huge} reviewed: 2026-06-01" -j ACCEPT`,
-        '-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "dup reviewed: 2026-06-01" -j ACCEPT',
-        'COMMIT',
-        '',
-      ].join('\n'),
-    );
-    const cfg = path.join(tmp.dir, 'huge-remark.cfg');
-    writeFileSync(
-      cfg,
-      ['hostname h', 'ip access-list extended A', ` remark ${huge}`, ' permit tcp 10.0.0.0 0.0.0.255 host 192.0.2.1 eq 22', ' deny ip any any', ''].join('\n'),
-    );
+    const rules = writeConfig('huge-comment.rules', [
+      '*filter',
+      ':FORWARD DROP [0:0]',
+      `-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "${huge} reviewed: 2026-06-01" -j ACCEPT`,
+      '-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "dup reviewed: 2026-06-01" -j ACCEPT',
+      'COMMIT',
+    ]);
+    const cfg = writeConfig('huge-remark.cfg', [
+      'hostname h',
+      'ip access-list extended A',
+      ` remark ${huge}`,
+      ' permit tcp 10.0.0.0 0.0.0.255 host 192.0.2.1 eq 22',
+      ' deny ip any any',
+    ]);
     const r = await analyzeFiles('rule-set', [rules, cfg], TODAY, { reviewed_on: '2026-06-01' });
     expect(r.findings.filter((f) => f.kind === 'input_error')).toEqual([]);
     expect(r.scope).toBe(4);
