@@ -197,7 +197,7 @@ export const ruleSetAnalyzer: Analyzer = {
             f.name,
             'no_packet_filter',
             'info',
-            `${f.name}: a ${vendor} configuration${name ? ` of ${name}` : ''} with no packet filter (no access list, firewall filter or security policy); nothing to judge for 7/(1)/b/(h) in this file`,
+            `${f.name}: a ${vendor} configuration${name ? ` of ${name}` : ''} with no packet filter (no access list, firewall filter or security policy applied to packets); nothing to judge for 7/(1)/b/(h) in this file`,
             `${f.name}：${vendor} 設定檔${name ? `（${name}）` : ''}未設定封包過濾規則（無存取清單、防火牆過濾或安全政策），本檔無規則可供 7/(1)/b/(h) 判斷`,
           ),
           rule: name,
