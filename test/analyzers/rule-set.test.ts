@@ -1,9 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
-import { DEFAULT_RULE_OPTIONS, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
-import { detectSyntax } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
+import { DEFAULT_RULE_OPTIONS, PolicyAnalysis, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
+import { tokenize } from '../../src/analyzers/rule-set/parsers/policy-builder.js';
+import { ContainIndex, levelOf, OverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
+import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
 import { FIXTURES, tempDir } from '../helpers/shared.js';
 
@@ -242,5 +245,268 @@ describe('re-checking after one rule changes', () => {
       }
     }
     expect(unreachable).toBeGreaterThan(1000); // the union case is really exercised
+  });
+});
+
+const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'rule-set');
+/** Writes a configuration of `lines` into the test's temporary folder. */
+function writeConfig(name: string, lines: readonly string[]): string {
+  const file = path.join(tmp.dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+describe('rules covered only by several earlier rules together', () => {
+  it('gives one finding per unreachable rule line, naming every rule of the cover in both languages, and counts it once', async () => {
+    const r = await analyzeFiles('rule-set', [path.join(FIX, 'cover', 'edge-cover.cfg')], TODAY, { reviewed_on: '2026-06-01' });
+    // Line 10's object group expands into two boxes, each denied first by another line (8, 9):
+    // neither line alone covers line 10, so no finding may say one of them does.
+    const dead = r.findings.filter((f) => ['shadowed', 'unreachable'].includes(f.kind));
+    expect(dead.map((f) => [f.kind, f.line, f.blocking.map((b) => b.line)])).toEqual([
+      ['unreachable', 10, [8, 9]],
+      ['unreachable', 13, [11, 12]],
+      ['shadowed', 15, [14]],
+    ]);
+    const l10 = dead[0]!;
+    expect(l10.detail).toContain('never matches: lines 8 and 9 together');
+    expect(l10.detail).not.toContain('all of its traffic first: ');
+    expect(l10.detailZh).toContain('永不生效：第 8、9 行合併已涵蓋其全部流量');
+    expect((l10 as RuleFinding).match).toContain('10.0.0.1');
+    expect((l10 as RuleFinding).match).toContain('10.0.0.2');
+    expect(r.findings.some((f) => /line 8\) denies all of its traffic first/.test(f.detail))).toBe(false);
+    // Counted per rule line: three dead lines, whatever the number of covers or boxes.
+    expect(r.summary).toContain('unreachable 3');
+    expect(r.summaryZh).toContain('永不生效 3');
+  });
+
+  it('says which part of a line is dead when earlier rules cover only some of its boxes', async () => {
+    const file = writeConfig('part.cfg', [
+      'hostname part',
+      'object-group network PAIR',
+      ' host 10.0.0.1',
+      ' host 10.0.0.2',
+      'ip access-list extended P',
+      ' deny tcp host 10.0.0.1 any eq 22',
+      ' permit tcp object-group PAIR host 192.0.2.1 eq 22',
+      ' deny ip any any',
+    ]);
+    const r = await analyzeFiles('rule-set', [file], TODAY, { reviewed_on: '2026-06-01' });
+    const s = of(r.findings, 'shadowed');
+    expect(s.map((f) => [f.line, f.blocking.map((b) => b.line)])).toEqual([[7, [6]]]);
+    expect(s[0]!.detail).toMatch(/^part of P#\d+ \(line 7\) \(1 of 2 address\/port combinations\) never matches/);
+    expect(s[0]!.detailZh).toContain('2 組位址／埠中之 1 組');
+    expect(s[0]!.match).toContain('10.0.0.1');
+    expect(s[0]!.match).not.toContain('10.0.0.2');
+  });
+});
+
+describe('a device folder with configurations that hold no packet filter', () => {
+  const folder = path.join(FIX, 'device-folder');
+  const files = readdirSync(folder)
+    .sort()
+    .map((f) => path.join(folder, f));
+
+  it('reports each router without access lists by its hostname, the unreadable file on its own, and judges every other file', async () => {
+    const r = await analyzeFiles('rule-set', files, TODAY, { reviewed_on: '2026-06-01' });
+    expect(of(r.findings, 'no_packet_filter').map((f) => [f.file, f.rule, f.severity, f.failing])).toEqual([
+      ['access-3.cfg', 'access-3', 'info', false],
+      ['branch-5.conf', 'branch-5', 'info', false],
+      ['core-2.cfg', 'core-2', 'info', false],
+    ]);
+    const nf = of(r.findings, 'no_packet_filter')[1]!;
+    expect(nf.detail).toContain('a Junos configuration of branch-5 with no packet filter');
+    expect(nf.detailZh).toContain('Junos 設定檔（branch-5）未設定封包過濾規則');
+    const bad = of(r.findings, 'input_error');
+    expect(bad.map((f) => [f.file, f.line])).toEqual([['notes.txt', 1]]);
+    expect(bad[0]!.detail).toMatch(/^INPUT_UNSUPPORTED_FORMAT: notes\.txt: the rule syntax is not recognised/);
+    expect(bad[0]!.detailZh).toContain('notes.txt：無法辨識規則語法');
+    // The other files are analysed and judged: core-1's duplicate line, edge-4's broad terms.
+    expect(of(r.findings, 'redundant').map((f) => [f.file, f.line])).toEqual([['core-1.cfg', 12]]);
+    expect(of(r.findings, 'over_broad').map((f) => [f.file, f.line])).toEqual([
+      ['edge-4.conf', 10],
+      ['edge-4.conf', 17],
+    ]);
+    expect(r.scope).toBe(6);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('never passes a folder in which a file could not be read, and recognises the filterless configurations as its evidence', async () => {
+    const clean = files.filter((f) => !/edge-4|notes/.test(f));
+    const r = await analyzeFiles('rule-set', clean, TODAY, { reviewed_on: '2026-06-01' });
+    expect(r.findings.filter((f) => f.failing)).toEqual([]);
+    expect(r.verdict).toBe('pass');
+    const withBad = await analyzeFiles('rule-set', [...clean, path.join(folder, 'notes.txt')], TODAY, { reviewed_on: '2026-06-01' });
+    expect(withBad.verdict).toBe('error');
+    expect(withBad.scope).toBe(r.scope);
+    const recognises = (file: { name: string; head: string }) => ruleSetAnalyzer.recognises!(file);
+    expect(recognises({ name: 'core-2.cfg', head: read(path.join(folder, 'core-2.cfg')) })).toBe(true);
+    expect(recognises({ name: 'branch-5.conf', head: read(path.join(folder, 'branch-5.conf')) })).toBe(true);
+    expect(recognises({ name: 'notes.txt', head: read(path.join(folder, 'notes.txt')) })).toBe(false);
+    expect(detectDevice('config system global\n    set hostname "fg-lab"\nend\n')).toEqual({ vendor: 'FortiOS', hostname: 'fg-lab' });
+    expect(
+      detectDevice('<config version="10.1"><devices><entry><deviceconfig><system><hostname>pa-1</hostname></system></deviceconfig></entry></devices></config>'),
+    ).toEqual({
+      vendor: 'PAN-OS',
+      hostname: 'pa-1',
+    });
+  });
+});
+
+describe('hostile sizes', () => {
+  it('reads a rule with a 10 MB comment (iptables and Cisco) without overflowing the stack, and keeps a bounded part of it', async () => {
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    const rules = writeConfig('huge-comment.rules', [
+      '*filter',
+      ':FORWARD DROP [0:0]',
+      `-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "${huge} reviewed: 2026-06-01" -j ACCEPT`,
+      '-A FORWARD -p tcp -s 10.0.0.0/24 -d 192.0.2.1 --dport 22 -m comment --comment "dup reviewed: 2026-06-01" -j ACCEPT',
+      'COMMIT',
+    ]);
+    const cfg = writeConfig('huge-remark.cfg', [
+      'hostname h',
+      'ip access-list extended A',
+      ` remark ${huge}`,
+      ' permit tcp 10.0.0.0 0.0.0.255 host 192.0.2.1 eq 22',
+      ' deny ip any any',
+    ]);
+    const r = await analyzeFiles('rule-set', [rules, cfg], TODAY, { reviewed_on: '2026-06-01' });
+    expect(r.findings.filter((f) => f.kind === 'input_error')).toEqual([]);
+    expect(r.scope).toBe(4);
+    const redundant = of(r.findings, 'redundant');
+    expect(redundant.map((f) => [f.file, f.line])).toEqual([['huge-comment.rules', 4]]);
+    expect(redundant[0]!.detail).toContain(`… (${huge.length} characters)`); // the name is the comment without its review tag
+    for (const f of r.findings) {
+      expect(f.detail.length + f.detailZh.length + (f.rule ?? '').length).toBeLessThan(5_000);
+      for (const b of f.blocking) expect((b.rule ?? '').length).toBeLessThan(1_000);
+    }
+  });
+
+  it('tokenizes as before: quoted words with escapes, single quotes, unclosed quotes as words', () => {
+    expect(tokenize(`-A X -m comment --comment "a \\"b\\" c" -j 'd e' "open  x`)).toEqual([
+      '-A',
+      'X',
+      '-m',
+      'comment',
+      '--comment',
+      'a \\"b\\" c',
+      '-j',
+      'd e',
+      '"open',
+      'x',
+    ]);
+    expect(tokenize(' \u3000 set name\u00a0"x y"')).toEqual(['set', 'name', 'x y']);
+    expect(tokenize(`"${'y'.repeat(5_000_000)}"`)[0]).toHaveLength(5_000_000);
+  });
+});
+
+describe('the indexed engine against the scanning one', () => {
+  // Small spaces, so that rules overlap, nest and cover each other together often; arbitrary
+  // ranges as well as prefixes (object ranges and port ranges are not prefixes).
+  const interval = (max: number) =>
+    fc.oneof(
+      fc.constant({ lo: 0n, hi: BigInt(max) }),
+      fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max: 4 })).map(([a, l]) => {
+        const lo = a & ~((1 << l) - 1);
+        return { lo: BigInt(lo), hi: BigInt(Math.min(max, lo + (1 << l) - 1)) };
+      }),
+      fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })).map(([a, b]) => ({ lo: BigInt(Math.min(a, b)), hi: BigInt(Math.max(a, b)) })),
+    );
+  const base = 0x0a000000n;
+  const rule = fc.record({
+    proto: fc.constantFrom({ lo: 6n, hi: 6n }, { lo: 17n, hi: 17n }, { lo: 0n, hi: 255n }),
+    src: interval(63),
+    dst: interval(31),
+    dport: interval(15),
+    state: fc.constantFrom({ lo: 0n, hi: 1n }, { lo: 1n, hi: 1n }),
+    permit: fc.boolean(),
+    opaque: fc.integer({ min: 0, max: 7 }).map((x) => x === 0),
+    line: fc.integer({ min: 0, max: 2 }),
+  });
+  type Gen = typeof rule extends fc.Arbitrary<infer T> ? T : never;
+  // Consecutive rules may share a line, as the boxes of one expanded rule do.
+  const toRules = (gens: readonly Gen[]) => {
+    let line = 1;
+    return gens.map((g, i) => {
+      if (i === 0 || g.line !== 0) line++;
+      const shift = (x: { lo: bigint; hi: bigint }) => ({ lo: x.lo + base, hi: x.hi + base });
+      return {
+        policy: 'P',
+        index: i,
+        file: 'gen.rules',
+        line,
+        name: `r${line}`,
+        text: `r${line}`,
+        action: g.permit ? ('permit' as const) : ('deny' as const),
+        family: 4 as const,
+        box: { proto: g.proto, src: shift(g.src), dst: shift(g.dst), sport: { lo: 0n, hi: 65535n }, dport: g.dport, state: g.state },
+        disabled: false,
+        opaque: g.opaque,
+        applications: null,
+        fromZone: null,
+        toZone: null,
+        owner: null,
+        reviewedOn: null,
+        comment: null,
+      };
+    });
+  };
+  const policyOf = (gens: readonly Gen[]) => ({
+    name: 'P',
+    file: 'gen.rules',
+    family: 4 as const,
+    syntax: 'generated',
+    defaultAction: 'deny' as const,
+    defaultSource: 'implicit' as const,
+    kind: 'packet_filter' as const,
+    rules: toRules(gens),
+  });
+
+  it('finds exactly the same findings on generated rule sets, and after replacing rules', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.nat(), rule), { maxLength: 4 }), (gens, edits) => {
+        const policy = policyOf(gens);
+        const indexed = new PolicyAnalysis(policy, opts);
+        expect(indexed.findings()).toEqual(new PolicyAnalysis(policy, { ...opts, engine: 'scan' }).findings());
+        const extra = toRules(edits.map(([, g]) => g));
+        edits.forEach(([at], k) => {
+          const position = at % indexed.scope;
+          indexed.replaceRule(position, { ...extra[k]!, line: 1000 + k, name: `e${k}` });
+          const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+          expect(indexed.findings()).toEqual(fresh.findings());
+        });
+      }),
+      { numRuns: 400, seed: 1309 },
+    );
+  });
+});
+
+describe('interval indexes', () => {
+  it('find every overlapping and every containing interval, for any doubles (128-bit addresses too)', () => {
+    const big = fc.oneof(fc.integer({ min: 0, max: 200 }), fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map(Number));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(big, big), { minLength: 1, maxLength: 50 }), fc.tuple(big, big), (pairs, [x, y]) => {
+        const iv = pairs.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+        const [a, b] = [Math.min(x, y), Math.max(x, y)];
+        const overlap = new OverlapIndex(
+          iv.length,
+          (j) => iv[j]![0],
+          (j) => iv[j]![1],
+        );
+        const seen = new Set<number>();
+        overlap.forEachOverlapping(a, b, (j) => void seen.add(j));
+        iv.forEach(([lo, hi], j) => {
+          if (lo <= b && a <= hi) expect(seen.has(j)).toBe(true);
+        });
+        const contain = new ContainIndex();
+        iv.forEach(([lo, hi], j) => contain.add(j, lo, hi));
+        const holding = new Set<number>();
+        contain.forEachContaining(a, b, (j) => void holding.add(j));
+        iv.forEach(([lo, hi], j) => {
+          if (lo <= a && b <= hi) expect(holding.has(j)).toBe(true);
+        });
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+    expect(levelOf(0, 2 ** 128)).toBe(129);
   });
 });

@@ -1,5 +1,6 @@
 import type { AnalyzerFinding, FindingLocation, FindingSeverity } from '../../core/analysis/analyzer.js';
 import type { IsoDate } from '../../core/dates.js';
+import { ContainIndex, OverlapIndex } from './box-index.js';
 import { DIMENSIONS, anyAddress, describeBox, type NormalizedRule, type Policy } from './rule-model.js';
 
 export interface RuleAnalysisOptions {
@@ -14,6 +15,11 @@ export interface RuleAnalysisOptions {
   readonly reviewMaxDays: number;
   /** Give up exact coverage of one rule after this many pieces (reported, never guessed). */
   readonly pieceBudget: number;
+  /**
+   * `indexed` (default) finds candidate rules through interval indexes; `scan` compares every
+   * pair, the earlier engine, kept as the reference the property tests and the benchmark use.
+   */
+  readonly engine?: 'indexed' | 'scan';
 }
 
 export const DEFAULT_RULE_OPTIONS: Omit<RuleAnalysisOptions, 'today'> = {
@@ -200,9 +206,21 @@ function intersection(a: Box, b: Box): Box {
   return r;
 }
 
+/**
+ * How earlier rules cover one box: one earlier rule holds it all (redundant when it acts alike,
+ * shadowed when not), or only the union of several does (unreachable; `by` is every earlier
+ * rule that overlaps it, which together hold it).
+ */
+interface Cover {
+  readonly kind: 'redundant' | 'shadowed' | 'unreachable';
+  readonly by: readonly number[];
+}
+
 interface RuleRecord {
-  /** Findings about this rule from the rules before it (shadowed, redundant, unreachable, …). */
+  /** Findings about this rule from the rules before it (generalization, correlation, undecided). */
   forward: RuleFinding[];
+  /** Which earlier rules match all of its traffic: reported per rule line in findings(). */
+  cover: Cover | null;
   /** Whether earlier rules match all of its traffic (it can then make no other rule redundant). */
   covered: boolean;
   /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
@@ -256,6 +274,12 @@ export class PolicyAnalysis {
   /** Rule j has conditions the model cannot express (it never covers another rule). */
   private opaque: Uint8Array;
   private records: RuleRecord[];
+  /**
+   * The rules by source addresses (indexed engine), as built; `moved` holds the positions
+   * replaced since, whose entries are stale and which every query visits directly instead.
+   */
+  private bySource: OverlapIndex | null = null;
+  private readonly moved = new Set<number>();
 
   constructor(
     readonly policy: Policy,
@@ -266,7 +290,7 @@ export class PolicyAnalysis {
     this.flat = flatten(this.boxes);
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
-    this.records = this.rules.map(() => ({ forward: [], covered: false, witness: null, reverse: null, local: [] }));
+    this.records = this.rules.map(() => ({ forward: [], cover: null, covered: false, witness: null, reverse: null, local: [] }));
     this.full();
   }
 
@@ -315,26 +339,37 @@ export class PolicyAnalysis {
   }
 
   /**
-   * Judges rule i against the rules before it. With `firstConflict`, it also settles, the way
-   * the full pass does in one sweep, which earlier rules this one makes redundant.
+   * Judges rule i against the rules before it, found by scanning them all. With `firstConflict`,
+   * it also settles, the way the scanning pass does in one sweep, which earlier rules this one
+   * makes redundant.
    */
   private forward(
     i: number,
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
     hint?: CoverHint,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null } {
-    const { rules, boxes } = this;
+  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+    const earlier = this.scanEarlier(i, firstConflict);
+    const bi = this.boxes[i]!;
+    return this.judge(
+      i,
+      earlier.find((j) => within(bi, this.boxes[j]!)),
+      earlier,
+      hint,
+      firstConflict,
+      redundantEarlier,
+    );
+  }
+
+  /** The earlier rules that overlap rule i and can cover (not opaque), ascending, by scanning every earlier rule. */
+  private scanEarlier(i: number, firstConflict?: Int32Array): number[] {
+    const { rules, flat, addr, opaque } = this;
     const ri = rules[i]!;
-    const bi = boxes[i]!;
-    const out: RuleFinding[] = [];
     const earlier: number[] = [];
-    // A rule with unmodelled conditions matches at most its box: it never shadows another.
-    const { flat, addr, opaque } = this;
     const W = 2 * D;
     // Unrolled, addresses first (from their own compact array): they reject most pairs, where
     // protocol and state rarely do.
-    const [p0, p1, s0, s1, d0, d1, sp0, sp1, dp0, dp1, st0, st1] = bi as unknown as number[];
+    const [p0, p1, s0, s1, d0, d1, sp0, sp1, dp0, dp1, st0, st1] = this.boxes[i]! as unknown as number[];
     for (let j = 0, a = 0, o = 0; j < i; j++, a += 4, o += W) {
       if (s0! > addr[a + 1]! || addr[a]! > s1! || d0! > addr[a + 3]! || addr[a + 2]! > d1!) continue;
       if (dp0! > flat[o + 9]! || flat[o + 8]! > dp1!) continue;
@@ -342,37 +377,35 @@ export class PolicyAnalysis {
       if (sp0! > flat[o + 7]! || flat[o + 6]! > sp1!) continue;
       if (st0! > flat[o + 11]! || flat[o + 10]! > st1!) continue;
       if (firstConflict && rules[j]!.action !== ri.action && firstConflict[j]! > i) firstConflict[j] = i;
+      // A rule with unmodelled conditions matches at most its box: it never shadows another.
       if (!opaque[j]) earlier.push(j);
     }
-    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!) };
-    const single = earlier.find((j) => within(bi, boxes[j]!));
+    return earlier;
+  }
+
+  /**
+   * Judges rule i given the first earlier rule that holds all of it (`single`), else the earlier
+   * rules that overlap it and can cover (ascending; asked for only when no single rule covers).
+   */
+  private judge(
+    i: number,
+    single: number | undefined,
+    earlierOrLater: readonly number[] | (() => readonly number[]),
+    hint?: CoverHint,
+    firstConflict?: Int32Array,
+    redundantEarlier?: Set<number>,
+  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+    const { rules, boxes } = this;
+    const ri = rules[i]!;
+    const bi = boxes[i]!;
+    const out: RuleFinding[] = [];
     if (single !== undefined) {
-      const rj = rules[single]!;
-      out.push(
-        rj.action === ri.action
-          ? this.finding(
-              ri,
-              'redundant',
-              'low',
-              false,
-              '7/(1)/b/(h)',
-              `${describe(ri)} is redundant: ${describe(rj)} already ${verb(rj.action)} all of its traffic`,
-              `${describe(ri)} 為多餘規則：${describe(rj)} 已${rj.action === 'permit' ? '允許' : '拒絕'}其全部流量`,
-              [rj],
-            )
-          : this.finding(
-              ri,
-              'shadowed',
-              'medium',
-              true,
-              '7/(1)/b/(h)',
-              `${describe(ri)} never matches: ${describe(rj)} ${verb(rj.action)} all of its traffic first`,
-              `${describe(ri)} 永不生效：${describe(rj)} 先行${rj.action === 'permit' ? '允許' : '拒絕'}其全部流量`,
-              [rj],
-            ),
-      );
-      return { findings: out, covered: true, witness: null };
+      // Named per rule line in findings(): a line expanded into several boxes may be covered by
+      // a different earlier rule in each, and only all of them together make the line dead.
+      return { findings: out, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
     }
+    const earlier = typeof earlierOrLater === 'function' ? earlierOrLater() : earlierOrLater;
+    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!), cover: null };
     // When the caller knows the answer or what changed (see replaceRule), it spares the full exact check.
     const answer =
       hint === undefined
@@ -399,21 +432,8 @@ export class PolicyAnalysis {
         ),
       );
     } else if (covered) {
-      const blockers = distinct(earlier.map((j) => rules[j]!));
-      const more = blockers.count > 5 ? ', …' : '';
-      out.push(
-        this.finding(
-          ri,
-          'unreachable',
-          'medium',
-          true,
-          '7/(1)/b/(h)',
-          `${describe(ri)} never matches: together, ${blockers.count} earlier rules (${blockers.head.map(describe).join(', ')}${more}) match all of its traffic first`,
-          `${describe(ri)} 永不生效：前面 ${blockers.count} 條規則合併後已涵蓋其全部流量`,
-          earlier.map((j) => rules[j]!),
-        ),
-      );
-      return { findings: out, covered: true, witness: null };
+      // Every earlier rule that overlaps it: their union holds all of its traffic.
+      return { findings: out, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
     }
     const general: NormalizedRule[] = [];
     const correlated: NormalizedRule[] = [];
@@ -462,7 +482,7 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return { findings: out, covered: false, witness };
+    return { findings: out, covered: false, witness, cover: null };
   }
 
   /**
@@ -508,11 +528,101 @@ export class PolicyAnalysis {
   }
 
   private full(): void {
+    if (this.options.engine === 'scan') return this.fullByScan();
+    const { rules, boxes, flat, opaque, records } = this;
+    const n = rules.length;
+    const W = 2 * D;
+    // Source addresses are the most selective dimension of real rule sets (and of ClassBench).
+    const bySource = new OverlapIndex(
+      n,
+      (j) => flat[j * W + 2]!,
+      (j) => flat[j * W + 3]!,
+    );
+    this.bySource = bySource;
+    const overlaps = (j: number, k: number) => {
+      for (let o = j * W, q = k * W, m = 0; m < W; m += 2) if (flat[o + m]! > flat[q + m + 1]! || flat[q + m]! > flat[o + m + 1]!) return false;
+      return true;
+    };
+    // The first earlier rule that holds all of a rule is never itself held by an earlier one (that
+    // one would come first): only rules no single earlier rule covers are candidates.
+    const covers = new ContainIndex();
+    for (let i = 0; i < n; i++) {
+      const bi = boxes[i]!;
+      let single = -1;
+      covers.forEachContaining(bi[2]!, bi[3]!, (j) => {
+        if (single >= 0 && j >= single) return true;
+        if (within(bi, boxes[j]!)) {
+          single = j;
+          return true;
+        }
+      });
+      const f = this.judge(i, single >= 0 ? single : undefined, () => {
+        const earlier: number[] = [];
+        bySource.forEachOverlapping(bi[2]!, bi[3]!, (j) => {
+          if (j < i && !opaque[j] && overlaps(i, j)) earlier.push(j);
+        });
+        return earlier.sort((x, y) => x - y);
+      });
+      if (single < 0 && !opaque[i]) covers.add(i, bi[2]!, bi[3]!);
+      records[i]!.forward = f.findings;
+      records[i]!.cover = f.cover;
+      records[i]!.covered = f.covered;
+      records[i]!.witness = f.witness;
+      records[i]!.local = this.localChecks(rules[i]!);
+    }
+    // Redundancy the other way: rule j is redundant to the first later rule k that acts alike,
+    // holds all of j, can cover (not opaque) and is reachable itself, when no rule in between
+    // treats part of j's traffic differently.
+    const reachable = new ContainIndex();
+    for (let k = 0; k < n; k++) if (!opaque[k] && !records[k]!.covered) reachable.add(k, boxes[k]![2]!, boxes[k]![3]!);
+    for (let j = 0; j < n; j++) {
+      if (opaque[j]) continue;
+      const rj = rules[j]!;
+      const bj = boxes[j]!;
+      let later = -1;
+      reachable.forEachContaining(bj[2]!, bj[3]!, (k) => {
+        if (k <= j) return;
+        if (later >= 0 && k >= later) return true;
+        if (rules[k]!.action === rj.action && within(bj, boxes[k]!)) {
+          later = k;
+          return true;
+        }
+      });
+      if (later < 0) continue;
+      let conflict = false;
+      bySource.forEachOverlapping(bj[2]!, bj[3]!, (m) => {
+        if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = true;
+        return conflict;
+      });
+      records[j]!.reverse = conflict ? null : this.redundantTo(rj, rules[later]!);
+    }
+  }
+
+  /**
+   * The rules whose box overlaps `box`, ascending, found through the source index (and the
+   * replaced positions, whose index entries are stale); null without an index (IPv6 after a
+   * replacement moved the ranks, or the scanning engine).
+   */
+  private overlapping(box: Box, keep: (j: number) => boolean): number[] | null {
+    const index = this.bySource;
+    if (!index) return null;
+    const { boxes, moved } = this;
+    const out: number[] = [];
+    index.forEachOverlapping(box[2]!, box[3]!, (j) => {
+      if (!moved.has(j) && keep(j) && intersects(box, boxes[j]!)) out.push(j);
+    });
+    for (const j of moved) if (keep(j) && intersects(box, boxes[j]!)) out.push(j);
+    return out.sort((x, y) => x - y);
+  }
+
+  /** The earlier engine: every rule against every earlier rule. The reference for the indexed one. */
+  private fullByScan(): void {
     const firstConflict = new Int32Array(this.rules.length).fill(0x7fffffff);
     const redundantEarlier = new Set<number>();
     for (let i = 0; i < this.rules.length; i++) {
       const f = this.forward(i, firstConflict, redundantEarlier);
       this.records[i]!.forward = f.findings;
+      this.records[i]!.cover = f.cover;
       this.records[i]!.covered = f.covered;
       this.records[i]!.witness = f.witness;
       this.records[i]!.local = this.localChecks(this.rules[i]!);
@@ -533,12 +643,15 @@ export class PolicyAnalysis {
       this.boxes[position] = boxOf(this.rules[position]);
       this.flat.set(this.boxes[position], position * 2 * D);
       this.addr.set(this.boxes[position].subarray(2, 6), position * 4);
+      this.moved.add(position);
     } else {
       this.boxes = compress(this.rules);
       this.flat = flatten(this.boxes);
       this.addr = addresses(this.flat);
       // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
       for (const r of this.records) r.witness = null;
+      // So are the index's keys: the re-check scans instead.
+      this.bySource = null;
     }
     const now = this.rules[position];
     this.opaque[position] = now.opaque ? 1 : 0;
@@ -546,16 +659,22 @@ export class PolicyAnalysis {
     // IPv4 boxes are exact, so the doubles decide; IPv6 ranks moved, so the bigints do.
     const touchesAt = (x: number) =>
       ipv4 ? intersects(this.boxes[x]!, oldBox) || intersects(this.boxes[x]!, nowBox) : overlapsBig(this.rules[x]!, old) || overlapsBig(this.rules[x]!, now);
+    // The rules the change can affect: those overlapping the old or the new box.
+    const fromIndex = this.overlapping(oldBox, () => true);
+    const touched = fromIndex
+      ? [...new Set([...fromIndex, ...(this.overlapping(nowBox, () => true) ?? []), position])].sort((a, b) => a - b)
+      : Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
     const coverChanged: number[] = [];
-    for (let x = position; x < this.rules.length; x++) {
-      if (x !== position && !touchesAt(x)) continue;
+    for (const x of touched) {
+      if (x < position) continue;
       const before = this.records[x]!.covered;
       const rx = this.rules[x]!;
+      const bx = this.boxes[x]!;
       // Adding a rule cannot uncover one, removing a rule cannot cover one: where the change only
       // adds (old rule did not overlap) a covered rule stays covered, and where it only removes
       // (new rule does not overlap) an uncovered one stays uncovered. Only the wording is rebuilt.
-      const oldOverlaps = !old.opaque && (ipv4 ? intersects(this.boxes[x]!, oldBox) : overlapsBig(rx, old));
-      const newOverlaps = !now.opaque && (ipv4 ? intersects(this.boxes[x]!, nowBox) : overlapsBig(rx, now));
+      const oldOverlaps = !old.opaque && (ipv4 ? intersects(bx, oldBox) : overlapsBig(rx, old));
+      const newOverlaps = !now.opaque && (ipv4 ? intersects(bx, nowBox) : overlapsBig(rx, now));
       // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does not
       // contain it, the rule stays reachable, whatever else changed before it.
       const witness = this.records[x]!.witness;
@@ -569,17 +688,40 @@ export class PolicyAnalysis {
               : before
                 ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
                 : undefined;
-      const f = this.forward(x, undefined, undefined, hint);
+      // The first earlier rule that holds all of x stays first unless it was the replaced one,
+      // or the new rule holds x and comes before it: then no scan of earlier rules is needed.
+      const cover = this.records[x]!.cover;
+      const kept = x !== position && cover !== null && cover.kind !== 'unreachable' ? cover.by[0]! : -1;
+      const earlier = (): readonly number[] => this.overlapping(bx, (j) => j < x && !this.opaque[j]) ?? this.scanEarlier(x);
+      let f: ReturnType<PolicyAnalysis['judge']>;
+      if (kept >= 0 && kept !== position) {
+        f = this.judge(x, position < kept && !now.opaque && within(bx, nowBox) ? position : kept, earlier, hint);
+      } else {
+        const list = earlier();
+        f = this.judge(
+          x,
+          list.find((j) => within(bx, this.boxes[j]!)),
+          list,
+          hint,
+        );
+      }
       this.records[x]!.forward = f.findings;
+      this.records[x]!.cover = f.cover;
       this.records[x]!.covered = f.covered;
       this.records[x]!.witness = f.witness;
       if (before !== f.covered) coverChanged.push(x);
     }
     this.records[position]!.local = this.localChecks(now);
-    for (let j = 0; j < this.rules.length; j++) {
-      const affected = j === position || touchesAt(j) || coverChanged.some((k) => k > j && intersects(this.boxes[j]!, this.boxes[k]!));
-      if (affected) this.records[j]!.reverse = this.reverseOf(j);
+    // Whether rule j is redundant to a later rule depends only on the rules after it: the rules
+    // before the change that overlap it, and those before a rule whose coverage changed.
+    const affected = new Set<number>([position]);
+    for (const j of touched) if (j < position) affected.add(j);
+    for (const k of coverChanged) {
+      const list = this.overlapping(this.boxes[k]!, (j) => j < k);
+      if (list) for (const j of list) affected.add(j);
+      else for (let j = 0; j < k; j++) if (intersects(this.boxes[j]!, this.boxes[k]!)) affected.add(j);
     }
+    for (const j of affected) this.records[j]!.reverse = this.reverseOf(j);
   }
 
   /** The current rules, in order (with a replaced rule in its place). */
@@ -602,12 +744,79 @@ export class PolicyAnalysis {
         ),
       );
     }
-    for (const rec of this.records) {
-      out.push(...rec.forward);
+    const covers = this.coverFindings();
+    this.records.forEach((rec, i) => {
+      const c = covers.get(i);
+      if (c) out.push(c);
+      for (const f of rec.forward) out.push(f);
       if (rec.reverse) out.push(rec.reverse);
-      out.push(...rec.local);
+      for (const f of rec.local) out.push(f);
+    });
+    // One review finding per rule can be hundreds of thousands: appended one by one, never spread.
+    for (const f of this.policyChecks()) out.push(f);
+    return out;
+  }
+
+  /**
+   * One finding per rule line whose traffic earlier rules match first, placed at the line's first
+   * box. A line expanded into several boxes (object groups, multiport, address lists) is dead
+   * only when every box is covered, possibly each by another rule: the finding then names every
+   * rule line of the cover together, and counts once. When only some boxes are covered, it says
+   * which part.
+   */
+  private coverFindings(): Map<number, RuleFinding> {
+    const { rules, records } = this;
+    const groups = new Map<string, number[]>();
+    rules.forEach((r, i) => {
+      const key = `${r.file}\u0000${r.line}`;
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    });
+    const out = new Map<number, RuleFinding>();
+    for (const boxes of groups.values()) {
+      const covered = boxes.filter((i) => records[i]!.cover !== null);
+      if (covered.length === 0) continue;
+      const ri = rules[boxes[0]!]!;
+      const by = [...new Set(covered.flatMap((i) => records[i]!.cover!.by))].sort((a, b) => a - b).map((j) => rules[j]!);
+      const lines = distinct(by, 5);
+      const kinds = new Set(covered.map((i) => records[i]!.cover!.kind));
+      const rj = lines.head[0]!;
+      // One covering line acts alike or not; several lines are unreachable unless each box was
+      // already matched alike by a single earlier rule.
+      const kind =
+        lines.count === 1 ? (rj.action === ri.action ? 'redundant' : 'shadowed') : kinds.size === 1 && kinds.has('redundant') ? 'redundant' : 'unreachable';
+      const whole = covered.length === boxes.length;
+      const subject = whole ? describe(ri) : `part of ${describe(ri)} (${covered.length} of ${boxes.length} address/port combinations)`;
+      const subjectZh = whole ? describe(ri) : `${describe(ri)} 之部分流量（${boxes.length} 組位址／埠中之 ${covered.length} 組）`;
+      const act = rj.action === 'permit' ? '允許' : '拒絕';
+      const many = lines.count > 1;
+      const list = `${lines.head.map((r) => r.line).join(', ')}${lines.count > 5 ? `, … (${lines.count} lines)` : ''}`;
+      const listZh = `${lines.head.map((r) => r.line).join('、')}${lines.count > 5 ? `…（共 ${lines.count} 行）` : ''}`;
+      const coverEn = `lines ${list.replace(/, (\d+)$/, ' and $1')} together (${lines.head.map((r) => r.name).join(', ')}${lines.count > 5 ? ', …' : ''})`;
+      const coverZh = `第 ${listZh} 行合併`;
+      const [detail, detailZh] =
+        kind === 'redundant'
+          ? many
+            ? [`${subject} is redundant: ${coverEn} already ${rj.action} all of its traffic`, `${subjectZh} 為多餘規則：${coverZh}已${act}其全部流量`]
+            : [
+                `${subject} is redundant: ${describe(rj)} already ${verb(rj.action)} all of its traffic`,
+                `${subjectZh} 為多餘規則：${describe(rj)} 已${act}其全部流量`,
+              ]
+          : kind === 'shadowed'
+            ? [
+                `${subject} never matches: ${describe(rj)} ${verb(rj.action)} all of its traffic first`,
+                `${subjectZh} 永不生效：${describe(rj)} 先行${act}其全部流量`,
+              ]
+            : [`${subject} never matches: ${coverEn} match all of its traffic first`, `${subjectZh} 永不生效：${coverZh}已涵蓋其全部流量`];
+      const severity = kind === 'redundant' ? 'low' : 'medium';
+      const f = this.finding(ri, kind, severity, kind !== 'redundant', '7/(1)/b/(h)', detail, detailZh, by);
+      const parts = covered.map((i) => `${rules[i]!.action} ${describeBox(rules[i]!.box, rules[i]!.family)}`);
+      out.set(
+        boxes[0]!,
+        parts.length > 1 ? { ...f, match: `${parts.slice(0, 5).join('; ')}${parts.length > 5 ? `; … (${parts.length})` : ''}` } : { ...f, match: parts[0]! },
+      );
     }
-    out.push(...this.policyChecks());
     return out;
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
-import { CoreError } from '../../core/errors.js';
+import { CoreError, isCoreError } from '../../core/errors.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
 import { parseCiscoAclLines } from './parsers/cisco.js';
 import { parseFortiOsLines } from './parsers/fortios.js';
@@ -26,15 +26,54 @@ export function detectSyntax(name: string, head: string): RuleSyntax | null {
   return null;
 }
 
-async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<ParsedRuleSet> {
-  if (forced && !(RULE_SYNTAXES as readonly string[]).includes(forced)) {
-    throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `unknown syntax "${forced}" (${RULE_SYNTAXES.join(', ')})`, {}, { file: f.name, field: 'syntax' });
-  }
+/** A network device's configuration, recognised by its vendor's own statements, and the device's name. */
+export interface DeviceConfig {
+  readonly vendor: 'Cisco' | 'Junos' | 'FortiOS' | 'PAN-OS';
+  readonly hostname: string | null;
+}
+
+/**
+ * Recognises a device configuration that may hold no packet filter at all (a router without
+ * access lists is common in a folder of a network's configurations): by the statements every
+ * such file has, not by its name.
+ */
+export function detectDevice(head: string): DeviceConfig | null {
+  const first = (re: RegExp) => re.exec(head)?.[1]?.replace(/^"|"$/g, '') ?? null;
+  if (/^\s*<config\b/m.test(head) && /<devices>|<deviceconfig>|<mgt-config>/.test(head))
+    return { vendor: 'PAN-OS', hostname: first(/<hostname>([^<]{1,253})<\/hostname>/) };
+  if (/^set deviceconfig system /m.test(head)) return { vendor: 'PAN-OS', hostname: first(/^set deviceconfig system hostname (\S{1,253})/m) };
+  if (/^config system (?:global|interface)\b/m.test(head)) return { vendor: 'FortiOS', hostname: first(/^\s*set hostname (\S{1,253})/m) };
+  if (/^(?:system|interfaces|routing-options|protocols) \{/m.test(head) || /^set (?:system|interfaces|routing-options|protocols) /m.test(head))
+    return { vendor: 'Junos', hostname: first(/^\s*(?:set system )?host-name ([^;\s]{1,253})/m) };
+  if (/^(?:hostname \S|version \d|ASA Version \d|interface \S|feature \S|router (?:ospf|bgp|eigrp|rip)\b|line vty )/m.test(head))
+    return { vendor: 'Cisco', hostname: first(/^hostname (\S{1,253})/m) };
+  return null;
+}
+
+/** A finding about a whole file (it has no packet filter, or could not be read), never about a rule. */
+function fileFinding(file: string, kind: string, severity: 'info' | 'high', detail: string, detailZh: string, line: number | null = null): AnalyzerFinding {
+  return { kind, severity, failing: false, clause: '7/(1)/b/(h)', file, line, rule: null, detail, detailZh, blocking: [] };
+}
+
+/** What could not be read, in both languages, with its stable code (the rest of the folder is still judged). */
+function inputErrorFinding(file: string, e: CoreError): AnalyzerFinding {
+  const zh =
+    e.code === 'INPUT_UNSUPPORTED_FORMAT'
+      ? `${file}：無法辨識規則語法（iptables-save、Cisco IOS/ASA/NX-OS ACL、Junos/SRX、FortiOS、PAN-OS XML 或 set、CSV 範本）；如屬其中之一，請以 --syntax 指定`
+      : e.code === 'INPUT_UNKNOWN_ENCODING'
+        ? `${file}：無法判斷文字編碼（UTF-8 或 Big5），無法讀取`
+        : `${file}：無法讀取（${e.message}）`;
+  return fileFinding(file, 'input_error', 'high', `${e.code}: ${e.message}`, `${e.code}：${zh}`, e.location?.line ?? e.location?.row ?? null);
+}
+
+async function parseFile(f: EvidenceInput, forced: string | undefined): Promise<ParsedRuleSet | { device: DeviceConfig }> {
   if (forced === 'csv' || (!forced && /\.(csv|xlsx|tsv)$/i.test(f.name))) return parseRuleTemplate(await f.table());
   // Detection reads window by window; every syntax is then streamed line by line (a 100 MB
   // export is never held whole; only PAN-OS XML, one document, is collected for its parser).
   const { syntax: detected, window: head } = await sniff(f, forced !== undefined);
   const syntax = (forced as RuleSyntax | undefined) ?? detected;
+  const device = syntax ? null : detectDevice(head);
+  if (device) return { device };
   if (!syntax) {
     throw new CoreError(
       'INPUT_UNSUPPORTED_FORMAT',
@@ -112,7 +151,9 @@ export const ruleSetAnalyzer = defineAnalyzer({
       const header = head.split(/\r?\n/, 1)[0] ?? '';
       return /動作|action/i.test(header) && /來源|source/i.test(header);
     }
-    return detectSyntax(name, head) !== null;
+    // A router's configuration without access lists still belongs to this check: it is
+    // reported as holding no packet filter rather than left out of the folder unmentioned.
+    return detectSyntax(name, head) !== null || detectDevice(head) !== null;
   },
 
   options: z.strictObject({
@@ -138,8 +179,39 @@ export const ruleSetAnalyzer = defineAnalyzer({
     const parseFindings: AnalyzerFinding[] = [];
     let scope = 0;
     let policies = 0;
+    const forced = ctx.options.syntax;
+    if (forced && !(RULE_SYNTAXES as readonly string[]).includes(forced)) {
+      throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `unknown syntax "${forced}" (${RULE_SYNTAXES.join(', ')})`, {}, { field: 'syntax' });
+    }
+    // A device folder holds every configuration of a network: one unreadable file is its own
+    // finding, and every other file is still analysed and judged (the verdict cannot pass).
+    let unreadable = 0;
     for (const f of ctx.files) {
-      const parsed = await parseFile(f, ctx.options.syntax);
+      let parsed: Awaited<ReturnType<typeof parseFile>>;
+      try {
+        parsed = await parseFile(f, forced);
+      } catch (e) {
+        if (!isCoreError(e) || !e.code.startsWith('INPUT_')) throw e;
+        parseFindings.push(inputErrorFinding(f.name, e));
+        unreadable++;
+        continue;
+      }
+      const device = 'device' in parsed ? parsed.device : null;
+      if (device || (!('device' in parsed) && !parsed.policies.some((p) => p.kind === 'packet_filter'))) {
+        const name = device?.hostname ?? null;
+        const vendor = device?.vendor ?? ('syntax' in parsed ? parsed.syntax : '');
+        parseFindings.push({
+          ...fileFinding(
+            f.name,
+            'no_packet_filter',
+            'info',
+            `${f.name}: a ${vendor} configuration${name ? ` of ${name}` : ''} with no packet filter (no access list, firewall filter or security policy applied to packets); nothing to judge for 7/(1)/b/(h) in this file`,
+            `${f.name}：${vendor} 設定檔${name ? `（${name}）` : ''}未設定封包過濾規則（無存取清單、防火牆過濾或安全政策），本檔無規則可供 7/(1)/b/(h) 判斷`,
+          ),
+          rule: name,
+        });
+      }
+      if ('device' in parsed) continue;
       // A rule in several zone-pair policies is built once per pair: report each warning once.
       const warnings = new Map([...parsed.warnings, ...parsed.policies.flatMap((p) => p.warnings ?? [])].map((w) => [`${w.file}:${w.line}:${w.message}`, w]));
       for (const w of warnings.values()) {
@@ -180,7 +252,7 @@ export const ruleSetAnalyzer = defineAnalyzer({
     const failing = findings.filter((f) => f.failing);
     const count = (k: string) => findings.filter((f) => f.kind === k).length;
     return {
-      verdict: verdictOf(findings, 0),
+      verdict: verdictOf(findings, unreadable),
       scope,
       findings,
       summary: `${scope} rules in ${policies} policies: ${failing.length} failing findings (any-any ${count('any_any')}, over-broad ${count('over_broad')}, unreachable ${count('shadowed') + count('unreachable')}, no default deny ${count('no_default_deny')}, review ${count('review_overdue') + count('review_date_missing')})`,

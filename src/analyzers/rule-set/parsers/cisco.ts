@@ -15,7 +15,19 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, tokenize, type Warn, warner, withoutTags } from './policy-builder.js';
+import {
+  append,
+  type LineReader,
+  PolicyBuilder,
+  readLines,
+  readText,
+  type RuleDims,
+  tagsIn,
+  tokenize,
+  type Warn,
+  warner,
+  withoutTags,
+} from './policy-builder.js';
 
 /** A service object: protocols with their destination (and source) ports. */
 interface Service {
@@ -226,7 +238,7 @@ function objectsReader(warn: Warn): LineReader<Objects> {
         if (seen.has(r) || !objects.network.has(r)) return undefined;
         const sub = resolve(r, new Set([...seen, r]));
         if (sub === undefined) return undefined;
-        out.push(...sub);
+        append(out, sub);
       }
       return out;
     };
@@ -238,7 +250,7 @@ function objectsReader(warn: Warn): LineReader<Objects> {
         const sub = objects.service.get(r);
         if (!list) break;
         if (sub === undefined) objects.service.set(key.slice(4), undefined);
-        else list.push(...sub);
+        else append(list, sub);
       }
     }
     return objects;

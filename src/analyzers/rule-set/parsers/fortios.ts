@@ -1,5 +1,5 @@
 import { ANY_PORT, ANY_PROTO, addressWithMask, anyAddress, parsePrefix, type Interval, type ParsedRuleSet, type ParseWarning } from '../rule-model.js';
-import { type LineReader, policiesByZonePair, readLines, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
+import { append, type LineReader, policiesByZonePair, readLines, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
 
 interface Entry {
   readonly name: string;
@@ -116,7 +116,7 @@ function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleS
     for (const m of g.settings.get('member')?.values ?? []) {
       const r = resolveAddr(m, new Set([...seen, name]));
       if (!r) return r;
-      out.push(...r);
+      append(out, r);
     }
     return out;
   };
@@ -173,7 +173,7 @@ function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleS
         const r = resolveAddr(m);
         if (r === undefined) warn(s.get(key)?.line ?? p.line, m, `address ${m} is not defined; the policy is treated as opaque`);
         if (!r) opaque = true;
-        else out.push(...r);
+        else append(out, r);
       }
       return out.length ? out : [anyAddress(4)];
     };
@@ -185,7 +185,7 @@ function fromSections(sections: Map<string, Entry[]>, file: string): ParsedRuleS
       const found = services.get(m);
       if (found === undefined) warn(s.get('service')!.line, m, `service ${m} is not defined; the policy is treated as opaque`);
       if (!found) opaque = true;
-      else svc.push(...found);
+      else append(svc, found);
     }
     if ((s.get('schedule')?.values[0] ?? 'always') !== 'always') opaque = true;
     const action = s.get('action')?.values[0] === 'accept' ? 'permit' : 'deny'; // FortiOS: unset action is deny

@@ -11,7 +11,7 @@ import {
   type ParseWarning,
   type Policy,
 } from '../rule-model.js';
-import { type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, warner } from './policy-builder.js';
+import { append, type LineReader, PolicyBuilder, readLines, readText, type RuleDims, tagsIn, warner } from './policy-builder.js';
 
 /** One statement of the Junos hierarchy: words, and children when it opens a block. */
 interface Node {
@@ -288,7 +288,7 @@ function junosFromTree({ tree, firstLine }: { tree: Node[]; firstLine: string },
           if (!found) {
             opaque = true;
             warn(v.line, v.value, `address ${v.value} is not in the address book; the policy is treated as opaque`);
-          } else out.push(...found);
+          } else append(out, found);
         }
         return out;
       };

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { CoreError } from '../../../core/errors.js';
 import { ANY_PORT, ANY_PROTO, anyAddress, complement, parsePrefix, type Interval, type ParsedRuleSet, type ParseWarning } from '../rule-model.js';
-import { type LineReader, policiesByZonePair, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
+import { append, type LineReader, policiesByZonePair, readText, type RuleDims, tagsIn, tokenize, warner, type ZonedRule } from './policy-builder.js';
 
 interface PanRule {
   name: string;
@@ -256,7 +256,7 @@ function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSe
       for (const m of g) {
         const r = resolve(m, new Set([...seen, name]));
         if (!r) return r;
-        out.push(...r);
+        append(out, r);
       }
       return out;
     }
@@ -285,7 +285,7 @@ function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSe
         const found = resolve(n);
         if (found === undefined) warn(r.line, n, `address ${n} is not defined; rule ${r.name} is treated as opaque`);
         if (!found) opaque = true;
-        else out.push(...found);
+        else append(out, found);
       }
       const ranges = out.length ? out : [anyAddress(4)];
       return negate ? complement(ranges, anyAddress(4)) : ranges;
@@ -297,7 +297,7 @@ function fromConfig(c: PanConfig, file: string, firstLine: string): ParsedRuleSe
       const found = services(s);
       if (found === undefined) warn(r.line, s, `service ${s} is not defined; rule ${r.name} is treated as opaque`);
       if (!found) opaque = true;
-      else svc.push(...found);
+      else append(svc, found);
     }
     if (!r.application.includes('any') && r.application.length) opaque = true; // App-ID narrows the match
     const action = r.action === 'allow' ? 'permit' : 'deny';

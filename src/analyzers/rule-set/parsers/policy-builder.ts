@@ -108,18 +108,22 @@ export class PolicyBuilder {
       this.warnings.push({
         file: this.file,
         line: meta.line,
-        text: meta.text.trim(),
-        message: `${meta.name}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule; only its ports and applications are judged for breadth`,
+        text: capText(meta.text.trim()),
+        message: `${capText(meta.name)}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule; only its ports and applications are judged for breadth`,
       });
     } else boxes = expandBoxes(lists);
+    // Every box and every finding repeats the rule's name and text: keep a bounded part of each.
+    const name = capText(meta.name);
+    const text = capText(meta.text);
+    const comment = meta.comment == null ? null : capText(meta.comment);
     for (const box of boxes) {
       this.rules.push({
         policy: this.name,
         index: this.rules.length,
         file: this.file,
         line: meta.line,
-        name: meta.name,
-        text: meta.text,
+        name,
+        text,
         action: meta.action,
         family: this.family,
         box,
@@ -131,7 +135,7 @@ export class PolicyBuilder {
         toZone: meta.toZone ?? null,
         owner: meta.owner ?? null,
         reviewedOn: meta.reviewedOn ?? null,
-        comment: meta.comment ?? null,
+        comment,
       });
     }
   }
@@ -174,12 +178,59 @@ export async function readLines<T>(reader: LineReader<T>, lines: AsyncIterable<s
   return reader.finish();
 }
 
-/** Splits a config line into words, keeping "quoted strings" together. */
+/**
+ * Appends `items` to `out` one by one: `out.push(...items)` passes every item as an argument and
+ * overflows the stack past about 100,000 (an address group, a rule list of a large export).
+ */
+export function append<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
+}
+
+/** What a rule, a warning or a finding keeps of a line or comment: a 10 MB comment is cut, and says so. */
+export const MAX_KEPT_TEXT = 500;
+export function capText(text: string, max = MAX_KEPT_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/**
+ * Splits a config line into words, keeping "quoted strings" (with backslash escapes) and
+ * 'single-quoted' ones together. A scan by hand, not a regular expression: a quoted 10 MB
+ * comment made the regular expression's alternation overflow the stack.
+ */
 export function tokenize(line: string): string[] {
   const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]!);
+  const n = line.length;
+  let i = 0;
+  // Whitespace as `\s` has it: ASCII by code, the rest (no-break, ideographic spaces) by the regular expression.
+  const space = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+  while (i < n) {
+    while (i < n && space(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const c = line[i];
+    if (c === '"' || c === "'") {
+      const close = c === '"' ? findClosingDouble(line, i + 1) : line.indexOf("'", i + 1);
+      if (close >= 0) {
+        out.push(line.slice(i + 1, close));
+        i = close + 1;
+        continue;
+      }
+    }
+    // An unquoted word, or an unclosed quote read as a word (as the regular expression did).
+    const start = i;
+    while (i < n && !space(line.charCodeAt(i))) i++;
+    out.push(line.slice(start, i));
+  }
   return out;
+}
+
+/** The index of the `"` that closes a double-quoted string starting at `from` (backslash escapes a character), or -1. */
+function findClosingDouble(line: string, from: number): number {
+  for (let k = from; k < line.length; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 92) k++;
+    else if (c === 34) return k;
+  }
+  return -1;
 }
 
 /** A comment without its review and owner tags, as a rule's name. */
@@ -199,7 +250,7 @@ export function tagsIn(text: string): { owner: string | null; reviewedOn: string
 
 export type Warn = (line: number, text: string, message: string) => void;
 export function warner(file: string, warnings: ParseWarning[]): Warn {
-  return (line, text, message) => warnings.push({ file, line, text: text.trim(), message });
+  return (line, text, message) => warnings.push({ file, line, text: capText(text.trim()), message: capText(message) });
 }
 
 /** A rule that applies between zones (or interfaces): `any` means every zone. */
