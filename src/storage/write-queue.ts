@@ -32,10 +32,11 @@ export class WriteQueue {
 
   /** Waits for this process's turn; the returned function gives the turn to the next writer. */
   async enter(): Promise<() => void> {
-    mkdirSync(this.dir, { recursive: true });
+    // Beside the database and as private as it (names of the hosts and processes that write).
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const mine = `${process.hrtime.bigint().toString().padStart(20, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const file = path.join(this.dir, mine);
-    writeFileSync(file, '');
+    writeFileSync(file, '', { mode: 0o600 });
     const leave = () => rmSync(file, { force: true });
     try {
       let ahead = '';

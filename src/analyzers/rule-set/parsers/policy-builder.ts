@@ -188,7 +188,10 @@ export function append<T>(out: T[], items: readonly T[]): void {
 
 /** What a rule, a warning or a finding keeps of a line or comment: a 10 MB comment is cut, and says so. */
 export const MAX_KEPT_TEXT = 500;
-export function capText(text: string, max = MAX_KEPT_TEXT): string {
+export function capText(value: string, max = MAX_KEPT_TEXT): string {
+  // A parsed XML name may arrive as a number or be missing (PAN-OS <entry> without a name): never a crash.
+  const raw = value as unknown;
+  const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : '';
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
