@@ -15,6 +15,7 @@ import {
   type LogRecord,
   type QuickLine,
 } from './log-records.js';
+import { SourceTimeline, type Endpoint } from './source-timeline.js';
 
 const CLAUSE = '8/(4)/d';
 
@@ -76,69 +77,6 @@ export const FAILURES: readonly { readonly kind: string; readonly en: string; re
 
 /** Windows Security event IDs for lost audit records: 1101 events dropped, 1104 log full. */
 const WINDOWS_FAILURE_IDS = new Set(['1101', '1104']);
-
-interface Endpoint {
-  readonly time: number;
-  readonly file: string;
-  readonly line: number;
-}
-
-interface Gap {
-  readonly from: Endpoint;
-  readonly to: Endpoint;
-}
-
-/**
- * One source's events as far as silence is concerned: its first and last event and every gap
- * longer than the threshold. Exact for unordered input in memory bounded by the number of long
- * gaps, not of events: an event after the last or before the first opens a gap; one inside a
- * long gap splits it (into parts that may both still be long); one inside a short gap changes
- * nothing, since its parts are shorter still.
- */
-class SourceTimeline {
-  first: Endpoint;
-  // The last event as plain fields: it changes on nearly every line, so no object per line.
-  lastTime: number;
-  lastFile: string;
-  lastLine: number;
-  gaps: Gap[] = [];
-  constructor(
-    time: number,
-    file: string,
-    line: number,
-    private readonly threshold: number,
-  ) {
-    this.first = { time, file, line };
-    this.lastTime = time;
-    this.lastFile = file;
-    this.lastLine = line;
-  }
-  get last(): Endpoint {
-    return { time: this.lastTime, file: this.lastFile, line: this.lastLine };
-  }
-  add(time: number, file: string, line: number): void {
-    if (time >= this.lastTime) {
-      if (time - this.lastTime > this.threshold) this.gaps.push({ from: this.last, to: { time, file, line } });
-      this.lastTime = time;
-      this.lastFile = file;
-      this.lastLine = line;
-    } else if (time < this.first.time) {
-      const at = { time, file, line };
-      if (this.first.time - time > this.threshold) this.gaps.push({ from: at, to: this.first });
-      this.first = at;
-    } else if (this.gaps.length) {
-      const i = this.gaps.findIndex((g) => g.from.time < time && time < g.to.time);
-      if (i < 0) return;
-      const g = this.gaps[i]!;
-      const at = { time, file, line };
-      const parts = [
-        { from: g.from, to: at },
-        { from: at, to: g.to },
-      ].filter((p) => p.to.time - p.from.time > this.threshold);
-      this.gaps.splice(i, 1, ...parts);
-    }
-  }
-}
 
 interface RegisterRow {
   readonly file: string;
