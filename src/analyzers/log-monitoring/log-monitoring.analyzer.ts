@@ -5,6 +5,7 @@ import { readColumns, type ColumnSpec } from '../table-columns.js';
 import {
   CappedFindings,
   field,
+  mergeReads,
   MESSAGE_KEYS,
   normKey,
   parseLogTime,
@@ -13,9 +14,10 @@ import {
   readJsonLinesFast,
   readLog,
   type LogRecord,
+  type ReadLog,
   type QuickLine,
 } from './log-records.js';
-import { SourceTimeline, type Endpoint } from './source-timeline.js';
+import { mergeTimelines, shiftTimeline, SourceTimeline, type Endpoint } from './source-timeline.js';
 
 const CLAUSE = '8/(4)/d';
 
@@ -85,6 +87,13 @@ interface RegisterRow {
   readonly occurred: number;
   readonly action: string | null;
 }
+
+/**
+ * A large log is read in this many byte ranges (`EvidenceInput.ranges`), each into its own
+ * timelines and findings, merged exactly in file order: the step towards scanning them on both
+ * cores of the machine. Today the ranges are read one after the other.
+ */
+export const LOG_RANGES = 2;
 
 const fmtTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 const hours = (ms: number) => Math.round((ms / 3600_000) * 10) / 10;
@@ -175,7 +184,11 @@ export const logMonitoringAnalyzer = defineAnalyzer({
 
     let handledByRegister = 0;
     let failureCount = 0;
+    // The part being read: the whole file, or one byte range of it (lines counted from the range).
+    let partFound = found;
+    let partTimelines = timelines;
     const judgeFailure = (record: LogRecord, file: string, source: string, kind: (typeof FAILURES)[number]): void => {
+      const found = partFound;
       failureCount++;
       const when = record.time ?? todayMs;
       const entry = record.time === null ? undefined : covers(source, when, when);
@@ -249,9 +262,9 @@ export const logMonitoringAnalyzer = defineAnalyzer({
       return source;
     };
     const seen = (source: string, time: number, file: string, line: number) => {
-      const t = timelines.get(source);
+      const t = partTimelines.get(source);
       if (t) t.add(time, file, line);
-      else timelines.set(source, new SourceTimeline(time, file, line, threshold));
+      else partTimelines.set(source, new SourceTimeline(time, file, line, threshold));
     };
     const failureOf = (text: string) => FAILURES.find((k) => k.test.test(text));
     // Most lines of a log repeat a handful of messages: remember which are not failures (per
@@ -301,10 +314,33 @@ export const logMonitoringAnalyzer = defineAnalyzer({
         seen(sourceOf(host, app), q.time, f.name, q.line);
         return true;
       };
-      const chunks = f.bytes?.();
-      const read =
-        (chunks && (await readJsonLinesFast(chunks, todayMs, [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS], quick, onRecord))) ??
-        (await readLog(f.lines(), todayMs, onRecord));
+      const roles = [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS];
+      const ranges = (await f.ranges?.(LOG_RANGES)) ?? [];
+      let read: ReadLog | null = null;
+      if (ranges.length > 1) {
+        // Each range into its own timelines and findings, renumbered and merged in file order;
+        // the first range decides the format (not JSON Lines: the whole file is read below).
+        for (const [i, range] of ranges.entries()) {
+          partFound = new CappedFindings(o.max_findings_per_kind);
+          partTimelines = new Map();
+          const part = await readJsonLinesFast(range.bytes(), todayMs, roles, quick, onRecord, i > 0);
+          if (!part) break;
+          const by = read?.lines ?? 0;
+          found.absorb(partFound, by);
+          for (const [source, t] of partTimelines) {
+            const moved = shiftTimeline(t, by);
+            const before = timelines.get(source);
+            timelines.set(source, before ? mergeTimelines(before, moved) : moved);
+          }
+          read = read ? mergeReads(read, part) : part;
+        }
+        partFound = found;
+        partTimelines = timelines;
+      } else {
+        const chunks = f.bytes?.();
+        read = chunks ? await readJsonLinesFast(chunks, todayMs, roles, quick, onRecord) : null;
+      }
+      read ??= await readLog(f.lines(), todayMs, onRecord);
       reading.push(...readingFindings(f.name, read, CLAUSE));
     }
 

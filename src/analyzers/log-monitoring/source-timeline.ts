@@ -110,3 +110,14 @@ export function mergeTimelines(a: SourceTimeline, b: SourceTimeline): SourceTime
   }
   return out;
 }
+
+/** The same timeline with every line number moved by `by`: a range's lines renumbered in its file. */
+export function shiftTimeline(t: SourceTimeline, by: number): SourceTimeline {
+  const at = (e: Endpoint): Endpoint => ({ ...e, line: e.line + by });
+  const out = new SourceTimeline(t.first.time, t.first.file, t.first.line + by, t.threshold);
+  out.lastTime = t.lastTime;
+  out.lastFile = t.lastFile;
+  out.lastLine = t.lastLine + by;
+  out.gaps = t.gaps.map((g) => ({ from: at(g.from), to: at(g.to) }));
+  return out;
+}
