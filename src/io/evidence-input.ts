@@ -1,14 +1,48 @@
 import { createReadStream } from 'node:fs';
+import { open as openFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import iconv from 'iconv-lite';
-import type { EvidenceInput } from '../core/analysis/analyzer.js';
+import type { EvidenceInput, EvidenceRange } from '../core/analysis/analyzer.js';
 import { readTableFile } from './read-table-file.js';
 import { decodeText, readHeadBytes, readTextFile, type TextEncoding } from './read-text-file.js';
 
 /** Decides a file's encoding from its head, without reading it all. */
 async function sniffEncoding(file: string): Promise<TextEncoding> {
   return decodeText(await readHeadBytes(file), file).encoding;
+}
+
+/**
+ * Where to cut a file of `size` bytes into at most `n` parts: just after the first newline at or
+ * after each k·size/n, so no line is split between two parts. Returns the part boundaries
+ * [0, …, size], with no empty part.
+ */
+export async function newlineCuts(file: string, size: number, n: number): Promise<number[]> {
+  const cuts = [0];
+  const handle = await openFile(file, 'r');
+  try {
+    const window = Buffer.alloc(64 * 1024);
+    for (let k = 1; k < n; k++) {
+      let at = Math.max(Math.floor((size * k) / n), cuts[cuts.length - 1]!);
+      let cut = size;
+      // A line longer than the window: read on until its newline (or the end of the file).
+      while (at < size) {
+        const { bytesRead } = await handle.read(window, 0, window.length, at);
+        if (bytesRead === 0) break;
+        const nl = window.subarray(0, bytesRead).indexOf(0x0a);
+        if (nl >= 0) {
+          cut = at + nl + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (size > 0) cuts.push(size);
+  return cuts;
 }
 
 /** How far a shell has read an evidence file: for a progress bar over gigabytes of logs. */
@@ -21,7 +55,7 @@ export function evidenceFromFile(file: string, displayName = path.basename(file)
     if (onRead) source.on('data', (chunk) => onRead(chunk.length));
     return source;
   };
-  return {
+  const input: EvidenceInput = {
     name: displayName,
     async *bytes() {
       const encoding = await sniffEncoding(file);
@@ -32,6 +66,29 @@ export function evidenceFromFile(file: string, displayName = path.basename(file)
       } finally {
         source.destroy();
       }
+    },
+    async ranges(n: number): Promise<EvidenceRange[]> {
+      const size = (await stat(file)).size;
+      const whole = { start: 0, end: size, bytes: () => input.bytes!() };
+      // Big5 is transcoded as a stream from the start; it is one range.
+      if (n <= 1 || size === 0 || (await sniffEncoding(file)) === 'big5') return [whole];
+      const cuts = await newlineCuts(file, size, n);
+      return cuts.slice(0, -1).map((start, i) => {
+        const end = cuts[i + 1]!;
+        return {
+          start,
+          end,
+          async *bytes() {
+            const source = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
+            if (onRead) source.on('data', (chunk) => onRead(chunk.length));
+            try {
+              for await (const chunk of source) yield chunk as Buffer;
+            } finally {
+              source.destroy();
+            }
+          },
+        };
+      });
     },
     async *lines() {
       const encoding = await sniffEncoding(file);
@@ -49,4 +106,5 @@ export function evidenceFromFile(file: string, displayName = path.basename(file)
     text: async () => (await readTextFile(file)).text,
     table: async () => ({ ...(await readTableFile(file)), fileName: displayName }),
   };
+  return input;
 }

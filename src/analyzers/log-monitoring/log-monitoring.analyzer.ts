@@ -5,6 +5,7 @@ import { readColumns, type ColumnSpec } from '../table-columns.js';
 import {
   CappedFindings,
   field,
+  mergeReads,
   MESSAGE_KEYS,
   normKey,
   parseLogTime,
@@ -13,8 +14,10 @@ import {
   readJsonLinesFast,
   readLog,
   type LogRecord,
+  type ReadLog,
   type QuickLine,
 } from './log-records.js';
+import { mergeTimelines, shiftTimeline, SourceTimeline, type Endpoint } from './source-timeline.js';
 
 const CLAUSE = '8/(4)/d';
 
@@ -77,69 +80,6 @@ export const FAILURES: readonly { readonly kind: string; readonly en: string; re
 /** Windows Security event IDs for lost audit records: 1101 events dropped, 1104 log full. */
 const WINDOWS_FAILURE_IDS = new Set(['1101', '1104']);
 
-interface Endpoint {
-  readonly time: number;
-  readonly file: string;
-  readonly line: number;
-}
-
-interface Gap {
-  readonly from: Endpoint;
-  readonly to: Endpoint;
-}
-
-/**
- * One source's events as far as silence is concerned: its first and last event and every gap
- * longer than the threshold. Exact for unordered input in memory bounded by the number of long
- * gaps, not of events: an event after the last or before the first opens a gap; one inside a
- * long gap splits it (into parts that may both still be long); one inside a short gap changes
- * nothing, since its parts are shorter still.
- */
-class SourceTimeline {
-  first: Endpoint;
-  // The last event as plain fields: it changes on nearly every line, so no object per line.
-  lastTime: number;
-  lastFile: string;
-  lastLine: number;
-  gaps: Gap[] = [];
-  constructor(
-    time: number,
-    file: string,
-    line: number,
-    private readonly threshold: number,
-  ) {
-    this.first = { time, file, line };
-    this.lastTime = time;
-    this.lastFile = file;
-    this.lastLine = line;
-  }
-  get last(): Endpoint {
-    return { time: this.lastTime, file: this.lastFile, line: this.lastLine };
-  }
-  add(time: number, file: string, line: number): void {
-    if (time >= this.lastTime) {
-      if (time - this.lastTime > this.threshold) this.gaps.push({ from: this.last, to: { time, file, line } });
-      this.lastTime = time;
-      this.lastFile = file;
-      this.lastLine = line;
-    } else if (time < this.first.time) {
-      const at = { time, file, line };
-      if (this.first.time - time > this.threshold) this.gaps.push({ from: at, to: this.first });
-      this.first = at;
-    } else if (this.gaps.length) {
-      const i = this.gaps.findIndex((g) => g.from.time < time && time < g.to.time);
-      if (i < 0) return;
-      const g = this.gaps[i]!;
-      const at = { time, file, line };
-      const parts = [
-        { from: g.from, to: at },
-        { from: at, to: g.to },
-      ].filter((p) => p.to.time - p.from.time > this.threshold);
-      this.gaps.splice(i, 1, ...parts);
-    }
-  }
-}
-
 interface RegisterRow {
   readonly file: string;
   readonly row: number;
@@ -147,6 +87,15 @@ interface RegisterRow {
   readonly occurred: number;
   readonly action: string | null;
 }
+
+/**
+ * How many byte ranges (`EvidenceInput.ranges`) a large log is read in, each into its own
+ * timelines and findings, merged exactly in file order. One until the ranges run on worker
+ * threads: read one after the other, two ranges measured about 5% slower than one (2M lines,
+ * 3.80 s against 3.61 s in the same run), with no gain. Inputs that offer ranges regardless of
+ * `n` (tests) are read in theirs.
+ */
+export const LOG_RANGES = 1;
 
 const fmtTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 const hours = (ms: number) => Math.round((ms / 3600_000) * 10) / 10;
@@ -237,7 +186,11 @@ export const logMonitoringAnalyzer = defineAnalyzer({
 
     let handledByRegister = 0;
     let failureCount = 0;
+    // The part being read: the whole file, or one byte range of it (lines counted from the range).
+    let partFound = found;
+    let partTimelines = timelines;
     const judgeFailure = (record: LogRecord, file: string, source: string, kind: (typeof FAILURES)[number]): void => {
+      const found = partFound;
       failureCount++;
       const when = record.time ?? todayMs;
       const entry = record.time === null ? undefined : covers(source, when, when);
@@ -311,9 +264,9 @@ export const logMonitoringAnalyzer = defineAnalyzer({
       return source;
     };
     const seen = (source: string, time: number, file: string, line: number) => {
-      const t = timelines.get(source);
+      const t = partTimelines.get(source);
       if (t) t.add(time, file, line);
-      else timelines.set(source, new SourceTimeline(time, file, line, threshold));
+      else partTimelines.set(source, new SourceTimeline(time, file, line, threshold));
     };
     const failureOf = (text: string) => FAILURES.find((k) => k.test.test(text));
     // Most lines of a log repeat a handful of messages: remember which are not failures (per
@@ -363,10 +316,33 @@ export const logMonitoringAnalyzer = defineAnalyzer({
         seen(sourceOf(host, app), q.time, f.name, q.line);
         return true;
       };
-      const chunks = f.bytes?.();
-      const read =
-        (chunks && (await readJsonLinesFast(chunks, todayMs, [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS], quick, onRecord))) ??
-        (await readLog(f.lines(), todayMs, onRecord));
+      const roles = [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS];
+      const ranges = (await f.ranges?.(LOG_RANGES)) ?? [];
+      let read: ReadLog | null = null;
+      if (ranges.length > 1) {
+        // Each range into its own timelines and findings, renumbered and merged in file order;
+        // the first range decides the format (not JSON Lines: the whole file is read below).
+        for (const [i, range] of ranges.entries()) {
+          partFound = new CappedFindings(o.max_findings_per_kind);
+          partTimelines = new Map();
+          const part = await readJsonLinesFast(range.bytes(), todayMs, roles, quick, onRecord, i > 0);
+          if (!part) break;
+          const by = read?.lines ?? 0;
+          found.absorb(partFound, by);
+          for (const [source, t] of partTimelines) {
+            const moved = shiftTimeline(t, by);
+            const before = timelines.get(source);
+            timelines.set(source, before ? mergeTimelines(before, moved) : moved);
+          }
+          read = read ? mergeReads(read, part) : part;
+        }
+        partFound = found;
+        partTimelines = timelines;
+      } else {
+        const chunks = f.bytes?.();
+        read = chunks ? await readJsonLinesFast(chunks, todayMs, roles, quick, onRecord) : null;
+      }
+      read ??= await readLog(f.lines(), todayMs, onRecord);
       reading.push(...readingFindings(f.name, read, CLAUSE));
     }
 

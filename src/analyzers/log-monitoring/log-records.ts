@@ -260,6 +260,8 @@ export interface ReadLog {
   readonly encodingCount: number;
   /** The last line is cut off (an unfinished JSON object or quoted CSV field). */
   readonly truncatedAt: number | null;
+  /** Lines read (the next range of the file starts at line `lines + 1`). */
+  readonly lines: number;
 }
 
 const KEEP = 5;
@@ -282,9 +284,9 @@ class LineProblems {
     this.encodingCount++;
     if (this.encodingLines.length < KEEP) this.encodingLines.push(line);
   }
-  result(format: LogFormat | null, records: number, truncatedAt: number | null): ReadLog {
+  result(format: LogFormat | null, records: number, truncatedAt: number | null, lines: number): ReadLog {
     const { malformed, malformedCount, encodingLines, encodingCount } = this;
-    return { format, records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt };
+    return { format, records, malformed, malformedCount, encodingLines, encodingCount, truncatedAt, lines };
   }
 }
 
@@ -361,7 +363,25 @@ export async function readLog(lines: AsyncIterable<string>, todayMs: number, onR
     truncatedAt = pending.start;
     bad(pending.start, 'a quoted field is never closed: the file is cut off');
   } else if (format === 'jsonl' && problems.lastBad === n) truncatedAt = n;
-  return problems.result(format, records, truncatedAt);
+  return problems.result(format, records, truncatedAt, n);
+}
+
+/**
+ * How a file read when it was read in two consecutive parts: `b` starts at line `a.lines + 1`.
+ * Counts add up, the first few problems stay the first few, and only the last part can be cut off.
+ */
+export function mergeReads(a: ReadLog, b: ReadLog): ReadLog {
+  const by = a.lines;
+  return {
+    format: a.format ?? b.format,
+    records: a.records + b.records,
+    malformed: [...a.malformed, ...b.malformed.map((m) => ({ ...m, line: m.line + by }))].slice(0, KEEP),
+    malformedCount: a.malformedCount + b.malformedCount,
+    encodingLines: [...a.encodingLines, ...b.encodingLines.map((l) => l + by)].slice(0, KEEP),
+    encodingCount: a.encodingCount + b.encodingCount,
+    truncatedAt: b.truncatedAt === null ? null : b.truncatedAt + by,
+    lines: a.lines + b.lines,
+  };
 }
 
 /** Findings about how a file read: unreadable lines (first few named), a wrong encoding, a cut-off end. Warnings, not failures. */
@@ -417,6 +437,15 @@ export class CappedFindings {
     const c = (this.counts.get(f.kind) ?? 0) + 1;
     this.counts.set(f.kind, c);
     if (c <= this.cap) this.list.push(f);
+  }
+  /** Takes a later range's findings in order, their lines moved by `by`; what it counted beyond its cap stays counted. */
+  absorb(other: CappedFindings, by: number): void {
+    const listed = new Map<string, number>();
+    for (const f of other.list) {
+      listed.set(f.kind, (listed.get(f.kind) ?? 0) + 1);
+      this.push(f.line === null ? f : { ...f, line: f.line + by });
+    }
+    for (const [kind, c] of other.counts) this.counts.set(kind, (this.counts.get(kind) ?? 0) + c - (listed.get(kind) ?? 0));
   }
   finish(clause: string): AnalyzerFinding[] {
     const more: AnalyzerFinding[] = [];
@@ -490,7 +519,9 @@ function layoutPattern(order: readonly string[], first: Record<string, unknown>,
  * JSON except for a bare token that is not one (`"n": 1x2`), which is taken as text.
  *
  * Returns null (having read only the head) when the file is not JSON Lines: the caller then
- * reads it with `readLog`.
+ * reads it with `readLog`. With `continued`, the chunks are a later byte range of a file already
+ * known to be JSON Lines (see `EvidenceInput.ranges`): no byte-order mark is looked for, the
+ * first line is line 1 of the range, and a first line that is not JSON is a malformed line.
  */
 export async function readJsonLinesFast(
   chunks: AsyncIterable<Buffer>,
@@ -498,12 +529,13 @@ export async function readJsonLinesFast(
   roles: readonly (readonly string[])[],
   quick: (q: QuickLine) => boolean,
   onRecord: (r: LogRecord) => void,
+  continued = false,
 ): Promise<ReadLog | null> {
   let n = 0;
   let records = 0;
   const problems = new LineProblems();
   let layout: { re: RegExp; slots: number[]; time: number } | null | undefined; // undefined: not learnt yet
-  let started = false;
+  let started = continued;
   let rest: Buffer | null = null;
   // One-entry cache: consecutive lines share the minute, the offset and its parse.
   let lastPrefix = '\u0000';
@@ -633,5 +665,5 @@ export async function readJsonLinesFast(
     const text = rest.toString('utf8').replace(/\r$/, '');
     if (text.trim() !== '') slow(text);
   }
-  return problems.result('jsonl', records, problems.lastBad === n ? n : null);
+  return problems.result('jsonl', records, problems.lastBad === n ? n : null, n);
 }

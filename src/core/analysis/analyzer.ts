@@ -43,6 +43,22 @@ export interface EvidenceInput {
    * newline. Analyzers must fall back to `lines()` when a shell does not offer it.
    */
   bytes?(): AsyncIterable<Buffer>;
+  /**
+   * Optional: the content as at most `n` consecutive byte ranges, each ending just after a
+   * newline (the last at the end of the file), so a large log can be scanned in parts — on
+   * several threads by a shell that offers it — and the parts' results merged in order. A range
+   * knows its byte offset, not its first line number: a scanner counts the newlines of its range
+   * and the merge renumbers. Fewer ranges come back for a small file, one for a Big5 file (it is
+   * transcoded as a whole). Analyzers must fall back to `bytes()` or `lines()` when it is absent.
+   */
+  ranges?(n: number): Promise<readonly EvidenceRange[]>;
+}
+
+/** One part of an evidence file (see `EvidenceInput.ranges`): UTF-8 byte chunks of [start, end). */
+export interface EvidenceRange {
+  readonly start: number;
+  readonly end: number;
+  bytes(): AsyncIterable<Buffer>;
 }
 
 /** An analyzer's options as a strict zod object: unknown keys and bad values are refused before it runs. */
