@@ -70,6 +70,7 @@ const zh = {
     OSCAL_SCHEMA_INVALID: '不符合 NIST OSCAL JSON Schema（{{problems}} 個問題）。',
     EVIDENCE_MANIFEST_INVALID: '佐證清單 ccheck-evidence.yaml 有 {{count}} 個問題。',
     EVIDENCE_FOLDER_EMPTY: '佐證資料夾 {{dir}} 中沒有任何自動化檢查可讀的檔案。',
+    ANALYZER_OPTION_INVALID: '自動化檢查 {{analyzer}} 的選項「{{option}}」不正確（請執行 ccheck analyzers 查看可用選項）。',
     UNEXPECTED: '發生未預期的錯誤：{{message}}',
   },
   kind: { added: '新增', modified: '修正', renumbered: '項次調整', renumbered_and_modified: '項次調整及修正', removed: '刪除' },

@@ -2,16 +2,54 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { formatRocDate, parseAnyDate } from '../core/dates.js';
-import { packageRoot } from '../io/catalog-data.js';
-import { resolveHome } from '../services/catalog-service.js';
+import { packageRoot, resolveHome } from '../io/locations.js';
 import { EXIT, renderError, type CliContext, type CliIo } from './cli-context.js';
-import { registerCatalogCommands, type CommandRunner } from './commands/catalog-commands.js';
-import { registerFirmCommands } from './commands/firm-commands.js';
-import { registerInspectionCommands } from './commands/inspection-commands.js';
-import { registerAnalysisCommands } from './commands/analysis-commands.js';
-import { registerReportCommands } from './commands/report-commands.js';
-import { registerOscalCommands } from './commands/oscal-commands.js';
+import type { CommandRunner } from './commands/catalog-commands.js';
 import { createTranslator, detectLang, parseLang, type Lang } from './i18n.js';
+
+type Register = (program: Command, runner: CommandRunner) => void;
+
+/**
+ * The command groups and the top-level commands each registers. A group's module (and with it
+ * the PDF, spreadsheet, database and schema libraries its commands use) is imported only when
+ * one of its commands runs, or for --help: a compliance officer runs dozens of commands a day,
+ * and `ccheck --version` or `ccheck date` should not pay for all of them. A test keeps this
+ * table equal to what the modules register; a command missing here still runs (all groups load).
+ */
+export const COMMAND_GROUPS: readonly { readonly commands: readonly string[]; readonly load: () => Promise<Register> }[] = [
+  { commands: ['catalog'], load: async () => (await import('./commands/catalog-commands.js')).registerCatalogCommands },
+  { commands: ['profile', 'applicability', 'plan', 'impact'], load: async () => (await import('./commands/firm-commands.js')).registerFirmCommands },
+  {
+    commands: ['init', 'firm', 'inspect', 'evidence', 'result', 'finding', 'audit', 'backup', 'restore'],
+    load: async () => (await import('./commands/inspection-commands.js')).registerInspectionCommands,
+  },
+  { commands: ['analyzers', 'analyze'], load: async () => (await import('./commands/analysis-commands.js')).registerAnalysisCommands },
+  { commands: ['report', 'demo', 'run'], load: async () => (await import('./commands/report-commands.js')).registerReportCommands },
+  { commands: ['export', 'import'], load: async () => (await import('./commands/oscal-commands.js')).registerOscalCommands },
+];
+
+/** Commands main.ts defines itself, which need no group. */
+const OWN_COMMANDS = ['date'];
+
+/** The first word of argv that is not a program option (or the value of --lang / --home). */
+function commandWord(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return argv[i + 1] ?? null;
+    if (a === '--lang' || a === '--home') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return null;
+}
+
+/** The groups this invocation needs: none for --version and `date`, one for its command, all for help or a word ccheck does not know. */
+function groupsFor(argv: readonly string[]): typeof COMMAND_GROUPS {
+  const word = commandWord(argv);
+  if (word === null) return argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help') ? [] : COMMAND_GROUPS;
+  if (OWN_COMMANDS.includes(word)) return [];
+  const mine = COMMAND_GROUPS.filter((g) => g.commands.includes(word));
+  return mine.length > 0 ? mine : COMMAND_GROUPS;
+}
 
 /** --lang and --home on every command that runs, wherever the user puts them. */
 function addCommonOptions(cmd: Command): void {
@@ -74,12 +112,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   };
 
-  registerCatalogCommands(program, runner);
-  registerFirmCommands(program, runner);
-  registerInspectionCommands(program, runner);
-  registerAnalysisCommands(program, runner);
-  registerReportCommands(program, runner);
-  registerOscalCommands(program, runner);
+  // In the table's order, so that --help lists the commands as before.
+  for (const register of await Promise.all(groupsFor(argv).map((g) => g.load()))) register(program, runner);
 
   program
     .command('date')

@@ -63,7 +63,8 @@ export type ErrorCode =
   | 'OSCAL_DUPLICATE_PATH'
   | 'OSCAL_SCHEMA_INVALID'
   | 'EVIDENCE_MANIFEST_INVALID'
-  | 'EVIDENCE_FOLDER_EMPTY';
+  | 'EVIDENCE_FOLDER_EMPTY'
+  | 'ANALYZER_OPTION_INVALID';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

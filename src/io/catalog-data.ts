@@ -1,23 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApplicabilityRule } from '../core/applicability/applicability-rule.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrections } from '../core/catalog/mechanism-reference.js';
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
+import type { TierScheme } from '../core/profile/tier-scheme.js';
+import { isValidPath } from '../core/catalog/catalog-node.js';
+import { packageRoot } from './locations.js';
 
-/** The package root, found from this file whether it runs from src/ (tests) or dist/ (the CLI). */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'data', 'catalog'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('ccheck: cannot find the package root (data/catalog)');
-    dir = up;
-  }
-}
+export { packageRoot };
 
 export const catalogDataDir = () => path.join(packageRoot(), 'data', 'catalog');
 export const builtinVersionsDir = () => path.join(catalogDataDir(), 'versions');
@@ -150,6 +143,27 @@ export function loadApplicabilityRules(dir = catalogDataDir()): ApplicabilityRul
     require: r.require,
     basis: r.basis,
   }));
+}
+
+const TiersFile = z.strictObject({
+  source: z.string(),
+  levels: z
+    .array(
+      z.strictObject({
+        level: z.number().int().positive(),
+        name: z.string().min(1),
+        name_en: z.string().min(1),
+        requires: z.array(z.string().refine(isValidPath, 'not an item path such as 10/(3)')),
+      }),
+    )
+    .min(1)
+    .refine((l) => new Set(l.map((x) => x.level)).size === l.length, 'levels must not repeat'),
+});
+
+/** The 資安分級 levels (data/catalog/tiers.yaml) a firm profile may name, and what each requires. */
+export function loadTierScheme(dir = catalogDataDir()): TierScheme {
+  const t = loadYaml(path.join(dir, 'tiers.yaml'), TiersFile);
+  return { source: t.source, levels: t.levels.map((l) => ({ level: l.level, name: l.name, nameEn: l.name_en, requires: l.requires })) };
 }
 
 /** The Traditional Chinese fonts shipped by the npm package @embedpdf/fonts-tc (OFL-1.1). */

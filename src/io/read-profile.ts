@@ -1,17 +1,29 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { FirmProfileFile, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
+import { firmProfileFileSchema, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
+import { describeTierChoices, type TierScheme } from '../core/profile/tier-scheme.js';
 import { CoreError, type Problem } from '../core/errors.js';
+import { loadTierScheme } from './catalog-data.js';
 import { readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
 
 const CHOICES: Record<string, string> = {
   channels: 'internet, voice, traditional',
-  tier: '1, 2, 3, null',
   class: '1, 2',
 };
 
-function describe(issue: z.core.$ZodIssue, field: string): { en: string; zh: string } {
+function describe(issue: z.core.$ZodIssue, field: string, tiers: TierScheme): { en: string; zh: string } {
+  if (field === 'tier' && (issue.code === 'invalid_value' || issue.code === 'invalid_union' || issue.code === 'invalid_type')) {
+    // The levels are data (data/catalog/tiers.yaml), so the message names them and where they come from.
+    const value = JSON.stringify(issue.input) ?? String(issue.input);
+    if (issue.input !== undefined) {
+      const choices = describeTierChoices(tiers);
+      return {
+        en: `tier ${value} is not a 資安分級 level; allowed: ${choices} (levels from data/catalog/tiers.yaml)`,
+        zh: `資安分級 tier ${value} 不是已定義之級別；可用：${choices}（級別定義於 data/catalog/tiers.yaml）`,
+      };
+    }
+  }
   const choices = CHOICES[field.replace(/\[\d+\]$/, '')];
   switch (issue.code) {
     case 'invalid_type':
@@ -33,7 +45,7 @@ function describe(issue: z.core.$ZodIssue, field: string): { en: string; zh: str
  * Reads and validates a firm profile. Every problem is reported at once, each with its YAML
  * line and field, in zh-TW and English; unknown keys are errors.
  */
-export function parseProfile(text: string, fileName: string): FirmProfile {
+export function parseProfile(text: string, fileName: string, tiers: TierScheme = loadTierScheme()): FirmProfile {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -42,7 +54,7 @@ export function parseProfile(text: string, fileName: string): FirmProfile {
     problems.push({ location: { file: fileName, line }, en: `YAML syntax: ${e.message.split('\n')[0]}`, zh: `YAML 語法錯誤：${e.message.split('\n')[0]}` });
   }
   if (problems.length === 0) {
-    const parsed = FirmProfileFile.safeParse(doc.toJS(), { reportInput: true });
+    const parsed = firmProfileFileSchema(tiers).safeParse(doc.toJS(), { reportInput: true });
     if (parsed.success) return toFirmProfile(parsed.data);
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
@@ -57,7 +69,7 @@ export function parseProfile(text: string, fileName: string): FirmProfile {
         continue;
       }
       const field = fieldName(issue.path) || '(file)';
-      problems.push({ location: { file: fileName, line: lineOf(doc, counter, issue.path), field }, ...describe(issue, field) });
+      problems.push({ location: { file: fileName, line: lineOf(doc, counter, issue.path), field }, ...describe(issue, field, tiers) });
     }
   }
   problems.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { importAmendmentTable, type AmendmentImport } from '../core/catalog/amendment/import-amendment.js';
 import { applyChecklist, readChecklistRows, type ChecklistImport } from '../core/catalog/checklist/apply-checklist.js';
@@ -18,15 +17,7 @@ import { readTableFile } from '../io/read-table-file.js';
 import { readTextFile, type TextEncoding } from '../io/read-text-file.js';
 import { CatalogStore } from '../storage/catalog-store.js';
 
-/**
- * Where a user's own data lives: `CCHECK_HOME`, else the XDG data directory. Taken from the
- * environment here, in the shell, never inside the core.
- */
-export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CCHECK_HOME) return path.resolve(env.CCHECK_HOME);
-  const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
-  return path.join(xdg, 'ccheck');
-}
+export { resolveHome } from '../io/locations.js';
 
 export function openCatalogStore(home: string): CatalogStore {
   return new CatalogStore(builtinVersionsDir(), path.join(home, 'catalog'));

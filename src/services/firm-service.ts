@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { evaluateApplicability, type ApplicabilityResult } from '../core/applicability/evaluate-applicability.js';
 import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { IsoDate } from '../core/dates.js';
-import { FirmProfileFile, type FirmProfile } from '../core/profile/firm-profile.js';
+import { firmProfileFileSchema, type FirmProfile } from '../core/profile/firm-profile.js';
 import { assessImpact, type Impact } from '../core/plan/assess-impact.js';
 import { buildPlan, type Completion, type Plan } from '../core/plan/build-plan.js';
 import { readCompletions } from '../core/plan/read-completions.js';
-import { loadApplicabilityRules, packageRoot } from '../io/catalog-data.js';
+import { loadApplicabilityRules, loadTierScheme, packageRoot } from '../io/catalog-data.js';
 import { readTableFile } from '../io/read-table-file.js';
 import type { CatalogStore } from '../storage/catalog-store.js';
 
@@ -61,6 +61,6 @@ export function profileJsonSchema(): object {
   return {
     $id: 'https://ccheck.invalid/schemas/firm-profile.schema.json',
     title: 'ccheck firm profile (公司基本資料)',
-    ...z.toJSONSchema(FirmProfileFile, { target: 'draft-2020-12' }),
+    ...z.toJSONSchema(firmProfileFileSchema(loadTierScheme()), { target: 'draft-2020-12' }),
   };
 }

@@ -50,7 +50,9 @@ describe('the HTML report in a real browser (Chromium)', () => {
     const chart = await page.locator('svg[role="img"]').boundingBox();
     expect(chart?.width).toBeGreaterThan(300);
     expect(chart?.height).toBeGreaterThan(50);
-    expect(await page.locator('tr[id^="item-"]').count()).toBe(67);
+    // 67 applicable items of the month, and point 14 (co-location, monthly), which the demo firm is shown not to need.
+    expect(await page.locator('tr[id^="item-"]').count()).toBe(68);
+    await expect.poll(() => page.locator('#item-14 .badge').innerText()).toBe('不適用');
     await expect.poll(() => page.locator('#item-7\\/\\(1\\)\\/a\\/\\(j\\) .badge').innerText()).toBe('不符合');
 
     // Glyphs come from a real CJK font, not tofu: Chromium reports the fonts that drew the heading.

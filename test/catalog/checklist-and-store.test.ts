@@ -54,7 +54,7 @@ describe('firm checklist import (CSV / XLSX)', () => {
     const r = await importChecklistFile(file, base(), { id: 'firm' });
     expect(r.filled).toEqual(['7/(1)/a/(a)', '7/(1)/f']);
     expect(r.added).toEqual(['2/(1)', '13/(1)/a']);
-    expect(r.createdParents).toEqual(['13/(1)', '13']);
+    expect(r.createdParents).toEqual(['13/(1)']); // point 13 is in the catalog as an elided placeholder
     expect(r.conflicts).toEqual([
       { path: '7/(1)/a/(h)', row: 6, field: 'text', catalog: findNode(base(), '7/(1)/a/(h)')!.text, checklist: '公司應建立遠端連線管理辦法。' },
     ]);
@@ -76,10 +76,30 @@ describe('firm checklist import (CSV / XLSX)', () => {
     const oldest = store().get('before-2023-08-23').version;
     const d = diffVersions(oldest, v);
     expect(mapPath(d, '7/(1)/e')).toBe('7/(1)/f');
-    expect(d.changes.filter((c) => c.kind === 'added').map((c) => c.path)).toEqual(expect.arrayContaining(['2/(1)', '13', '13/(1)', '13/(1)/a', '7/(1)/d']));
+    expect(d.changes.filter((c) => c.kind === 'added').map((c) => c.path)).toEqual(expect.arrayContaining(['2/(1)', '13/(1)', '13/(1)/a', '7/(1)/d']));
     const fromBase = diffVersions(base(), v);
-    expect(fromBase.changes.map((c) => `${c.kind}:${c.path}`)).toEqual(['added:2/(1)', 'added:13', 'added:13/(1)', 'added:13/(1)/a']);
+    expect(fromBase.changes.map((c) => `${c.kind}:${c.path}`)).toEqual(['added:2/(1)', 'added:13/(1)', 'added:13/(1)/a']);
     expect(diffVersions(v, v).changes).toEqual([]);
+  });
+
+  it('fills the text of points 13 and 14 and adds their items, which inherit code, cadence and scope', async () => {
+    const file = path.join(tmp.dir, 'points-13-14.csv');
+    const rows = [
+      '13,,其他,公司應辦理其他資通安全應辦事項。,,',
+      '14/(1),,主機共置設備管理,公司應管理主機共置之設備。,,半年',
+      '14/(2),,,公司應每月檢視主機共置連線紀錄。,,',
+    ];
+    writeFileSync(file, `${[CSV_HEADER, ...rows].join('\n')}\n`);
+    const r = await importChecklistFile(file, base(), { id: 'firm-colo' });
+    expect(r.filled).toEqual(['13']);
+    expect(r.added).toEqual(['14/(1)', '14/(2)']);
+    expect(r.createdParents).toEqual([]); // point 14 is already in the catalog
+    const v = r.version;
+    expect(findNode(v, '13')).toMatchObject({ status: 'text', textSource: 'firm_checklist', title: '其他', code: 'CC-22000', frequency: 'semiannual' });
+    expect(findNode(v, '14/(1)')).toMatchObject({ code: 'CC-23000', codeSource: 'inherited', appliesTo: 'colocation_users', frequency: 'semiannual' });
+    expect(findNode(v, '14/(1)')!.frequencySource).toBe('firm_checklist');
+    expect(findNode(v, '14/(2)')).toMatchObject({ appliesTo: 'colocation_users', frequency: 'monthly', frequencySource: 'inherited' });
+    expect(findNode(v, '14')!.status).toBe('elided'); // the point's own text was not given
   });
 
   it('reads a Big5 CSV and an XLSX the same way', async () => {

@@ -168,7 +168,20 @@ describe('the 2023 amendment table (seed) → two versions and their diff', () =
     expect(node(amended, '7/(1)/a/(h)').status).toBe('text');
     expect(amended.truncatedAfter).toBe('12/(6)/b');
     expect(current.truncatedAfter).toBe('12/(5)');
-    expect(findNode(amended, '13')).toBeUndefined();
+  });
+
+  it('carries points 13 and 14, which the table elides under (以下略), as elided reference nodes in both versions', () => {
+    for (const v of [current, amended]) {
+      expect(node(v, '13'), v.id).toMatchObject({ level: 'point', status: 'elided', text: null, code: 'CC-22000', codeSource: 'reference' });
+      expect(node(v, '13')).toMatchObject({ frequency: 'semiannual', frequencySource: 'reference', appliesTo: 'all_brokers' });
+      expect(node(v, '14'), v.id).toMatchObject({ level: 'point', status: 'elided', text: null, code: 'CC-23000', codeSource: 'reference' });
+      expect(node(v, '14')).toMatchObject({ frequency: 'monthly', frequencySource: 'reference', appliesTo: 'colocation_users' });
+      expect(node(v, '14').appliesToReason).toContain('(reference: ');
+      expect(v.nodes.slice(-2).map((n) => n.path)).toEqual(['13', '14']);
+      expect(findNode(v, '15')).toBeUndefined(); // the reference knows no point 15
+    }
+    // The same placeholders on both sides are no change of the 2023 amendment.
+    expect(result.diff.changes.filter((c) => c.path === '13' || c.path === '14' || c.oldPath === '13' || c.oldPath === '14')).toEqual([]);
   });
 
   it('keeps the underlined (amended) words and applies the recorded corrections', () => {

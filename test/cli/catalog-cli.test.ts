@@ -155,11 +155,26 @@ describe('ccheck catalog (CLI)', () => {
     expect(target.getCell(3).value).toBe('網路系統功能檢查');
     expect(target.getCell(4).value).toBeNull(); // elided: for the firm to fill
     target.getCell(4).value = '公司應定期檢查網路系統功能。';
+    // Points 13 and 14, elided by the table under (以下略), are rows the firm can fill too.
+    const rowOf = (p: string) => Array.from({ length: ws.rowCount }, (_, i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === p);
+    expect([rowOf('13')?.getCell(2).value, rowOf('13')?.getCell(4).value, rowOf('13')?.getCell(6).value]).toEqual(['CC-22000', null, 'semiannual']);
+    expect([rowOf('14')?.getCell(2).value, rowOf('14')?.getCell(4).value, rowOf('14')?.getCell(6).value]).toEqual(['CC-23000', null, 'monthly']);
+    rowOf('14')!.getCell(4).value = '使用主機共置服務之證券商應訂定主機共置服務管理規範。';
     await wb.xlsx.writeFile(out);
 
     const r = await ccheck('catalog', 'import-checklist', out, '--base', '2023-08-23', '--id', 'firm-2023', '--json');
     expect(r.code).toBe(0);
-    expect(json<{ filled: string[]; conflicts: unknown[] }>(r.out)).toMatchObject({ filled: ['7/(1)/g'], conflicts: [] });
+    expect(json<{ filled: string[]; conflicts: unknown[] }>(r.out)).toMatchObject({ filled: ['7/(1)/g', '14'], conflicts: [] });
+    const point14 = json<{ nodes: { text: string; status: string; text_source: string; code: string; applies_to: string }[] }>(
+      (await ccheck('catalog', 'show', 'firm-2023', '14', '--json')).out,
+    );
+    expect(point14.nodes[0]).toMatchObject({
+      text: '使用主機共置服務之證券商應訂定主機共置服務管理規範。',
+      status: 'text',
+      text_source: 'firm_checklist',
+      code: 'CC-23000',
+      applies_to: 'colocation_users',
+    });
     const shown = json<{ nodes: { text: string; status: string }[] }>((await ccheck('catalog', 'show', 'firm-2023', '7/(1)/g', '--json')).out);
     expect(shown.nodes[0]).toMatchObject({ text: '公司應定期檢查網路系統功能。', status: 'text' });
     expect(readdirSync(path.join(tmp.dir, 'home', 'catalog'))).toEqual(['firm-2023.json']);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicabilityResult } from '../../src/core/applicability/evaluate-applicability.js';
 import { openCatalogStore } from '../../src/services/catalog-service.js';
 import { applicabilityFor } from '../../src/services/firm-service.js';
-import { internetTier1, noCloudNoIot, voiceAndCounterOnly } from '../helpers/profiles.js';
+import { internetTier1, noCloudNoIot, profileFrom, voiceAndCounterOnly } from '../helpers/profiles.js';
 
 const store = openCatalogStore('/nonexistent-ccheck-home');
 const v2023 = store.get('2023-08-23').version;
@@ -72,6 +72,20 @@ describe('applicability with reasons', () => {
     const noCloud = applicabilityFor(before, noCloudNoIot());
     expect(decide(noCloud, '12/(1)/a').applies).toBe(false);
     expect(decide(internet, '10/(3)').tierDependent).toBe(false); // the tier wording arrived in 2023
+  });
+
+  it('point 14 (主機共置, CC-23000), elided by the 2023 table, applies to a co-location firm only; point 13 to every firm', () => {
+    const colocation = profileFrom((y) => y.replace('colocation: false', 'colocation: true'));
+    for (const v of [v2023, before]) {
+      const withColo = applicabilityFor(v, colocation);
+      expect(decide(withColo, '14'), v.id).toMatchObject({ applies: true, code: 'CC-23000', rules: ['scope-colocation'], facts: { colocation: 'true' } });
+      expect(decide(withColo, '14').reason).toContain('profile.colocation is true');
+      expect(decide(withColo, '13')).toMatchObject({ applies: true, code: 'CC-22000' });
+      const without = applicabilityFor(v, internetTier1());
+      expect(decide(without, '14'), v.id).toMatchObject({ applies: false, facts: { colocation: 'false' } });
+      expect(decide(without, '14').reasonZh).toContain('公司未使用主機共置服務');
+      expect(decide(without, '13').applies).toBe(true);
+    }
   });
 
   it('is a pure function of version, rules and profile', () => {

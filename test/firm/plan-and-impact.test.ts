@@ -7,7 +7,7 @@ import { CoreError } from '../../src/core/errors.js';
 import { planToCsv, planToIcs } from '../../src/io/plan-export.js';
 import { openCatalogStore } from '../../src/services/catalog-service.js';
 import { impactFor, planFor, readCompletionsFile } from '../../src/services/firm-service.js';
-import { internetTier1, voiceAndCounterOnly } from '../helpers/profiles.js';
+import { internetTier1, profileFrom, voiceAndCounterOnly } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
 
 const store = openCatalogStore('/nonexistent-ccheck-home');
@@ -44,6 +44,20 @@ describe('the inspection plan', () => {
     // Headings are checked through their items, not on their own.
     expect(plan.entries.some((e) => e.path === '7/(1)/d' || e.path === '7')).toBe(false);
     expect(plan.entries.some((e) => e.path === '12/(4)/g')).toBe(false); // the firm has no IoT
+  });
+
+  it('carries points 13 and 14, which the 2023 table elides under (以下略), at their reference cadence', () => {
+    const colocation = profileFrom((y) => y.replace('colocation: false', 'colocation: true'));
+    const plan = planFor(v2023, colocation, range, []);
+    const periodsOf = (p: string) => plan.entries.filter((e) => e.path === p).map((e) => e.period.id);
+    expect(periodsOf('14')).toEqual(['2026-11', '2026-12']); // monthly, the stricter of its items' cadences
+    expect(plan.entries.find((e) => e.path === '14')).toMatchObject({ code: 'CC-23000', frequency: 'monthly', status: 'overdue' });
+    expect(periodsOf('13')).toEqual(['2026-H2']);
+    expect(plan.entries.find((e) => e.path === '13')).toMatchObject({ code: 'CC-22000', frequency: 'semiannual', due: '2026-12-31' });
+    // Without co-location, point 14 is not planned; point 13 still is.
+    const plain = planFor(v2023, internetTier1(), range, []);
+    expect(plain.entries.some((e) => e.path === '14')).toBe(false);
+    expect(plain.entries.some((e) => e.path === '13')).toBe(true);
   });
 
   it('derives the next cycle from the last completion', () => {

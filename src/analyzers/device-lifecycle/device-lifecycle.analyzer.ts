@@ -1,7 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
-import { verdictOf } from '../../core/analysis/analyzer.js';
+import { z } from 'zod';
+import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
+import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { addDays, parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
@@ -111,7 +112,7 @@ const CLAUSE = '7/(1)/a/(j)';
  * retirement of any that remain. Every device is judged against its own dates, the vendor table,
  * or the lifecycle of its OS release, on the day given as "today".
  */
-export const deviceLifecycleAnalyzer: Analyzer = {
+export const deviceLifecycleAnalyzer = defineAnalyzer({
   id: 'device-lifecycle',
   title: 'EOS/EOL network devices without a retirement plan',
   titleZh: '生命週期終止（EOS/EOL）網路設備與汰除計畫',
@@ -130,8 +131,12 @@ export const deviceLifecycleAnalyzer: Analyzer = {
     return /主機名稱|hostname/i.test(header) || (/廠牌|vendor/i.test(header) && /EOS|EOL/i.test(header));
   },
 
-  async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
-    const horizonDays = Number(ctx.options.horizon_days ?? 180);
+  options: z.strictObject({
+    horizon_days: option.integer(0, 3650).default(180).describe('days ahead in which a coming EOS/EOL needs a retirement plan'),
+  }),
+
+  async analyze(ctx): Promise<AnalyzerOutcome> {
+    const horizonDays = ctx.options.horizon_days;
     const { products, inventories, vendors } = await classify(ctx.files);
     if (inventories.length === 0)
       throw new CoreError('INPUT_UNSUPPORTED_FORMAT', 'no device inventory among the files (a CSV/XLSX with a 主機名稱/hostname column)', {});
@@ -249,4 +254,4 @@ export const deviceLifecycleAnalyzer: Analyzer = {
       summaryZh: `共 ${scope} 台設備：${failing} 台已逾 EOS/EOL 且無有效汰除計畫，${undetermined} 台無法判斷，${findings.filter((f) => f.kind === 'eol_soon').length} 台即將終止支援`,
     };
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
-import { verdictOf } from '../../core/analysis/analyzer.js';
-import { parseAnyDate } from '../../core/dates.js';
+import { z } from 'zod';
+import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
+import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { CoreError } from '../../core/errors.js';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, type RuleAnalysisOptions } from './analyze-rules.js';
 import { parseCiscoAclLines } from './parsers/cisco.js';
@@ -77,7 +77,7 @@ async function sniff(f: EvidenceInput, headOnly: boolean): Promise<{ syntax: Rul
  * 7/(1)/b/(h) least privilege and allow-listing, 7/(1)/b/(i) yearly review: rule-set anomalies,
  * exact unreachable rules, over-broad permits, missing default deny, review dates.
  */
-export const ruleSetAnalyzer: Analyzer = {
+export const ruleSetAnalyzer = defineAnalyzer({
   id: 'rule-set',
   title: 'Network-device rules: least privilege, allow-listing, anomalies, yearly review',
   titleZh: '網路設備規則：最小授權、正面表列、規則異常與年度檢視',
@@ -115,14 +115,22 @@ export const ruleSetAnalyzer: Analyzer = {
     return detectSyntax(name, head) !== null;
   },
 
-  async analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome> {
+  options: z.strictObject({
+    syntax: option.oneOf(RULE_SYNTAXES).optional().describe('the configuration syntax when detection is not enough'),
+    reviewed_on: option.date().optional().describe('when the rules in these files were last reviewed (7/(1)/b/(i))'),
+    min_prefix_v4: option.integer(0, 32).default(DEFAULT_RULE_OPTIONS.minPrefixV4).describe('narrowest IPv4 prefix not judged over-broad'),
+    min_prefix_v6: option.integer(0, 128).default(DEFAULT_RULE_OPTIONS.minPrefixV6).describe('narrowest IPv6 prefix not judged over-broad'),
+    max_port_span: option.integer(1, 65536).default(DEFAULT_RULE_OPTIONS.maxPortSpan).describe('widest port range not judged over-broad'),
+  }),
+
+  async analyze(ctx): Promise<AnalyzerOutcome> {
     const options: RuleAnalysisOptions = {
       ...DEFAULT_RULE_OPTIONS,
       today: ctx.today,
-      reviewedOn: ctx.options.reviewed_on ? parseAnyDate(ctx.options.reviewed_on) : null,
-      minPrefixV4: Number(ctx.options.min_prefix_v4 ?? DEFAULT_RULE_OPTIONS.minPrefixV4),
-      minPrefixV6: Number(ctx.options.min_prefix_v6 ?? DEFAULT_RULE_OPTIONS.minPrefixV6),
-      maxPortSpan: Number(ctx.options.max_port_span ?? DEFAULT_RULE_OPTIONS.maxPortSpan),
+      reviewedOn: ctx.options.reviewed_on ?? null,
+      minPrefixV4: ctx.options.min_prefix_v4,
+      minPrefixV6: ctx.options.min_prefix_v6,
+      maxPortSpan: ctx.options.max_port_span,
     };
     // One finding per rule line and problem: the boxes a rule was expanded into (several
     // addresses, a multiport, zone pairs) are listed in `match` instead of repeating the finding.
@@ -179,4 +187,4 @@ export const ruleSetAnalyzer: Analyzer = {
       summaryZh: `共 ${policies} 個規則集 ${scope} 條規則：${failing.length} 項不符（任意對任意 ${count('any_any')}、範圍過大 ${count('over_broad')}、永不生效 ${count('shadowed') + count('unreachable')}、未預設拒絕 ${count('no_default_deny')}、檢視紀錄 ${count('review_overdue') + count('review_date_missing')}）`,
     };
   },
-};
+});

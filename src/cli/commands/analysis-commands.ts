@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
+import { describeOptions } from '../../core/analysis/analyzer.js';
 import { analyzeFiles, listAnalyzers, recordAnalysis } from '../../services/analysis-service.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
 import type { CliContext } from '../cli-context.js';
@@ -19,10 +20,16 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
       runner(cmd, (ctx) => {
         const list = listAnalyzers();
         if (ctx.json)
-          return ctx.printJson({ analyzers: list.map((a) => ({ id: a.id, title: a.title, title_zh: a.titleZh, items: a.items, inputs: a.inputs })) });
+          return ctx.printJson({
+            analyzers: list.map((a) => ({ id: a.id, title: a.title, title_zh: a.titleZh, items: a.items, inputs: a.inputs, options: describeOptions(a) })),
+          });
         for (const a of list) {
           ctx.print(`${a.id}  ${ctx.lang === 'zh-TW' ? a.titleZh : a.title}  [${a.items.join(', ')}]`);
           for (const i of a.inputs) ctx.print(`    ${i.name} (${i.formats.join(', ')}): ${i.description}`);
+          for (const opt of describeOptions(a))
+            ctx.print(
+              `    --set ${opt.name}=…  ${opt.description}${opt.default === null ? '' : ` (${zhOr(ctx, '預設', 'default')} ${JSON.stringify(opt.default)})`}`,
+            );
         }
       }),
     );
@@ -51,11 +58,12 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           const options: Record<string, string> = {};
           for (const kv of o.set ?? []) {
             const [k, ...v] = kv.split('=');
-            if (!k || v.length === 0) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `--set expects key=value, got "${kv}"`, {});
+            if (!k || v.length === 0)
+              throw new CoreError('ANALYZER_OPTION_INVALID', `${id}: an option is written key=value, got "${kv}"`, { analyzer: id, option: kv }, { field: kv });
             options[k] = v.join('=');
           }
           if (o.syntax) options.syntax = o.syntax;
-          if (o.reviewedOn) options.reviewed_on = parseAnyDate(o.reviewedOn);
+          if (o.reviewedOn) options.reviewed_on = o.reviewedOn;
           if ((o.firm && !o.period) || (!o.firm && o.period))
             throw new CoreError('RESULT_INVALID', '--firm and --period go together', { what: '--firm/--period', path: id });
           const today = o.today ? parseAnyDate(o.today) : systemClock.today();

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
 import { CHECKLIST_COLUMNS } from '../../core/catalog/checklist/apply-checklist.js';
 import { isValidPath, type CatalogNode } from '../../core/catalog/catalog-node.js';
 import { findNode, subtree, type CatalogVersion } from '../../core/catalog/catalog-version.js';
@@ -383,6 +382,8 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
         if (out.toLowerCase().endsWith('.csv')) {
           writeFileSync(out, csvDocument([headers, ...rows]));
         } else if (out.toLowerCase().endsWith('.xlsx')) {
+          // Loaded here, not at the top: only this command writes a workbook.
+          const { default: ExcelJS } = await import('exceljs');
           const wb = new ExcelJS.Workbook();
           const ws = wb.addWorksheet('checklist');
           ws.addRow(headers).font = { bold: true };

@@ -4,12 +4,14 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { CHANNELS, SERVICES, adviseOnProfile, type FirmProfile } from '../../core/profile/firm-profile.js';
+import { tierNumbers } from '../../core/profile/tier-scheme.js';
 import { writeImpactMemo } from '../../core/plan/assess-impact.js';
 import { formatDualDate, formatDualDateShort, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { planToCsv, planToIcs } from '../../io/plan-export.js';
 import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
+import { loadTierScheme } from '../../io/catalog-data.js';
 import { openCatalogStore } from '../../services/catalog-service.js';
 import { systemClock } from '../../services/inspection-service.js';
 import { applicabilityFor, impactFor, planFor, profileJsonSchema, profileTemplate, readCompletionsFile, versionFor } from '../../services/firm-service.js';
@@ -38,7 +40,7 @@ async function askProfile(ctx: CliContext): Promise<string> {
     const name = await ask('公司名稱 firm name', '範例證券股份有限公司');
     const licence = await ask('許可證字號 licence number', '金管證總字第0000號');
     const channels = (await ask(`下單管道 channels (${CHANNELS.join(', ')})`, 'internet, voice, traditional')).split(/[,\s、，]+/).filter(Boolean);
-    const tierText = await ask('資安分級 tier (1, 2, 3, none)', '1');
+    const tierText = await ask(`資安分級 tier (${tierNumbers(loadTierScheme()).join(', ')}, none)`, '1');
     const klass = Number(await ask('類別 class (1 = 第一類, 2 = 第二類)', '1'));
     const colocation = await yes('使用主機共置 co-location? (y/n)', false);
     const services: Record<string, boolean> = {};
@@ -46,7 +48,7 @@ async function askProfile(ctx: CliContext): Promise<string> {
     const data = {
       firm: { name, licence },
       channels,
-      tier: /^[123]$/.test(tierText) ? Number(tierText) : null,
+      tier: /^\d+$/.test(tierText) ? Number(tierText) : null, // checked against the tier data before writing
       class: klass,
       colocation,
       core_systems: [],

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { TabularData } from '../catalog/checklist/apply-checklist.js';
-import type { IsoDate } from '../dates.js';
+import { parseAnyDate, type IsoDate } from '../dates.js';
 import { CoreError } from '../errors.js';
 
 /** An analyzer's answer. `error` is never counted as pass or fail. */
@@ -36,12 +37,19 @@ export interface EvidenceInput {
   table(): Promise<TabularData>;
 }
 
-export interface AnalyzerContext {
+/** An analyzer's options as a strict zod object: unknown keys and bad values are refused before it runs. */
+export type AnalyzerOptionsSchema = z.ZodObject<z.ZodRawShape, z.core.$strict>;
+
+export interface AnalyzerContext<O = Readonly<Record<string, unknown>>> {
   readonly files: readonly EvidenceInput[];
   /** The day the check is judged on: an input, never the wall clock. */
   readonly today: IsoDate;
-  readonly options: Readonly<Record<string, string>>;
+  /** The options, already checked against the analyzer's schema (defaults filled in). */
+  readonly options: O;
 }
+
+/** Options as a person or a manifest gives them: text from the command line, text or numbers from YAML. */
+export type RawAnalyzerOptions = Readonly<Record<string, string | number>>;
 
 export interface AnalyzerOutcome {
   readonly verdict: Verdict;
@@ -52,7 +60,7 @@ export interface AnalyzerOutcome {
   readonly summaryZh: string;
 }
 
-export interface Analyzer {
+export interface Analyzer<S extends AnalyzerOptionsSchema = AnalyzerOptionsSchema> {
   readonly id: string;
   readonly title: string;
   readonly titleZh: string;
@@ -66,8 +74,117 @@ export interface Analyzer {
    * match a folder of evidence when neither a manifest nor a folder name says which analyzer.
    */
   recognises?(file: { readonly name: string; readonly head: string }): boolean;
-  analyze(ctx: AnalyzerContext): Promise<AnalyzerOutcome>;
+  /**
+   * The options it takes, shown by `ccheck analyzers` and enforced before it runs: a typo such as
+   * `min_prefix_v4=16x` must be an error, never a quieter verdict.
+   */
+  readonly options: S;
+  analyze(ctx: AnalyzerContext<z.output<S>>): Promise<AnalyzerOutcome>;
 }
+
+/** Declares an analyzer with its options typed from its schema; the registry holds them untyped. */
+export function defineAnalyzer<S extends AnalyzerOptionsSchema>(analyzer: Analyzer<S>): Analyzer {
+  return analyzer;
+}
+
+/** One option as `ccheck analyzers` lists it, and its JSON Schema for the API and editors. */
+export interface OptionDescription {
+  readonly name: string;
+  readonly description: string;
+  readonly required: boolean;
+  readonly default: unknown;
+  readonly schema: unknown;
+}
+
+export function describeOptions(analyzer: Analyzer): OptionDescription[] {
+  return Object.entries(analyzer.options.shape).map(([name, schema]) => {
+    const s = schema as z.ZodType;
+    const dflt = s instanceof z.ZodDefault ? s.def.defaultValue : undefined;
+    return {
+      name,
+      description: s.description ?? '',
+      required: !s.safeParse(undefined).success,
+      default: dflt ?? null,
+      schema: z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }),
+    };
+  });
+}
+
+/**
+ * Checks raw options against an analyzer's schema. Bad input is an error with a code naming
+ * the analyzer and the option, in both languages, never a default quietly used instead.
+ */
+export function parseAnalyzerOptions(analyzer: Analyzer, raw: RawAnalyzerOptions): Readonly<Record<string, unknown>> {
+  const result = analyzer.options.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '';
+    const value = issue.path.length ? raw[String(issue.path[0])] : undefined;
+    const known = Object.keys(analyzer.options.shape).join(', ') || '(none)';
+    const en =
+      issue.code === 'unrecognized_keys'
+        ? `${analyzer.id}: unknown option "${key}" (options: ${known})`
+        : `${analyzer.id}: option ${key} = "${String(value)}": ${issue.message}`;
+    const zh =
+      issue.code === 'unrecognized_keys'
+        ? `${analyzer.id}：沒有「${key}」這個選項（可用選項：${known}）`
+        : `${analyzer.id}：選項 ${key} 的值「${String(value)}」不正確：${issue.message}`;
+    return { location: { field: key }, en, zh };
+  });
+  const first = problems[0]!;
+  throw new CoreError(
+    'ANALYZER_OPTION_INVALID',
+    problems.map((p) => p.en).join('; '),
+    { analyzer: analyzer.id, option: first.location.field ?? '' },
+    first.location,
+    problems,
+  );
+}
+
+/** Option helpers: values arrive as text (command line) or numbers (YAML); both are checked the same way. */
+export const option = {
+  integer: (min: number, max: number) =>
+    z
+      .union([
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^-?\d+$/, 'expected a whole number / 應為整數')
+          .transform(Number),
+      ])
+      .pipe(z.number().int().min(min).max(max)),
+  number: (min: number, max: number) =>
+    z
+      .union([
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^-?\d+(\.\d+)?$/, 'expected a number / 應為數字')
+          .transform(Number),
+      ])
+      .pipe(z.number().min(min).max(max)),
+  text: () => z.union([z.string(), z.number().transform(String)]).pipe(z.string().min(1)),
+  /** A date as ISO or 民國 (113年2月5日, 113/02/05). */
+  date: () =>
+    z.union([z.string(), z.number().transform(String)]).transform((v, ctx): IsoDate => {
+      try {
+        return parseAnyDate(v);
+      } catch {
+        ctx.issues.push({ code: 'custom', input: v, message: 'expected a date such as 2026-11-30 or 115年11月30日 / 應為日期' });
+        return z.NEVER;
+      }
+    }),
+  oneOf: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
+  list: () =>
+    z.union([z.string(), z.number().transform(String)]).transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+} as const;
 
 export interface AnalyzerReport extends AnalyzerOutcome {
   readonly analyzer: string;
@@ -75,12 +192,18 @@ export interface AnalyzerReport extends AnalyzerOutcome {
 }
 
 /**
- * Runs an analyzer and enforces the rules every analyzer shares: an exception is an `error`
+ * Runs an analyzer and enforces the rules every analyzer shares: its options are checked first
+ * (a bad one throws ANALYZER_OPTION_INVALID), an exception while analysing is an `error`
  * (never pass or fail), an empty scope is never a pass, and the verdict agrees with the
  * findings (a failing finding cannot sit under a pass).
  */
-export async function runAnalyzer(analyzer: Analyzer, ctx: AnalyzerContext): Promise<AnalyzerReport> {
+export async function runAnalyzer(
+  analyzer: Analyzer,
+  input: Omit<AnalyzerContext, 'options'> & { readonly options?: RawAnalyzerOptions },
+): Promise<AnalyzerReport> {
   const base = { analyzer: analyzer.id, items: analyzer.items };
+  // Checked before anything runs: a bad option is the user's error, not the analyzer's verdict.
+  const ctx: AnalyzerContext = { files: input.files, today: input.today, options: parseAnalyzerOptions(analyzer, input.options ?? {}) };
   let outcome: AnalyzerOutcome;
   try {
     outcome = await analyzer.analyze(ctx);

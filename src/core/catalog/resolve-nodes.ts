@@ -1,6 +1,9 @@
 import type { IsoDate } from '../dates.js';
 import {
   comparePaths,
+  levelOfPath,
+  parentPathOf,
+  splitPath,
   type AppliesTo,
   type AttributeSource,
   type CatalogNode,
@@ -120,6 +123,31 @@ export function resolveNodes(drafts: readonly NodeDraft[], reference: MechanismR
     out.push(node);
   }
   return out;
+}
+
+/**
+ * A node the source does not print (略): no words of its own, only its place in the tree, so that
+ * the plan and the checklist carry it and a firm's checklist can fill it. Code, frequency and
+ * scope come from the reference or the parent when resolved.
+ */
+export function elidedDraft(path: string): NodeDraft {
+  return {
+    path,
+    level: levelOfPath(path),
+    label: splitPath(path).pop()!,
+    parentPath: parentPathOf(path),
+    title: null,
+    text: null,
+    textSource: null,
+    status: 'elided',
+    statedCode: null,
+    statedFrequency: null,
+    internetOnly: false,
+    allBrokerItems: null,
+    effectiveDate: null,
+    rationale: null,
+    amendedFragments: [],
+  };
 }
 
 /** The draft a resolved node was made from, to derive a new version from an existing one. */

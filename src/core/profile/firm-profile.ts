@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tierNumbers, type TierScheme } from './tier-scheme.js';
 
 /** 網際網路下單 / 語音下單 / 傳統下單 */
 export const CHANNELS = ['internet', 'voice', 'traditional'] as const;
@@ -19,23 +20,31 @@ const CoreSystemFile = z.strictObject({
 
 /**
  * The profile file as people write it (YAML, snake_case keys). Strict: an unknown key is an
- * error, because a typo (`colocaton: true`) must not silently change what applies.
+ * error, because a typo (`colocaton: true`) must not silently change what applies. The 資安分級
+ * levels come from data (`data/catalog/tiers.yaml`), not from this type: the public sources do
+ * not fix how many there are.
  */
-export const FirmProfileFile = z.strictObject({
-  firm: z.strictObject({ name: z.string().min(1), licence: z.string().min(1) }),
-  channels: z
-    .array(z.enum(CHANNELS))
-    .min(1)
-    .refine((a) => new Set(a).size === a.length, { message: 'channels must not repeat' }),
-  tier: z.union([z.literal(1), z.literal(2), z.literal(3), z.null()]),
-  class: z.union([z.literal(1), z.literal(2)]),
-  colocation: z.boolean(),
-  core_systems: z.array(CoreSystemFile),
-  services: z.strictObject(Object.fromEntries(SERVICES.map((s) => [s, z.boolean()])) as Record<Service, z.ZodBoolean>),
-  /** Parameters the firm sets for its tier; public sources give no thresholds. */
-  tier_parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
-export type FirmProfileFileData = z.infer<typeof FirmProfileFile>;
+export function firmProfileFileSchema(tiers: TierScheme) {
+  const levels = tierNumbers(tiers);
+  const [first, ...rest] = levels;
+  // No level in the data leaves only "not assigned" (null).
+  const tier = first === undefined ? z.null() : z.union([z.literal([first, ...rest]), z.null()]);
+  return z.strictObject({
+    firm: z.strictObject({ name: z.string().min(1), licence: z.string().min(1) }),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, { message: 'channels must not repeat' }),
+    tier,
+    class: z.union([z.literal(1), z.literal(2)]),
+    colocation: z.boolean(),
+    core_systems: z.array(CoreSystemFile),
+    services: z.strictObject(Object.fromEntries(SERVICES.map((s) => [s, z.boolean()])) as Record<Service, z.ZodBoolean>),
+    /** Parameters the firm sets for its tier; public sources give no thresholds. */
+    tier_parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  });
+}
+export type FirmProfileFileData = z.infer<ReturnType<typeof firmProfileFileSchema>>;
 
 export interface CoreSystem {
   readonly name: string;
@@ -50,7 +59,8 @@ export interface CoreSystem {
 export interface FirmProfile {
   readonly firm: { readonly name: string; readonly licence: string };
   readonly channels: readonly Channel[];
-  readonly tier: 1 | 2 | 3 | null;
+  /** 資安分級: one of the levels in the tier data, or null when not assigned. */
+  readonly tier: number | null;
   readonly class: 1 | 2;
   readonly colocation: boolean;
   readonly coreSystems: readonly CoreSystem[];

@@ -5,7 +5,7 @@ import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js
 import { diffVersions, type CatalogChange, type VersionDiff } from '../diff-versions.js';
 import { interpretContent } from '../interpret-content.js';
 import type { EnglishOverlay, MechanismReference, SourceCorrection, SourceCorrections } from '../mechanism-reference.js';
-import { resolveNodes, type NodeDraft } from '../resolve-nodes.js';
+import { elidedDraft, resolveNodes, type NodeDraft } from '../resolve-nodes.js';
 import { parseAmendmentTable, type AmendmentTable } from './parse-amendment-table.js';
 import { readColumn, type RawNode } from './read-column.js';
 import { readRationales, type RationaleUnit } from './read-rationales.js';
@@ -63,6 +63,37 @@ function toDraft(raw: RawNode): NodeDraft & { line: number; rowIndex: number; fr
 }
 
 type Draft = ReturnType<typeof toDraft>;
+
+/**
+ * Points the column never reaches because it stops at (以下略). The 2023 table stops after
+ * 12/(6)/b, eliding the rest of point 12 and points 13 (其他, CC-22000) and 14 (主機共置服務管理,
+ * CC-23000), although both are in the rule (point 14 since at least the text as amended on
+ * 2022-12-28). Without a node, no firm would ever be planned an item of them, so each point the
+ * reference knows beyond the last printed one becomes an elided placeholder, exactly like the
+ * points the table elides by range (二~六、略); code, frequency and scope come from the
+ * reference and are marked so. Nothing is added when the column is complete.
+ */
+function elidedPointsBeyond(drafts: readonly Draft[], truncatedAfter: string | null, reference: MechanismReference): Draft[] {
+  if (truncatedAfter === null) return [];
+  const points = drafts.filter((d) => d.level === 'point');
+  const lastPoint = Math.max(0, ...points.map((d) => Number(d.label)));
+  const at = drafts.find((d) => d.path === truncatedAfter) ?? drafts[drafts.length - 1];
+  return reference.entries
+    .filter((e) => /^\d+$/.test(e.path) && Number(e.path) > lastPoint)
+    .sort((a, b) => Number(a.path) - Number(b.path))
+    .map((e) => ({
+      ...elidedDraft(e.path),
+      line: at?.line ?? 0,
+      rowIndex: at?.rowIndex ?? 0,
+      fromRange: true,
+    }));
+}
+
+/** The column's nodes with the points it elides under (以下略) appended. */
+function columnDrafts(nodes: readonly RawNode[], truncatedAfter: string | null, reference: MechanismReference): Draft[] {
+  const drafts = nodes.map(toDraft);
+  return [...drafts, ...elidedPointsBeyond(drafts, truncatedAfter, reference)];
+}
 
 function applyEnglish(drafts: Draft[], input: ImportAmendmentInput): Draft[] {
   const english = input.english;
@@ -202,8 +233,11 @@ export function importAmendmentTable(input: ImportAmendmentInput): AmendmentImpo
   if (amendedCol.nodes.length === 0 || currentCol.nodes.length === 0) {
     throw new CoreError('AMENDMENT_NO_ITEMS', `${input.fileName}: no numbered items found in the table`, {}, { file: input.fileName, line: table.headerLine });
   }
-  const amendedDrafts = applyEnglish(applyCorrections(amendedCol.nodes.map(toDraft), 'amended', input, notices), input);
-  const currentDrafts = applyCorrections(currentCol.nodes.map(toDraft), 'current', input, notices);
+  const amendedDrafts = applyEnglish(
+    applyCorrections(columnDrafts(amendedCol.nodes, amendedCol.truncatedAfter, input.reference), 'amended', input, notices),
+    input,
+  );
+  const currentDrafts = applyCorrections(columnDrafts(currentCol.nodes, currentCol.truncatedAfter, input.reference), 'current', input, notices);
   const { basis, units } = readRationales(table);
   const title = table.title ?? input.fileName;
 

@@ -1,10 +1,10 @@
 import { CoreError } from '../../errors.js';
 import type { IsoDate } from '../../dates.js';
-import { isValidPath, levelOfPath, parentPathOf, splitPath, type Frequency } from '../catalog-node.js';
+import { isValidPath, parentPathOf, type Frequency } from '../catalog-node.js';
 import { createCatalogVersion, type CatalogVersion } from '../catalog-version.js';
 import { comparisonKey } from '../interpret-content.js';
 import type { MechanismReference } from '../mechanism-reference.js';
-import { draftOf, resolveNodes, type NodeDraft } from '../resolve-nodes.js';
+import { draftOf, elidedDraft, resolveNodes, type NodeDraft } from '../resolve-nodes.js';
 import { indexHeaders } from '../../table-headers.js';
 
 /** A sheet or CSV as read by a shell: header cells and data rows (row numbers as the user sees them). */
@@ -176,23 +176,7 @@ export function applyChecklist(
   const conflicts: ChecklistConflict[] = [];
   const createdParents: string[] = [];
 
-  const placeholder = (path: string): NodeDraft => ({
-    path,
-    level: levelOfPath(path),
-    label: splitPath(path).pop()!,
-    parentPath: parentPathOf(path),
-    title: null,
-    text: null,
-    textSource: null,
-    status: 'elided',
-    statedCode: null,
-    statedFrequency: null,
-    internetOnly: false,
-    allBrokerItems: null,
-    effectiveDate: null,
-    rationale: null,
-    amendedFragments: [],
-  });
+  const placeholder = elidedDraft;
   const ensureParents = (path: string) => {
     for (let p = parentPathOf(path); p !== null; p = parentPathOf(p)) {
       if (drafts.has(p) || rows.some((r) => r.path === p)) continue;
