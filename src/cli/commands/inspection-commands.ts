@@ -211,6 +211,61 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
       ),
     );
 
+  inspect
+    .command('sign')
+    .description('資安長簽核整份查核（簽核後唯讀）/ the CISO signs the inspection off (read-only from then on)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .option('--as <user>', 'who signs (the CISO; not anyone who recorded a result)')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          // No accounts yet: the signer is a local operator, and that is how they were authenticated.
+          const how = { role: 'ciso', authentication: `local operator, OS account ${os.userInfo().username}` };
+          const r = await s.signRun(actorOf(ctx, o.as), { firm: o.firm, period: o.period }, how);
+          if (ctx.json)
+            return ctx.printJson({
+              signed_by: r.signoff.signed_by,
+              signed_at: r.signoff.signed_at,
+              revision: r.revision,
+              results_hash: r.signoff.results_hash,
+              authentication: r.signoff.authentication,
+              witness: r.witness,
+            });
+          ctx.print(
+            zhOr(
+              ctx,
+              `✓ ${o.period} 第 ${r.revision} 版已由 ${r.signoff.signed_by}（資安長，${how.authentication}）簽核完竣，自此唯讀；稽核鏈首 #${r.witness.seq} 已見證`,
+              `✓ ${o.period} revision ${r.revision} signed off by ${r.signoff.signed_by} (CISO, ${how.authentication}); read-only from now on; audit head #${r.witness.seq} witnessed`,
+            ),
+          );
+        }),
+      ),
+    );
+  inspect
+    .command('revise')
+    .description('更正已簽核之查核：建立新版次（原版次不變）/ correct a signed inspection: a new revision; the signed one stays as it was')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.reviseRun(actorOf(ctx, o.as), { firm: o.firm, period: o.period });
+          if (ctx.json) return ctx.printJson({ id: r.run.id, revision: r.revision, revises: r.revises });
+          ctx.print(
+            zhOr(
+              ctx,
+              `已建立 ${o.period} 第 ${r.revision} 版（更正 ${r.revises.slice(0, 8)}）：結果照原樣複製，須重新覆核與簽核`,
+              `created ${o.period} revision ${r.revision} (correcting ${r.revises.slice(0, 8)}): results copied as they were; each needs approval and a new sign-off`,
+            ),
+          );
+        }),
+      ),
+    );
+
   const evidence = program.command('evidence').description('佐證資料（加密保存）/ evidence, encrypted at rest');
   evidence
     .command('add')
@@ -510,6 +565,14 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
           const r = await s.verifyAudit();
           if (ctx.json) ctx.printJson(r);
           else if (r.ok) ctx.print(zhOr(ctx, `✓ 稽核軌跡完整：${r.events} 筆事件，鏈首 ${r.head}`, `✓ audit trail intact: ${r.events} events, head ${r.head}`));
+          if (!ctx.json && r.unauthenticatedBefore !== null)
+            ctx.print(
+              zhOr(
+                ctx,
+                `  第 ${r.unauthenticatedBefore} 筆以前之事件無金鑰驗證碼（建立 audit.key 之前寫入）/ unauthenticated before seq ${r.unauthenticatedBefore}`,
+                `  unauthenticated before seq ${r.unauthenticatedBefore} (events written before audit.key existed)`,
+              ),
+            );
           else {
             ctx.print(zhOr(ctx, `✗ 稽核軌跡有 ${r.problems.length} 個問題：`, `✗ the audit trail has ${r.problems.length} problem(s):`));
             for (const p of r.problems)

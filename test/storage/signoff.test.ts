@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chainHash, GENESIS_HASH } from '../../src/core/audit/audit-chain.js';
+import { canonicalJson } from '../../src/core/catalog/catalog-version.js';
+import { CoreError } from '../../src/core/errors.js';
+import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import type { Database } from '../../src/storage/schema.js';
+import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
+import { internetTier1 } from '../helpers/profiles.js';
+import { tempDir } from '../helpers/shared.js';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const clock = (today = '2026-11-27'): Clock => ({ now: () => `${today}T02:00:00.000Z`, today: () => today });
+const LICENCE = '金管證總字第0000號';
+const PERIOD = '2026-11';
+const ITEM = '7/(1)/a/(j)';
+const HOW = { role: 'ciso', authentication: 'local operator, OS account test' };
+
+async function errorOf(p: Promise<unknown>): Promise<CoreError | null> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CoreError) return e;
+    throw e;
+  }
+  return null;
+}
+
+/** Every row of the run and everything under it, hashed: proves a signed run stays byte-for-byte as it was. */
+async function runRowsHash(db: Kysely<Database>, runId: string): Promise<string> {
+  const results = await db.selectFrom('item_results').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+  const ids = results.map((r) => r.id);
+  const rows = {
+    run: await db.selectFrom('inspection_runs').selectAll().where('id', '=', runId).execute(),
+    results,
+    recordings: await db.selectFrom('result_recordings').selectAll().where('result_id', 'in', ids).orderBy('id').execute(),
+    links: await db.selectFrom('result_evidence').selectAll().where('result_id', 'in', ids).orderBy('result_id').orderBy('evidence_id').execute(),
+    approvals: await db.selectFrom('approvals').selectAll().where('result_id', 'in', ids).orderBy('id').execute(),
+    findings: await db.selectFrom('findings').selectAll().where('run_id', '=', runId).orderBy('id').execute(),
+    reports: await db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', runId).orderBy('id').execute(),
+    signoff: await db.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).execute(),
+  };
+  return createHash('sha256').update(canonicalJson(rows)).digest('hex');
+}
+
+describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTest) => {
+  let tmp: { dir: string; cleanup: () => void };
+  let env: NodeJS.ProcessEnv;
+  let drop: () => Promise<void>;
+  let s: InspectionService;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    ({ env, drop } = await freshStore(dialect, tmp.dir));
+    env.CCHECK_VAULT_KEY = KEY;
+    s = await InspectionService.connect(tmp.dir, env, clock(), { create: true });
+    await s.init();
+    await s.addFirm('alice', internetTier1());
+    await s.startRun('alice', LICENCE, PERIOD);
+  });
+  afterEach(async () => {
+    await s.close();
+    await drop();
+    tmp.cleanup();
+  });
+
+  /** alice records every applicable item, bob approves each: the run is ready for sign-off. */
+  async function complete(except: string[] = []) {
+    const { results } = await s.results(LICENCE, PERIOD);
+    for (const r of results) {
+      if (r.status === 'not_applicable' || except.includes(r.path)) continue;
+      const ref = { firm: LICENCE, period: PERIOD, path: r.path };
+      await s.setResult('alice', ref, { status: 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
+      await s.approve('bob', ref);
+    }
+  }
+
+  it('refuses to sign off an incomplete run, naming every blocking item, and a signer who recorded results', async () => {
+    await complete([ITEM, '7/(1)/b/(h)']);
+    const notReady = await errorOf(s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW));
+    expect(notReady?.code).toBe('RUN_NOT_READY_FOR_SIGNOFF');
+    expect(notReady?.params.items).toEqual(expect.arrayContaining([`${ITEM} (not_run)`, '7/(1)/b/(h) (not_run)']));
+    expect(notReady?.params.count).toBe(2);
+
+    await s.setResult(
+      'alice',
+      { firm: LICENCE, period: PERIOD, path: ITEM },
+      { status: 'pass', source: 'attestation', justification: 'no EOL devices', expiresOn: '2027-11-27' },
+    );
+    await s.setResult(
+      'dave',
+      { firm: LICENCE, period: PERIOD, path: '7/(1)/b/(h)' },
+      { status: 'pass', source: 'attestation', justification: 'rules reviewed', expiresOn: '2027-11-27' },
+    );
+    expect((await errorOf(s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW)))?.params.items).toEqual([
+      `${ITEM} (not_approved)`,
+      '7/(1)/b/(h) (not_approved)',
+    ]);
+    await s.approve('bob', { firm: LICENCE, period: PERIOD, path: ITEM });
+    await s.approve('bob', { firm: LICENCE, period: PERIOD, path: '7/(1)/b/(h)' });
+    // dave recorded 7/(1)/b/(h): he may not sign the inspection that covers his own result.
+    expect((await errorOf(s.signRun('DAVE ', { firm: LICENCE, period: PERIOD }, HOW)))?.code).toBe('RUN_SIGNOFF_SELF');
+    const signed = await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+    expect(signed.signoff).toMatchObject({ signed_by: 'carol', role: 'ciso', authentication: HOW.authentication });
+    expect(signed.revision).toBe(1);
+    expect(s.witnesses().at(-1)?.seq).toBe(signed.witness.seq);
+    expect(s.witnesses().at(-1)?.reason).toMatch(/^signoff /);
+    expect((await s.verifyAudit()).ok).toBe(true);
+  });
+
+  it('refuses an expired attestation at sign-off', async () => {
+    await complete();
+    const later = await InspectionService.connect(tmp.dir, env, clock('2027-12-01'));
+    try {
+      const e = await errorOf(later.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW));
+      expect(e?.code).toBe('RUN_NOT_READY_FOR_SIGNOFF');
+      expect(e?.params.items).toContain(`${ITEM} (expired)`);
+    } finally {
+      await later.close();
+    }
+  });
+
+  describe('once signed, every write path is refused with RUN_SIGNED', () => {
+    let findingId: string;
+    let sha: string;
+    beforeEach(async () => {
+      await complete();
+      const ref = { firm: LICENCE, period: PERIOD, path: '7/(1)/b/(h)' };
+      const file = path.join(tmp.dir, 'rules.txt');
+      writeFileSync(file, 'permit ip any any\n');
+      sha = (await s.addEvidence('alice', LICENCE, file, { collectedAt: '2026-11-20' })).evidence.sha256;
+      findingId = (await s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'any-any rule', expiresOn: '2027-11-27' })).finding!
+        .id;
+      await s.approve('bob', ref);
+      await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+    });
+    const refused = async (p: Promise<unknown>, what: string) => {
+      const e = await errorOf(p);
+      expect(e?.code).toBe('RUN_SIGNED');
+      expect(e?.params.what).toBe(what);
+    };
+    const ref = { firm: LICENCE, period: PERIOD, path: ITEM };
+
+    it('result set', () =>
+      refused(s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'EOL switch found', expiresOn: '2027-11-27' }), 'result set'));
+    it('analyzer result', () => refused(s.setResult('ccheck (alice)', ref, { status: 'pass', source: 'analyzer' }), 'analyzer result'));
+    it('approval', () => refused(s.approve('erin', ref), 'approval'));
+    it('evidence link', () => refused(s.attachEvidence('alice', ref, sha), 'evidence link'));
+    it('analyzer report', () =>
+      refused(
+        s.storeAnalyzerReport('alice', { firm: LICENCE, period: PERIOD }, { analyzer: 'device-lifecycle', verdict: 'pass', items: [ITEM] }, [], '{}'),
+        'analyzer report',
+      ));
+    it('finding update', () => refused(s.updateFinding('alice', findingId, { owner: 'carol' }), 'finding update'));
+    it('a second sign-off', () => refused(s.signRun('frank', { firm: LICENCE, period: PERIOD }, HOW), 'sign-off'));
+    it('a new run of the same period', async () => expect((await errorOf(s.startRun('alice', LICENCE, PERIOD)))?.code).toBe('RUN_EXISTS'));
+
+    it('a revision copies the results unapproved and leaves the signed run byte-for-byte as it was', async () => {
+      const signed = (await s.run(LICENCE, PERIOD)).run;
+      const before = await runRowsHash(s.db, signed.id);
+      const revised = await s.reviseRun('carol', { firm: LICENCE, period: PERIOD });
+      expect(revised).toMatchObject({ revision: 2, revises: signed.id });
+      // The correction is writable; the signed revision is not, and is still what `--revision 1` reads.
+      await s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'EOL switch found', expiresOn: '2027-11-27' });
+      expect((await s.run(LICENCE, PERIOD)).revision).toBe(2);
+      const now = (await s.results(LICENCE, PERIOD)).results;
+      expect(now.find((r) => r.path === '7/(1)/b/(h)')).toMatchObject({ status: 'fail', recordedBy: 'alice', approval: null });
+      expect(now.find((r) => r.path === ITEM)).toMatchObject({ status: 'fail' });
+      // The original recorder still may not approve the copied result (maker-checker survives the copy).
+      expect((await errorOf(s.approve('alice', { ...ref, path: '7/(1)/b/(h)' })))?.code).toBe('RESULT_SELF_APPROVAL');
+      expect((await s.results(LICENCE, PERIOD, 1)).results.find((r) => r.path === ITEM)).toMatchObject({ status: 'pass', approval: { state: 'approved' } });
+      expect(await runRowsHash(s.db, signed.id)).toBe(before);
+      expect((await s.verifyAudit()).ok).toBe(true);
+      expect((await errorOf(s.reviseRun('carol', { firm: LICENCE, period: PERIOD })))?.code).toBe('RUN_NOT_SIGNED');
+    });
+  });
+
+  it('detects a chain rewritten from genesis with fresh hashes by someone without the audit key', async () => {
+    await s.setResult(
+      'alice',
+      { firm: LICENCE, period: PERIOD, path: ITEM },
+      { status: 'pass', source: 'attestation', justification: 'no EOL devices', expiresOn: '2027-11-27' },
+    );
+    expect((await s.verifyAudit()).ok).toBe(true);
+    // The attack: change a recorded actor and recompute every hash from genesis; the MACs cannot be recomputed.
+    const events = await s.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    let prev = GENESIS_HASH;
+    for (const e of events) {
+      const body = {
+        seq: Number(e.seq),
+        at: e.at,
+        actor: e.seq === 3 ? 'mallory' : e.actor,
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entity_id,
+        beforeHash: e.before_hash,
+        afterHash: e.after_hash,
+      };
+      const hash = chainHash(prev, body);
+      await s.db
+        .updateTable('audit_events')
+        .set({ actor: body.actor, prev_hash: prev, hash: `tmp-${hash}` })
+        .where('seq', '=', e.seq)
+        .execute();
+      prev = hash;
+    }
+    for (const e of events)
+      await s.db
+        .updateTable('audit_events')
+        .set((eb) => ({ hash: eb.fn('substr', [eb.ref('hash'), eb.val(5)]) }))
+        .where('seq', '=', e.seq)
+        .execute();
+    const rewritten = await s.verifyAudit();
+    expect(rewritten.problems.filter((p) => !p.kind.startsWith('mac') && !p.kind.startsWith('witness') && p.kind !== 'tail_cut')).toEqual([]); // the chain alone passes
+    expect(rewritten.ok).toBe(false);
+    expect(rewritten.problems[0]).toMatchObject({ kind: 'mac_invalid', seq: 3 }); // the first event the attacker changed
+    // Stripping the MACs does not help: the key's witness says MACs begin at event 1.
+    await s.db.updateTable('audit_events').set({ mac: null }).execute();
+    expect((await s.verifyAudit()).problems[0]).toMatchObject({ kind: 'mac_missing', seq: 1 });
+  });
+
+  it('detects a tail cut after a witnessed head (events deleted together with their rows)', async () => {
+    await complete();
+    await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+    const last = Number((await s.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow()).seq);
+    await s.db.deleteFrom('run_signoffs').execute();
+    await s.db.deleteFrom('audit_events').where('seq', '=', last).execute();
+    const cut = await s.verifyAudit();
+    expect(cut.problems).toEqual([expect.objectContaining({ kind: 'tail_cut', seq: last })]);
+  });
+
+  it('verifies a store written before the audit key, reporting it as unauthenticated before a seq', async () => {
+    // A store from before the key: drop the MACs, the key and the witness file.
+    await s.db.updateTable('audit_events').set({ mac: null }).execute();
+    const n = (await s.verifyAudit()).events;
+    const old = { ...env, CCHECK_AUDIT_KEY_FILE: path.join(tmp.dir, 'none', 'audit.key'), CCHECK_WITNESS_FILE: path.join(tmp.dir, 'none', 'witness.log') };
+    const o = await InspectionService.connect(tmp.dir, old, clock());
+    try {
+      const before = await o.verifyAudit();
+      expect(before).toMatchObject({ ok: true, unauthenticatedBefore: n + 1 });
+      await o.setResult(
+        'alice',
+        { firm: LICENCE, period: PERIOD, path: ITEM },
+        { status: 'pass', source: 'attestation', justification: 'no EOL devices', expiresOn: '2027-11-27' },
+      );
+      const after = await o.verifyAudit();
+      expect(after).toMatchObject({ ok: true, unauthenticatedBefore: n + 1 });
+      expect(readFileSync(old.CCHECK_WITNESS_FILE, 'utf8')).toContain('"reason":"audit-key"');
+    } finally {
+      await o.close();
+    }
+  });
+});
