@@ -21,11 +21,13 @@ import {
 import { principalOf } from '../core/inspection/principal.js';
 import { assertReadyForSignoff, assertRunWritable, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
+import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
+import { ensureSigningKey, readSigningPublicKey } from '../storage/signing-key.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransaction, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
@@ -155,6 +157,16 @@ export class InspectionService {
     const w: Witness = { seq: last ? Number(last.seq) : 0, head: last ? String(last.hash) : 'genesis', at: this.clock.now(), reason };
     appendWitness(witnessFile(this.env, this.home), w);
     return w;
+  }
+
+  /** The installation's package-signing public key and fingerprint (null before the first package). */
+  signingPublicKey(): { publicKeyPem: string; fingerprint: string } | null {
+    return readSigningPublicKey(this.env, this.home);
+  }
+
+  /** The package-signing key, created on first use beside the vault key. */
+  signingKey() {
+    return ensureSigningKey(this.env, this.home);
   }
 
   witnesses(): Witness[] {
@@ -727,6 +739,55 @@ export class InspectionService {
         await w.insert('analyzer_reports', { ...r, id: randomUUID(), run_id: run.id });
       return { run, revision: revision + 1, revises: signed.id };
     });
+  }
+
+  /**
+   * The run's e-signature history from the audit trail: the start, every recording and approval
+   * of its results, its revision and its sign-off, in chain order, with the hash each one covers.
+   */
+  async signatureHistory(run: InspectionRunsTable): Promise<{ revision: number; revisesRunId: string | null; signoff: RunSignoffsTable | null; history: SignatureEvent[] }> {
+    const results = await this.db.selectFrom('item_results').select(['id', 'path']).where('run_id', '=', run.id).execute();
+    const pathOf = new Map(results.map((r) => [r.id, r.path]));
+    const ids = results.map((r) => r.id);
+    const approvals = ids.length ? await this.db.selectFrom('approvals').selectAll().where('result_id', 'in', ids).execute() : [];
+    const approvalOf = new Map(approvals.map((a) => [a.id, a]));
+    const recordings = ids.length
+      ? await this.db.selectFrom('result_recordings').selectAll().where('result_id', 'in', ids).where('revision', '>=', 2).orderBy('revision').execute()
+      : [];
+    const signoff = await this.signoffOf(run.id);
+    const rev = await this.db.selectFrom('run_revisions').selectAll().where('id', '=', run.id).executeTakeFirst();
+    const events = await this.db
+      .selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'action', 'entity', 'entity_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('entity', '=', 'inspection_runs'), eb('entity_id', '=', run.id)]),
+          ...(ids.length ? [eb.and([eb('entity', '=', 'item_results'), eb('action', '=', 'result.set'), eb('entity_id', 'in', ids)])] : []),
+          ...(approvals.length ? [eb.and([eb('entity', '=', 'approvals'), eb('entity_id', 'in', approvals.map((a) => a.id))])] : []),
+          ...(signoff ? [eb.and([eb('entity', '=', 'run_signoffs'), eb('entity_id', '=', signoff.id)])] : []),
+        ]),
+      )
+      .orderBy('seq')
+      .execute();
+    const nth = new Map<string, number>();
+    const history: SignatureEvent[] = [];
+    for (const e of events) {
+      const base = { seq: Number(e.seq), at: e.at, actor: e.actor, authentication: LOCAL_OPERATOR };
+      if (e.entity === 'inspection_runs') {
+        history.push({ ...base, role: 'operator', action: rev ? 'revise' : 'start', item: null, hash: rev ? `revises ${rev.revises_run_id}` : run.catalog_hash });
+      } else if (e.entity === 'item_results') {
+        const n = nth.get(e.entity_id) ?? 0;
+        nth.set(e.entity_id, n + 1);
+        const rec = recordings.filter((r) => r.result_id === e.entity_id)[n];
+        history.push({ ...base, role: 'recorder', action: 'record', item: pathOf.get(e.entity_id) ?? null, hash: rec?.content_hash ?? null });
+      } else if (e.entity === 'approvals') {
+        const a = approvalOf.get(e.entity_id)!;
+        history.push({ ...base, role: 'reviewer', action: 'approve', item: pathOf.get(a.result_id) ?? null, hash: a.approved_hash });
+      } else if (signoff) {
+        history.push({ ...base, role: signoff.role, action: 'signoff', item: null, hash: signoff.results_hash, authentication: signoff.authentication });
+      }
+    }
+    return { revision: rev?.revision ?? 1, revisesRunId: rev?.revises_run_id ?? null, signoff, history: orderHistory(history) };
   }
 
   async results(firmRef: string, periodId: string, revision?: number): Promise<{ run: InspectionRunsTable; results: ItemResultView[] }> {

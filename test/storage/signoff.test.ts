@@ -7,6 +7,9 @@ import { chainHash, GENESIS_HASH } from '../../src/core/audit/audit-chain.js';
 import { canonicalJson } from '../../src/core/catalog/catalog-version.js';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import { exportPackage, verifyPackage } from '../../src/services/package-service.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { rewriteZip, zipEntries } from '../helpers/zip.js';
 import type { Database } from '../../src/storage/schema.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
@@ -44,6 +47,36 @@ async function runRowsHash(db: Kysely<Database>, runId: string): Promise<string>
     signoff: await db.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).execute(),
   };
   return createHash('sha256').update(canonicalJson(rows)).digest('hex');
+}
+
+/** The attack a database writer can make: change event `seq`'s actor and recompute every hash from genesis. */
+async function rewriteFromGenesis(db: Kysely<Database>, seq: number): Promise<void> {
+  const events = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+  let prev = GENESIS_HASH;
+  for (const e of events) {
+    const body = {
+      seq: Number(e.seq),
+      at: e.at,
+      actor: Number(e.seq) === seq ? 'mallory' : e.actor,
+      action: e.action,
+      entity: e.entity,
+      entityId: e.entity_id,
+      beforeHash: e.before_hash,
+      afterHash: e.after_hash,
+    };
+    const hash = chainHash(prev, body);
+    await db
+      .updateTable('audit_events')
+      .set({ actor: body.actor, prev_hash: prev, hash: `tmp-${hash}` })
+      .where('seq', '=', e.seq)
+      .execute();
+    prev = hash;
+  }
+  // Two passes: hashes are unique, and a new hash may equal an old one of another event.
+  await db
+    .updateTable('audit_events')
+    .set((eb) => ({ hash: eb.fn<string>('substr', [eb.ref('hash'), eb.val(5)]) }))
+    .execute();
 }
 
 describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTest) => {
@@ -186,33 +219,7 @@ describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTes
     );
     expect((await s.verifyAudit()).ok).toBe(true);
     // The attack: change a recorded actor and recompute every hash from genesis; the MACs cannot be recomputed.
-    const events = await s.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
-    let prev = GENESIS_HASH;
-    for (const e of events) {
-      const body = {
-        seq: Number(e.seq),
-        at: e.at,
-        actor: e.seq === 3 ? 'mallory' : e.actor,
-        action: e.action,
-        entity: e.entity,
-        entityId: e.entity_id,
-        beforeHash: e.before_hash,
-        afterHash: e.after_hash,
-      };
-      const hash = chainHash(prev, body);
-      await s.db
-        .updateTable('audit_events')
-        .set({ actor: body.actor, prev_hash: prev, hash: `tmp-${hash}` })
-        .where('seq', '=', e.seq)
-        .execute();
-      prev = hash;
-    }
-    for (const e of events)
-      await s.db
-        .updateTable('audit_events')
-        .set((eb) => ({ hash: eb.fn('substr', [eb.ref('hash'), eb.val(5)]) }))
-        .where('seq', '=', e.seq)
-        .execute();
+    await rewriteFromGenesis(s.db, 3);
     const rewritten = await s.verifyAudit();
     expect(rewritten.problems.filter((p) => !p.kind.startsWith('mac') && !p.kind.startsWith('witness') && p.kind !== 'tail_cut')).toEqual([]); // the chain alone passes
     expect(rewritten.ok).toBe(false);
@@ -252,5 +259,104 @@ describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTes
     } finally {
       await o.close();
     }
+  });
+
+  describe('the package of a signed revision', () => {
+    let archive: string;
+    beforeEach(async () => {
+      await complete();
+      const file = path.join(tmp.dir, 'devices.csv');
+      writeFileSync(file, 'hostname,model,eol\nfw-core-01,ASA5516,2030-08-31\n');
+      const sha = (await s.addEvidence('dave', LICENCE, file, { collectedAt: '2026-11-20' })).evidence.sha256;
+      await s.attachEvidence('dave', { firm: LICENCE, period: PERIOD, path: ITEM }, sha);
+      await s.approve('bob', { firm: LICENCE, period: PERIOD, path: ITEM });
+      await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+      archive = path.join(tmp.dir, 'package.zip');
+      await exportPackage(s, { firm: LICENCE, period: PERIOD }, archive, 'en');
+    });
+
+    it('holds the report, detail sheet, working papers, attachments and history, and verifies against the store', async () => {
+      const entries = await zipEntries(archive);
+      const names = [...entries.keys()];
+      expect(names).toEqual(
+        expect.arrayContaining([
+          `report/inspection-report-${PERIOD}-r1.pdf`,
+          `report/inspection-report-${PERIOD}-r1.html`,
+          `detail/inspection-detail-${PERIOD}-r1.xlsx`,
+          'working-papers/evidence-index.csv',
+          'working-papers/attestations.csv',
+          'signature-history.csv',
+          'manifest.json',
+          'manifest.sig',
+        ]),
+      );
+      const attachment = names.find((n) => n.startsWith('attachments/'))!;
+      expect(entries.get(attachment)!.toString('utf8')).toContain('fw-core-01'); // decrypted
+      expect(entries.get('working-papers/evidence-index.csv')!.toString('utf8')).toContain('2026-11-20');
+      const ok = await verifyPackage(archive, s);
+      expect(ok.problems).toEqual([]);
+      expect(ok.store).toMatchObject({ holdsHead: true });
+
+      // The PDF's e-signature history lists every event of the run, in chain order.
+      const { history } = await s.signatureHistory((await s.run(LICENCE, PERIOD)).run);
+      expect(history.filter((e) => e.action === 'record').length).toBe(68); // 67 items once, 7/(1)/a/(j) again with evidence
+      expect(history.map((e) => e.action).at(-1)).toBe('signoff');
+      const text = pdfText(entries.get(`report/inspection-report-${PERIOD}-r1.pdf`)!);
+      const at = text.indexOf('E-signature history');
+      expect(at).toBeGreaterThan(0);
+      let from = at;
+      for (const e of history) {
+        const next = text.indexOf(`#${e.seq} `, from);
+        expect(next, `event ${e.seq} (${e.action} ${e.item ?? ''}) in order`).toBeGreaterThan(from - 1);
+        from = next;
+      }
+      expect(text).toContain(ok.fingerprint!.slice(0, 30));
+    });
+
+    it('fails when any byte of any file, the manifest or the signature changes, naming what changed', async () => {
+      const names = [...(await zipEntries(archive)).keys()];
+      for (const name of names) {
+        const changed = path.join(tmp.dir, `changed.zip`);
+        await rewriteZip(archive, changed, (n, body) => {
+          if (n !== name) return body;
+          const b = Buffer.from(body);
+          // A digit of the manifest (so it stays JSON), the first byte of anything else.
+          const i = n === 'manifest.json' ? b.indexOf('2026') : n === 'manifest.sig' ? 3 : 0;
+          b[i] = b[i] === 0x31 ? 0x32 : 0x31;
+          return b;
+        });
+        const v = await verifyPackage(changed, null);
+        expect(v.ok, name).toBe(false);
+        expect(v.problems.map((p) => p.detail).join(' '), name).toContain(name === 'manifest.json' ? 'manifest' : name);
+      }
+    });
+
+    it('fails against a store whose chain was rewritten from genesis with fresh hashes after the package', async () => {
+      await rewriteFromGenesis(s.db, 5);
+      const v = await verifyPackage(archive, s);
+      expect(v.store).toMatchObject({ holdsHead: false });
+      expect(v.store!.detail).toContain('rewritten');
+    });
+
+    it('fails against a store whose last events were deleted together with their rows after the package', async () => {
+      await s.reviseRun('carol', { firm: LICENCE, period: PERIOD }); // more events after the signed head
+      const head = JSON.parse((await zipEntries(archive)).get('manifest.json')!.toString('utf8')) as { auditHead: { seq: number } };
+      // Tail cut: every event from the signed head on is deleted together with the rows it wrote.
+      const later = await s.db.selectFrom('audit_events').selectAll().where('seq', '>=', head.auditHead.seq).execute();
+      await s.db.deleteFrom('run_signoffs').execute();
+      for (const e of later.filter((x) => x.entity !== 'run_signoffs').reverse())
+        if (e.entity === 'result_evidence') {
+          const [result_id, evidence_id] = e.entity_id.split(':');
+          await s.db.deleteFrom('result_evidence').where('result_id', '=', result_id!).where('evidence_id', '=', evidence_id!).execute();
+        } else
+          await s.db
+            .deleteFrom(e.entity as 'item_results')
+            .where('id', '=', e.entity_id)
+            .execute();
+      await s.db.deleteFrom('audit_events').where('seq', '>=', head.auditHead.seq).execute();
+      const cut = await verifyPackage(archive, s);
+      expect(cut.store).toMatchObject({ holdsHead: false });
+      expect(cut.store!.detail).toContain('deleted');
+    });
   });
 });
