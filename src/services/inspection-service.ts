@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { evaluateApplicability } from '../core/applicability/evaluate-applicability.js';
@@ -19,7 +19,14 @@ import {
   type ResultStatus,
 } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
-import { assertReadyForSignoff, assertRunWritable, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
+import {
+  assertReadyForSignoff,
+  assertRetentionOver,
+  assertRetentionYears,
+  assertRunWritable,
+  assertSignerIndependent,
+  signedResultsHash,
+} from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import { parsePeriod } from '../core/plan/periods.js';
@@ -645,6 +652,48 @@ export class InspectionService {
     });
   }
 
+  // ── retention ──────────────────────────────────────────────────────────────────────────
+
+  /** Sets how many years a firm keeps its signed inspections and packages (audited). */
+  async setRetention(actor: string, firmRef: string, years: number) {
+    assertRetentionYears(years);
+    const firm = await this.firm(firmRef);
+    return this.write(actor, async (w, tx) => {
+      const row = { years, set_by: actor, set_at: this.clock.now() };
+      const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firm.id).executeTakeFirst();
+      return existing
+        ? w.update('firm_retention', firm.id, row, 'firm.set_retention')
+        : w.insert('firm_retention', { id: firm.id, ...row }, 'firm.set_retention');
+    });
+  }
+
+  /** The firm's retention in years; null when none is set (then nothing signed may ever be deleted). */
+  async retentionYears(firmId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('firm_retention').select('years').where('id', '=', firmId).executeTakeFirst();
+    return r ? Number(r.years) : null;
+  }
+
+  /**
+   * The guard every deletion of a signed run or its package must pass (there is no delete command
+   * yet): refused until the firm's retention period after the sign-off has ended.
+   */
+  async assertMayDelete(ref: { firm: string; period: string; revision?: number }): Promise<void> {
+    const { firm, run, revision } = await this.run(ref.firm, ref.period, ref.revision);
+    const signoff = await this.signoffOf(run.id);
+    if (!signoff) return;
+    const years = await this.retentionYears(firm.id);
+    if (years === null)
+      throw new CoreError(
+        'RETENTION_ACTIVE',
+        `${run.period} revision ${revision} is signed and ${firm.name} has no retention period set: it is kept indefinitely`,
+        {
+          what: `${run.period} revision ${revision}`,
+          until: '∞',
+        },
+      );
+    assertRetentionOver(`${run.period} revision ${revision}`, signoff.signed_at, years, this.clock.today());
+  }
+
   // ── sign-off and revisions ─────────────────────────────────────────────────────────────
 
   /**
@@ -745,7 +794,9 @@ export class InspectionService {
    * The run's e-signature history from the audit trail: the start, every recording and approval
    * of its results, its revision and its sign-off, in chain order, with the hash each one covers.
    */
-  async signatureHistory(run: InspectionRunsTable): Promise<{ revision: number; revisesRunId: string | null; signoff: RunSignoffsTable | null; history: SignatureEvent[] }> {
+  async signatureHistory(
+    run: InspectionRunsTable,
+  ): Promise<{ revision: number; revisesRunId: string | null; signoff: RunSignoffsTable | null; history: SignatureEvent[] }> {
     const results = await this.db.selectFrom('item_results').select(['id', 'path']).where('run_id', '=', run.id).execute();
     const pathOf = new Map(results.map((r) => [r.id, r.path]));
     const ids = results.map((r) => r.id);
@@ -763,7 +814,18 @@ export class InspectionService {
         eb.or([
           eb.and([eb('entity', '=', 'inspection_runs'), eb('entity_id', '=', run.id)]),
           ...(ids.length ? [eb.and([eb('entity', '=', 'item_results'), eb('action', '=', 'result.set'), eb('entity_id', 'in', ids)])] : []),
-          ...(approvals.length ? [eb.and([eb('entity', '=', 'approvals'), eb('entity_id', 'in', approvals.map((a) => a.id))])] : []),
+          ...(approvals.length
+            ? [
+                eb.and([
+                  eb('entity', '=', 'approvals'),
+                  eb(
+                    'entity_id',
+                    'in',
+                    approvals.map((a) => a.id),
+                  ),
+                ]),
+              ]
+            : []),
           ...(signoff ? [eb.and([eb('entity', '=', 'run_signoffs'), eb('entity_id', '=', signoff.id)])] : []),
         ]),
       )
@@ -774,7 +836,13 @@ export class InspectionService {
     for (const e of events) {
       const base = { seq: Number(e.seq), at: e.at, actor: e.actor, authentication: LOCAL_OPERATOR };
       if (e.entity === 'inspection_runs') {
-        history.push({ ...base, role: 'operator', action: rev ? 'revise' : 'start', item: null, hash: rev ? `revises ${rev.revises_run_id}` : run.catalog_hash });
+        history.push({
+          ...base,
+          role: 'operator',
+          action: rev ? 'revise' : 'start',
+          item: null,
+          hash: rev ? `revises ${rev.revises_run_id}` : run.catalog_hash,
+        });
       } else if (e.entity === 'item_results') {
         const n = nth.get(e.entity_id) ?? 0;
         nth.set(e.entity_id, n + 1);
@@ -990,6 +1058,12 @@ export class InspectionService {
 
   async backup(dir: string): Promise<BackupManifest> {
     const manifest = await backup(this.open, this.vault(), dir, this.clock.now());
+    // The signed packages (self-verifying: each carries its signed manifest) and the public half
+    // of the signing key go with the backup; the private half stays beside the vault key.
+    const packages = path.join(this.home, 'packages');
+    if (existsSync(packages)) cpSync(packages, path.join(dir, 'packages'), { recursive: true });
+    const pub = this.signingPublicKey();
+    if (pub) writeFileSync(path.join(dir, 'package-signing.pub'), pub.publicKeyPem, { mode: 0o600 });
     // The head a backup holds is witnessed outside the database: a tail cut later is detected.
     await this.witness('backup');
     return manifest;

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -138,6 +138,12 @@ export async function exportPackage(
     const part = `${output}.part`;
     await pipeline(zip.outputStream, createWriteStream(part, { flags: 'wx' }));
     renameSync(part, output);
+    // The installation keeps its own copy of every package it signed: backups carry them.
+    const kept = path.join(s.home, 'packages', `${firm.licence.replace(/[^\p{L}\p{N}._-]/gu, '_')}-${base}-${run.id.slice(0, 8)}.zip`);
+    if (!existsSync(kept)) {
+      mkdirSync(path.dirname(kept), { recursive: true, mode: 0o700 });
+      copyFileSync(output, kept);
+    }
     return { manifest, file: output };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

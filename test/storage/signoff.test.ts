@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -190,6 +190,17 @@ describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTes
     it('finding update', () => refused(s.updateFinding('alice', findingId, { owner: 'carol' }), 'finding update'));
     it('a second sign-off', () => refused(s.signRun('frank', { firm: LICENCE, period: PERIOD }, HOW), 'sign-off'));
     it('a new run of the same period', async () => expect((await errorOf(s.startRun('alice', LICENCE, PERIOD)))?.code).toBe('RUN_EXISTS'));
+    it('deletion before the retention ends', async () => {
+      expect((await errorOf(s.assertMayDelete({ firm: LICENCE, period: PERIOD })))?.code).toBe('RETENTION_ACTIVE'); // none set: kept indefinitely
+      await s.setRetention('admin', LICENCE, 7);
+      expect((await errorOf(s.assertMayDelete({ firm: LICENCE, period: PERIOD })))?.params.until).toBe('2033-11-27');
+      const later = await InspectionService.connect(tmp.dir, env, clock('2033-11-27'));
+      try {
+        expect(await errorOf(later.assertMayDelete({ firm: LICENCE, period: PERIOD }))).toBeNull();
+      } finally {
+        await later.close();
+      }
+    });
 
     it('a revision copies the results unapproved and leaves the signed run byte-for-byte as it was', async () => {
       const signed = (await s.run(LICENCE, PERIOD)).run;
@@ -311,6 +322,14 @@ describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTes
         from = next;
       }
       expect(text).toContain(ok.fingerprint!.slice(0, 30));
+
+      // A backup carries the package the installation kept and the signing key's public half, never the private one.
+      const dir = path.join(tmp.dir, 'backup');
+      await s.backup(dir);
+      expect(readdirSync(path.join(dir, 'packages'))).toHaveLength(1);
+      expect(readFileSync(path.join(dir, 'package-signing.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
+      expect(readdirSync(dir, { recursive: true }).join(' ')).not.toMatch(/package-signing\.key|audit\.key/);
+      expect(s.witnesses().at(-1)?.reason).toBe('backup');
     });
 
     it('fails when any byte of any file, the manifest or the signature changes, naming what changed', async () => {

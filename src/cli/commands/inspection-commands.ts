@@ -99,6 +99,23 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
       ),
     );
 
+  firm
+    .command('set-retention')
+    .description('設定簽核完竣查核之保存年限（管理者）/ how many years signed inspections are kept (administrator)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--years <n>', 'whole years from the sign-off day')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; years: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.setRetention(actorOf(ctx, o.as), o.firm, Number(o.years));
+          if (ctx.json) return ctx.printJson({ firm: o.firm, years: r.years, set_by: r.set_by, set_at: r.set_at });
+          ctx.print(zhOr(ctx, `保存年限已設為 ${r.years} 年（自簽核日起算）`, `retention set to ${r.years} years from sign-off`));
+        }),
+      ),
+    );
+
   const inspect = program.command('inspect').description('查核作業 / inspection runs');
   inspect
     .command('start')

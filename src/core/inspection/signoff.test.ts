@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../errors.js';
 import type { ItemResultView } from './item-result.js';
-import { assertReadyForSignoff, assertRunWritable, assertSignerIndependent, signedResultsHash, signoffBlockers } from './signoff.js';
+import {
+  assertReadyForSignoff,
+  assertRetentionOver,
+  assertRetentionYears,
+  assertRunWritable,
+  assertSignerIndependent,
+  retentionEnds,
+  signedResultsHash,
+  signoffBlockers,
+} from './signoff.js';
 
 const view = (path: string, o: Partial<ItemResultView> = {}): ItemResultView => ({
   path,
@@ -61,5 +70,15 @@ describe('readiness for sign-off', () => {
     const a = signedResultsHash([{ path: 'a', contentHash: 'sha256:1', approvedBy: 'bob' }]);
     expect(signedResultsHash([{ path: 'a', contentHash: 'sha256:2', approvedBy: 'bob' }])).not.toBe(a);
     expect(signedResultsHash([{ path: 'a', contentHash: 'sha256:1', approvedBy: 'erin' }])).not.toBe(a);
+  });
+});
+
+describe('retention', () => {
+  it('keeps a signed run until its retention ends, counted from the sign-off day', () => {
+    expect(retentionEnds('2026-11-27T02:00:00.000Z', 5)).toBe('2031-11-27');
+    expect(codeOf(() => assertRetentionOver('2026-11 r1', '2026-11-27T02:00:00.000Z', 5, '2031-11-26'))).toBe('RETENTION_ACTIVE');
+    expect(codeOf(() => assertRetentionOver('2026-11 r1', '2026-11-27T02:00:00.000Z', 5, '2031-11-27'))).toBe('no error');
+    expect(codeOf(() => assertRetentionYears(0))).toBe('RESULT_INVALID');
+    expect(codeOf(() => assertRetentionYears(2.5))).toBe('RESULT_INVALID');
   });
 });

@@ -77,3 +77,31 @@ export function assertRunWritable(signoff: { signedBy: string; signedAt: string 
     { period, what, by: signoff.signedBy },
   );
 }
+
+/**
+ * Retention: a signed run and its package are kept for the firm's retention period (years, set by
+ * the administrator) from the day of sign-off; nothing deletes them before it ends.
+ */
+export function retentionEnds(signedAt: string, years: number): string {
+  const y = Number(signedAt.slice(0, 4)) + years;
+  return `${String(y).padStart(4, '0')}${signedAt.slice(4, 10)}`;
+}
+
+export function assertRetentionOver(what: string, signedAt: string, years: number, today: string): void {
+  const until = retentionEnds(signedAt, years);
+  if (today < until)
+    throw new CoreError('RETENTION_ACTIVE', `${what} is kept until ${until} (retention ${years} years from sign-off); it cannot be deleted before then`, {
+      what,
+      until,
+    });
+}
+
+export function assertRetentionYears(years: number): void {
+  if (!Number.isInteger(years) || years < 1 || years > 100)
+    throw new CoreError(
+      'RESULT_INVALID',
+      `retention must be a whole number of years from 1 to 100, not ${years}`,
+      { what: 'retention years', path: '' },
+      { field: 'years' },
+    );
+}
