@@ -79,7 +79,7 @@ async function rewriteFromGenesis(db: Kysely<Database>, seq: number): Promise<vo
     .execute();
 }
 
-describe.each(DIALECTS)('the signed inspection on %s', (dialect: DialectUnderTest) => {
+describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (dialect: DialectUnderTest) => {
   let tmp: { dir: string; cleanup: () => void };
   let env: NodeJS.ProcessEnv;
   let drop: () => Promise<void>;

@@ -582,6 +582,11 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
           const r = await s.verifyAudit();
           if (ctx.json) ctx.printJson(r);
           else if (r.ok) ctx.print(zhOr(ctx, `✓ 稽核軌跡完整：${r.events} 筆事件，鏈首 ${r.head}`, `✓ audit trail intact: ${r.events} events, head ${r.head}`));
+          else {
+            ctx.print(zhOr(ctx, `✗ 稽核軌跡有 ${r.problems.length} 個問題：`, `✗ the audit trail has ${r.problems.length} problem(s):`));
+            for (const p of r.problems)
+              ctx.print(`  - ${p.kind}${p.seq !== null ? ` #${p.seq}` : ''} ${p.entity ?? ''} ${p.label ? `(${p.label}) ` : ''}${p.detail}`);
+          }
           if (!ctx.json && r.unauthenticatedBefore !== null)
             ctx.print(
               zhOr(
@@ -590,11 +595,6 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
                 `  unauthenticated before seq ${r.unauthenticatedBefore} (events written before audit.key existed)`,
               ),
             );
-          else {
-            ctx.print(zhOr(ctx, `✗ 稽核軌跡有 ${r.problems.length} 個問題：`, `✗ the audit trail has ${r.problems.length} problem(s):`));
-            for (const p of r.problems)
-              ctx.print(`  - ${p.kind}${p.seq !== null ? ` #${p.seq}` : ''} ${p.entity ?? ''} ${p.label ? `(${p.label}) ` : ''}${p.detail}`);
-          }
           if (!r.ok) throw new CoreError('AUDIT_CHAIN_BROKEN', `the audit trail is broken: ${r.problems[0]!.detail}`, {});
         }),
       ),
