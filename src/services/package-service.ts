@@ -54,9 +54,9 @@ export async function exportPackage(
   const files: { path: string; body: Buffer }[] = [];
   const add = (p: string, body: string | Buffer) => files.push({ path: p, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body });
   const base = `${run.period}-r${revision}`;
-  add(`report/inspection-report-${base}.pdf`, (await renderReport(data, 'pdf', lang)));
-  add(`report/inspection-report-${base}.html`, (await renderReport(data, 'html', lang)));
-  add(`detail/inspection-detail-${base}.xlsx`, (await renderReport(data, 'xlsx', lang)));
+  add(`report/inspection-report-${base}.pdf`, await renderReport(data, 'pdf', lang));
+  add(`report/inspection-report-${base}.html`, await renderReport(data, 'html', lang));
+  add(`detail/inspection-detail-${base}.xlsx`, await renderReport(data, 'xlsx', lang));
   for (const r of await s.analyzerReports(run.id)) add(`working-papers/analyzers/${r.analyzer}-${r.id.slice(0, 8)}.json`, `${r.report_json}\n`);
   const evidence = new Map((await s.listEvidence(firm.id)).map((e) => [e.sha256, e]));
   const cited = [...new Set(data.items.flatMap((i) => i.evidence.map((e) => e.sha256)))].sort();
@@ -157,6 +157,20 @@ const itemsCiting = (items: readonly { path: string; evidence: readonly { sha256
     .map((i) => i.path)
     .join(' ');
 
+/** Every entry of an opened zip (lazy mode), in archive order. */
+export function zipEntryList(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise<yauzl.Entry[]>((resolve, reject) => {
+    const all: yauzl.Entry[] = [];
+    zip.on('entry', (e: yauzl.Entry) => {
+      all.push(e);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(all));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
 /** Every entry of a zip: name → SHA-256 (streamed), plus the manifest and signature bytes. */
 async function readArchive(file: string): Promise<{ hashes: Map<string, string>; manifest: Buffer | null; signature: Buffer | null }> {
   const zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true, autoClose: false });
@@ -164,16 +178,7 @@ async function readArchive(file: string): Promise<{ hashes: Map<string, string>;
   let manifest: Buffer | null = null;
   let signature: Buffer | null = null;
   try {
-    const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
-      const all: yauzl.Entry[] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        all.push(e);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(all));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
+    const entries = await zipEntryList(zip);
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue;
       const stream = await zip.openReadStreamPromise(entry);

@@ -37,7 +37,11 @@ describe('ccheck demo — the main job on the embedded database', () => {
     expect(path.dirname(body.previous.package)).toBe(path.dirname(body.report));
     const verified = await ccheck(env, 'package', 'verify', body.previous.package, '--fingerprint', body.previous.fingerprint, '--json');
     expect(verified.code, verified.err).toBe(0);
-    expect(JSON.parse(verified.out)).toMatchObject({ ok: true, problems: [], manifest: { period: '2026-10', revision: 1, signoff: { by: '資安長 張協理', role: 'ciso' } } });
+    expect(JSON.parse(verified.out)).toMatchObject({
+      ok: true,
+      problems: [],
+      manifest: { period: '2026-10', revision: 1, signoff: { by: '資安長 張協理', role: 'ciso' } },
+    });
 
     const html = readFileSync(body.report, 'utf8');
     expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCcheck } from '../helpers/cli.js';
-import { LICENCE, useCliHome } from '../helpers/cli-home.js';
+import { LICENCE, resultSetArgs, useCliHome } from '../helpers/cli-home.js';
 import { rewriteZip } from '../helpers/zip.js';
 
 const home = useCliHome();
@@ -35,23 +35,7 @@ describe('ccheck inspect sign / revise, package export / verify (issue 12)', () 
     expect(signoff).toMatchObject({ signed_by: 'carol', revision: 1 });
     expect(signoff.authentication).toMatch(/^local operator, OS account /);
 
-    const refused = await as(
-      'alice',
-      'result',
-      'set',
-      '--firm',
-      LICENCE,
-      '--period',
-      '2026-11',
-      '--item',
-      '7/(1)/a/(j)',
-      '--status',
-      'fail',
-      '--justification',
-      'EOL switch',
-      '--expires',
-      '2099-01-01',
-    );
+    const refused = await as('alice', ...resultSetArgs('7/(1)/a/(j)', 'fail', 'EOL switch', '2099-01-01'));
     expect(refused.code).toBe(5);
     expect(refused.err).toContain('RUN_SIGNED');
 

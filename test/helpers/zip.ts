@@ -2,21 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
+import { zipEntryList } from '../../src/services/package-service.js';
 
 /** Every file of a zip archive, by name (small archives only: tests). */
 export async function zipEntries(file: string): Promise<Map<string, Buffer>> {
   const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
   const out = new Map<string, Buffer>();
-  const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
-    const all: yauzl.Entry[] = [];
-    zip.on('entry', (e: yauzl.Entry) => {
-      all.push(e);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(all));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
+  const entries = await zipEntryList(zip);
   for (const e of entries) {
     const chunks: Buffer[] = [];
     for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
