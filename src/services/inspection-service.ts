@@ -151,6 +151,17 @@ export class InspectionService {
     if (this.macKey) return this.macKey;
     let key = resolveAuditKey(this.env, this.home);
     if (!key && !this.env.CCHECK_AUDIT_KEY) {
+      // A store whose events already carry MACs was made with a key that is not here (a restore
+      // on another machine): a new key would make every earlier event unverifiable.
+      const authenticated = await this.db.selectFrom('audit_events').select('seq').where('mac', 'is not', null).limit(1).executeTakeFirst();
+      if (authenticated) {
+        const file = auditKeyFile(this.env, this.home);
+        throw new CoreError(
+          'AUDIT_KEY_MISSING',
+          `this database's audit trail is authenticated with an audit key that is not at ${file}: copy audit.key from the installation that wrote it, or set CCHECK_AUDIT_KEY`,
+          { file },
+        );
+      }
       if (createAuditKeyFile(auditKeyFile(this.env, this.home))) await this.witness('audit-key');
       key = resolveAuditKey(this.env, this.home);
     }

@@ -250,6 +250,27 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
     expect(cut.problems).toEqual([expect.objectContaining({ kind: 'tail_cut', seq: last })]);
   });
 
+  it('refuses to write with a new audit key to a store whose events carry MACs of another (a restore without audit.key)', async () => {
+    const elsewhere = {
+      ...env,
+      CCHECK_AUDIT_KEY_FILE: path.join(tmp.dir, 'other', 'audit.key'),
+      CCHECK_WITNESS_FILE: path.join(tmp.dir, 'other', 'witness.log'),
+    };
+    const o = await InspectionService.connect(tmp.dir, elsewhere, clock());
+    try {
+      const e = await errorOf(
+        o.setResult(
+          'alice',
+          { firm: LICENCE, period: PERIOD, path: ITEM },
+          { status: 'pass', source: 'attestation', justification: 'no EOL devices', expiresOn: '2027-11-27' },
+        ),
+      );
+      expect(e?.code).toBe('AUDIT_KEY_MISSING');
+    } finally {
+      await o.close();
+    }
+  });
+
   it('verifies a store written before the audit key, reporting it as unauthenticated before a seq', async () => {
     // A store from before the key: drop the MACs, the key and the witness file.
     await s.db.updateTable('audit_events').set({ mac: null }).execute();
