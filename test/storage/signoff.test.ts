@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { Migrator, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../src/core/audit/audit-chain.js';
+import { chainHash, GENESIS_HASH, rowHash } from '../../src/core/audit/audit-chain.js';
 import { canonicalJson } from '../../src/core/catalog/catalog-version.js';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
 import { exportPackage, verifyPackage } from '../../src/services/package-service.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { rewriteZip, zipEntries } from '../helpers/zip.js';
+import { databaseUrlFor, migrate, openDatabase } from '../../src/storage/database.js';
+import { migrationProvider } from '../../src/storage/migrations.js';
 import type { Database } from '../../src/storage/schema.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
@@ -400,3 +402,90 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
     });
   });
 });
+
+describe.each(DIALECTS)('migration 0004 on a store with data (%s)', (dialect: DialectUnderTest) => {
+  it('keeps every run row as it was (same hash) and lets a second run of the period in only as a revision', async () => {
+    const tmp = tempDir();
+    const { env, drop } = await freshStore(dialect, tmp.dir);
+    const open = openDatabase(databaseUrlFor(env, tmp.dir), { create: true });
+    try {
+      await new Migrator({ db: open.db, provider: migrationProvider }).migrateTo('0003_result_recordings');
+      const db = open.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+      await db.insertInto('firms').values({ id: 'f1', name: 'F', licence: 'L', profile_json: '{}', created_at: 't' }).execute();
+      await db.insertInto('catalog_versions').values({ id: 'v1', hash: 'h', effective_date: null, content_json: '{}', stored_at: 't' }).execute();
+      const run = {
+        id: 'r1',
+        firm_id: 'f1',
+        catalog_version_id: 'v1',
+        catalog_hash: 'h',
+        period: '2026-10',
+        frequency: 'monthly',
+        applicability_json: '[]',
+        profile_hash: 'p',
+        started_at: 't',
+        started_by: 'alice',
+      };
+      await db.insertInto('inspection_runs').values(run).execute();
+      await db
+        .insertInto('item_results')
+        .values({
+          id: 'i1',
+          run_id: 'r1',
+          path: 'a',
+          code: null,
+          status: 'not_run',
+          justification: null,
+          source: 'system',
+          expires_on: null,
+          recorded_by: null,
+          recorded_at: null,
+          content_hash: 'c',
+          revision: 1,
+        })
+        .execute();
+      const before = rowHash((await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow()));
+      await migrate(open.db);
+      expect(rowHash((await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow()) as Record<string, unknown>)).toBe(before);
+      expect(await db.selectFrom('item_results').select('run_id').execute()).toEqual([{ run_id: 'r1' }]);
+      // The one-run-per-period constraint is gone (revisions), and foreign keys still hold.
+      await db
+        .insertInto('inspection_runs')
+        .values({ ...run, id: 'r2' })
+        .execute();
+      expect(
+        await errorOrNull(
+          db
+            .insertInto('item_results')
+            .values({
+              id: 'i2',
+              run_id: 'nope',
+              path: 'a',
+              code: null,
+              status: 'not_run',
+              justification: null,
+              source: 'system',
+              expires_on: null,
+              recorded_by: null,
+              recorded_at: null,
+              content_hash: 'c',
+              revision: 1,
+            })
+            .execute(),
+        ),
+      ).not.toBeNull();
+    } finally {
+      await open.close();
+      await drop();
+      tmp.cleanup();
+    }
+  });
+});
+
+async function errorOrNull(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
