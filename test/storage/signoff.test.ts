@@ -443,7 +443,7 @@ describe.each(DIALECTS)('migration 0004 on a store with data (%s)', (dialect: Di
           revision: 1,
         })
         .execute();
-      const before = rowHash((await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow()));
+      const before = rowHash(await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow());
       await migrate(open.db);
       expect(rowHash((await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow()) as Record<string, unknown>)).toBe(before);
       expect(await db.selectFrom('item_results').select('run_id').execute()).toEqual([{ run_id: 'r1' }]);
