@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, createHash } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { evaluateApplicability } from '../core/applicability/evaluate-applicability.js';
@@ -34,7 +34,7 @@ import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
-import { ensureSigningKey, readSigningPublicKey } from '../storage/signing-key.js';
+import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransaction, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
@@ -1067,7 +1067,7 @@ export class InspectionService {
 
   // ── backup ─────────────────────────────────────────────────────────────────────────────
 
-  async backup(dir: string): Promise<BackupManifest> {
+  async backup(dir: string, options: { withSigningKey?: boolean } = {}): Promise<BackupManifest> {
     const manifest = await backup(this.open, this.vault(), dir, this.clock.now());
     // The signed packages (self-verifying: each carries its signed manifest) and the public half
     // of the signing key go with the backup; the private half stays beside the vault key.
@@ -1075,6 +1075,11 @@ export class InspectionService {
     if (existsSync(packages)) cpSync(packages, path.join(dir, 'packages'), { recursive: true });
     const pub = this.signingPublicKey();
     if (pub) writeFileSync(path.join(dir, 'package-signing.pub'), pub.publicKeyPem, { mode: 0o600 });
+    // The private half only when asked, and then sealed with the vault key (AES-256-GCM).
+    if (pub && options.withSigningKey) {
+      const pem = readFileSync(signingKeyFiles(this.env, this.home).privateKey, 'utf8');
+      writeFileSync(path.join(dir, 'package-signing.key.sealed'), `${this.vault().sealText(pem)}\n`, { mode: 0o600 });
+    }
     // The head a backup holds is witnessed outside the database: a tail cut later is detected.
     await this.witness('backup');
     return manifest;

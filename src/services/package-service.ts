@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -136,13 +136,15 @@ export async function exportPackage(
     zip.addBuffer(Buffer.from(`${sign(null, bytes, key.privateKey).toString('base64')}\n`), SIGNATURE_FILE, { mtime });
     zip.end();
     const part = `${output}.part`;
-    await pipeline(zip.outputStream, createWriteStream(part, { flags: 'wx' }));
+    // The package holds the evidence decrypted: for its owner only, like the vault and backups.
+    await pipeline(zip.outputStream, createWriteStream(part, { flags: 'wx', mode: 0o600 }));
     renameSync(part, output);
     // The installation keeps its own copy of every package it signed: backups carry them.
     const kept = path.join(s.home, 'packages', `${firm.licence.replace(/[^\p{L}\p{N}._-]/gu, '_')}-${base}-${run.id.slice(0, 8)}.zip`);
     if (!existsSync(kept)) {
       mkdirSync(path.dirname(kept), { recursive: true, mode: 0o700 });
       copyFileSync(output, kept);
+      chmodSync(kept, 0o600);
     }
     return { manifest, file: output };
   } finally {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Migrator, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -353,6 +353,13 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
       expect(readFileSync(path.join(dir, 'package-signing.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
       expect(readdirSync(dir, { recursive: true }).join(' ')).not.toMatch(/package-signing\.key|audit\.key/);
       expect(s.witnesses().at(-1)?.reason).toBe('backup');
+      expect(statSync(archive).mode & 0o077).toBe(0); // decrypted evidence inside: owner only
+      // Asked for, the private half goes too, sealed with the vault key: no PEM in clear.
+      const withKey = path.join(tmp.dir, 'backup-with-key');
+      await s.backup(withKey, { withSigningKey: true });
+      const sealed = readFileSync(path.join(withKey, 'package-signing.key.sealed'), 'utf8').trim();
+      expect(sealed).not.toContain('PRIVATE KEY');
+      expect(s.vault().openText(sealed, 'signing key')).toBe(readFileSync(path.join(tmp.dir, 'package-signing.key'), 'utf8'));
     });
 
     it('fails when any byte of any file, the manifest or the signature changes, naming what changed', async () => {

@@ -604,11 +604,12 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .command('backup')
     .description('備份資料庫與佐證（含雜湊清單）/ back up the database and evidence, with a manifest of hashes')
     .argument('<dir>', 'a new, empty folder')
+    .option('--with-signing-key', 'also the package-signing private key, sealed with the evidence key (default: only its public half)')
     .option('--json', 'JSON output')
-    .action((dir: string, _o, cmd: Command) =>
+    .action((dir: string, o: { withSigningKey?: boolean }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const m = await s.backup(path.resolve(ctx.io.cwd, dir));
+          const m = await s.backup(path.resolve(ctx.io.cwd, dir), { withSigningKey: o.withSigningKey });
           if (ctx.json) return ctx.printJson(m);
           ctx.print(
             zhOr(
