@@ -433,23 +433,21 @@ describe.each(DIALECTS)('migration 0004 on a store with data (%s)', (dialect: Di
         started_by: 'alice',
       };
       await db.insertInto('inspection_runs').values(run).execute();
-      await db
-        .insertInto('item_results')
-        .values({
-          id: 'i1',
-          run_id: 'r1',
-          path: 'a',
-          code: null,
-          status: 'not_run',
-          justification: null,
-          source: 'system',
-          expires_on: null,
-          recorded_by: null,
-          recorded_at: null,
-          content_hash: 'c',
-          revision: 1,
-        })
-        .execute();
+      const result = {
+        id: 'i1',
+        run_id: 'r1',
+        path: 'a',
+        code: null,
+        status: 'not_run',
+        justification: null,
+        source: 'system',
+        expires_on: null,
+        recorded_by: null,
+        recorded_at: null,
+        content_hash: 'c',
+        revision: 1,
+      };
+      await db.insertInto('item_results').values(result).execute();
       const before = rowHash(await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow());
       await migrate(open.db);
       expect(rowHash((await db.selectFrom('inspection_runs').selectAll().executeTakeFirstOrThrow()) as Record<string, unknown>)).toBe(before);
@@ -463,20 +461,7 @@ describe.each(DIALECTS)('migration 0004 on a store with data (%s)', (dialect: Di
         await errorOrNull(
           db
             .insertInto('item_results')
-            .values({
-              id: 'i2',
-              run_id: 'nope',
-              path: 'a',
-              code: null,
-              status: 'not_run',
-              justification: null,
-              source: 'system',
-              expires_on: null,
-              recorded_by: null,
-              recorded_at: null,
-              content_hash: 'c',
-              revision: 1,
-            })
+            .values({ ...result, id: 'i2', run_id: 'nope' })
             .execute(),
         ),
       ).not.toBeNull();
