@@ -28,18 +28,30 @@ export const EXIT = { ok: 0, unexpected: 1, usage: 2, badInput: 3, notFound: 4, 
 export function exitCodeFor(code: ErrorCode): number {
   if (code.endsWith('_NOT_FOUND') && code !== 'INPUT_FILE_NOT_FOUND') return EXIT.notFound;
   if (code === 'CATALOG_VERSION_CONFLICT' || code === 'CATALOG_VERSION_AMBIGUOUS' || code === 'OUTPUT_EXISTS') return EXIT.conflict;
-  if (code === 'CATALOG_VERSION_CORRUPT' || code === 'AUDIT_CHAIN_BROKEN' || code === 'VAULT_CORRUPT' || code === 'BACKUP_INVALID') return EXIT.corrupt;
+  if (
+    code === 'CATALOG_VERSION_CORRUPT' ||
+    code === 'AUDIT_CHAIN_BROKEN' ||
+    code === 'VAULT_CORRUPT' ||
+    code === 'BACKUP_INVALID' ||
+    code === 'PACKAGE_INVALID'
+  )
+    return EXIT.corrupt;
   if (
     code === 'STORE_NOT_INITIALISED' ||
     code === 'STORE_BUSY' ||
     code === 'VAULT_KEY_MISSING' ||
     code === 'VAULT_KEY_WRONG' ||
-    code === 'DATABASE_UNREACHABLE'
+    code === 'DATABASE_UNREACHABLE' ||
+    code === 'AUDIT_KEY_MISSING'
   )
     return EXIT.environment;
   if (
     code === 'RESULT_SELF_APPROVAL' ||
     code === 'RUN_EXISTS' ||
+    code === 'RUN_SIGNED' ||
+    code === 'RUN_SIGNOFF_SELF' ||
+    code === 'RUN_NOT_READY_FOR_SIGNOFF' ||
+    code === 'RETENTION_ACTIVE' ||
     code === 'FIRM_EXISTS' ||
     code === 'RESTORE_TARGET_NOT_EMPTY' ||
     code === 'FINDING_INVALID_TRANSITION'

@@ -28,6 +28,7 @@ export const COMMAND_GROUPS: readonly { readonly commands: readonly string[]; re
   { commands: ['analyzers', 'analyze'], load: async () => (await import('./commands/analysis-commands.js')).registerAnalysisCommands },
   { commands: ['report', 'demo', 'run'], load: async () => (await import('./commands/report-commands.js')).registerReportCommands },
   { commands: ['export', 'import'], load: async () => (await import('./commands/oscal-commands.js')).registerOscalCommands },
+  { commands: ['package'], load: async () => (await import('./commands/package-commands.js')).registerPackageCommands },
 ];
 
 /** Commands main.ts defines itself, which need no group. */

@@ -2,6 +2,8 @@ import type { AnalyzerFinding } from '../core/analysis/analyzer.js';
 import type { CatalogChange } from '../core/catalog/diff-versions.js';
 import { formatDualDate, formatTaipeiInstant, type IsoDate } from '../core/dates.js';
 import { countsAs, type ItemResultView, type ResultStatus } from '../core/inspection/item-result.js';
+import type { ReportSignature } from '../core/inspection/signature-history.js';
+import { historyCells, signatureCover, SIGNATURE_LABELS } from './signature-section.js';
 
 /** A result with the item's words, its evidence files and the analyzers' findings about it. */
 export interface ReportItem extends Omit<ItemResultView, 'evidence'> {
@@ -57,6 +59,8 @@ export interface InspectionReportData {
   readonly findings: readonly ReportFinding[];
   /** Set when this run uses a different catalog version than the firm's previous inspection. */
   readonly catalogChange: ReportCatalogChange | null;
+  /** Which revision this is, its sign-off and its e-signature history (absent in reports assembled by hand). */
+  readonly signature?: ReportSignature;
 }
 
 const esc = (s: string | null | undefined) => (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -185,6 +189,24 @@ function chart(items: readonly ReportItem[], labels: (typeof REPORT_LABELS)['en'
   return `<svg role="img" aria-label="${esc(labels.summary)}" width="${width}" height="${codes.length * rowH + 30}" xmlns="http://www.w3.org/2000/svg">${bars}${legend}</svg>`;
 }
 
+function historySection(sig: ReportSignature, lang: 'zh-TW' | 'en'): string {
+  const t = SIGNATURE_LABELS[lang];
+  const rows = sig.history
+    .map(
+      (e) =>
+        `<tr>${historyCells(e, lang)
+          .map((c, i) => (i === 6 ? `<td><code>${esc(c)}</code></td>` : `<td>${esc(c)}</td>`))
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  const key = sig.signingKey ? `<p>${esc(t.key)}：<code>${esc(sig.signingKey.fingerprint)}</code></p><pre>${esc(sig.signingKey.publicKeyPem)}</pre>` : '';
+  return `<h2 id="signature-history">${esc(t.title)}</h2>
+<table><thead><tr>${t.cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>
+${rows}
+</tbody></table>
+${key}`;
+}
+
 function changeSection(data: InspectionReportData, t: (typeof REPORT_LABELS)['en']): string {
   const c = data.catalogChange;
   if (!c) return '';
@@ -267,6 +289,13 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border:1px soli
 <tr><td>${esc(t.started)}</td><td>${esc(formatTaipeiInstant(data.startedAt))} · ${esc(data.startedBy)}</td></tr>
 <tr><td>${esc(t.generated)}</td><td>${esc(dual(data.generatedOn))}</td></tr>
 <tr><td>${esc(t.audit)}</td><td><code>${esc(data.auditHead)}</code></td></tr>
+${
+  data.signature
+    ? signatureCover(data.signature, lang)
+        .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`)
+        .join('\n')
+    : ''
+}
 </table>
 <h2>${esc(t.summary)}</h2>
 <p><strong>${esc(t.rate)}：${esc(rate)}</strong></p>
@@ -281,6 +310,7 @@ ${itemRows}
 </tbody></table>
 <h2>${esc(t.findings)}</h2>
 ${data.findings.length ? `<table><thead><tr><th>ID</th><th>${esc(t.path)}</th><th>${esc(t.severity)}</th><th>${esc(t.status)}</th><th>${esc(t.owner)}</th><th>${esc(t.due)}</th><th>${esc(t.action)}</th><th></th></tr></thead><tbody>${findingRows}</tbody></table>` : `<p>${esc(t.none)}</p>`}
+${data.signature ? historySection(data.signature, lang) : ''}
 </body>
 </html>
 `;

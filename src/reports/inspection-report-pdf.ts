@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { formatDualDate, formatTaipeiInstant } from '../core/dates.js';
 import { countsAs } from '../core/inspection/item-result.js';
 import { REPORT_LABELS, type InspectionReportData } from './inspection-report-html.js';
+import { historyCells, signatureCover, SIGNATURE_LABELS } from './signature-section.js';
 
 const COLOR: Record<string, string> = { pass: '#2e7d32', fail: '#c62828', partial: '#ef6c00', not_applicable: '#757575', error: '#6a1b9a', not_run: '#9e9e9e' };
 
@@ -43,6 +44,7 @@ export function renderInspectionReportPdf(data: InspectionReportData, fonts: Rep
     [t.started, `${formatTaipeiInstant(data.startedAt)}  ${data.startedBy}`],
     [t.generated, dual(data.generatedOn)],
     [t.audit, data.auditHead],
+    ...(data.signature ? signatureCover(data.signature, lang) : []),
   ];
   for (const [k, v] of cover) {
     const y = doc.y;
@@ -153,6 +155,27 @@ export function renderInspectionReportPdf(data: InspectionReportData, fonts: Rep
     );
     if (f.correctiveAction) doc.text(`${t.action}: ${f.correctiveAction}`, 60, doc.y, { width: width - 20 });
     doc.moveDown(0.4);
+  }
+
+  // The e-signature history, printable on demand for an examiner (臺證輔字第1060504884號).
+  const sig = data.signature;
+  if (sig) {
+    const h = SIGNATURE_LABELS[lang];
+    doc.addPage();
+    doc.font('tc-bold').fontSize(14).fillColor('#000').text(h.title, 40);
+    doc.font('tc').fontSize(8);
+    for (const e of sig.history) {
+      if (doc.y > doc.page.height - 70) doc.addPage();
+      const [seq, at, action, actor, role, item, hash, auth] = historyCells(e, lang);
+      doc.font('tc-bold').text(`#${seq}  ${at}  ${action}  ${actor}（${role}）${item ? `  ${item}` : ''}`, 40, doc.y, { width });
+      doc.font('tc').text(`${hash}  ·  ${auth}`, 60, doc.y, { width: width - 20 });
+      doc.moveDown(0.2);
+    }
+    if (sig.signingKey) {
+      doc.moveDown(0.5);
+      doc.font('tc-bold').fontSize(9).text(`${h.key}  ${sig.signingKey.fingerprint}`, 40, doc.y, { width });
+      doc.font('tc').fontSize(7).text(sig.signingKey.publicKeyPem, 40, doc.y, { width });
+    }
   }
   doc.end();
   return done;

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formatDualDate, formatTaipeiInstant } from '../core/dates.js';
 import { CHANGE_KIND_ZH, type InspectionReportData } from './inspection-report-html.js';
+import { historyCells, signatureCover, SIGNATURE_LABELS } from './signature-section.js';
 
 const RESULT_ZH: Record<string, string> = { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' };
 
@@ -119,6 +120,24 @@ export async function renderInspectionReportXlsx(data: InspectionReportData): Pr
       .getCell(1).font = { bold: true };
     for (const x of c.changes)
       ch.addRow([CHANGE_KIND_ZH[x.kind], x.oldPath ?? '', x.path ?? '', x.code ?? '', x.title ?? '', x.fields.join(', '), x.inRun ? '✓' : '']);
+  }
+
+  const sig = data.signature;
+  if (sig) {
+    for (const [k, v] of signatureCover(sig, 'zh-TW')) cover.addRow([k, v]).getCell(1).font = { bold: true };
+    const zh = SIGNATURE_LABELS['zh-TW'].cols;
+    const en = SIGNATURE_LABELS.en.cols;
+    const hs = sheet(
+      wb,
+      '簽核歷程 Signatures',
+      zh.map((c, i) => `${c} ${en[i]}`),
+      [6, 20, 14, 14, 10, 14, 60, 50],
+    );
+    for (const e of sig.history) hs.addRow(historyCells(e, 'zh-TW'));
+    if (sig.signingKey) {
+      hs.addRow([]);
+      hs.addRow([SIGNATURE_LABELS['zh-TW'].key, sig.signingKey.fingerprint, sig.signingKey.publicKeyPem]);
+    }
   }
 
   return Buffer.from(await wb.xlsx.writeBuffer());

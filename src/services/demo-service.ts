@@ -1,12 +1,15 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { addDays } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { packageRoot } from '../io/catalog-data.js';
 import { InspectionService, type Clock } from './inspection-service.js';
+import { exportPackage } from './package-service.js';
 import { runFromFiles, writeReports } from './run-service.js';
 
 const OFFICER = '資安專員 王小明';
 const SUPERVISOR = '權責主管 陳經理';
+const CISO = '資安長 張協理';
 
 export interface DemoResult {
   readonly dir: string;
@@ -18,6 +21,8 @@ export interface DemoResult {
   readonly results: Readonly<Record<string, number>>;
   readonly findings: number;
   readonly auditEvents: number;
+  /** Last month's inspection: complete, approved, signed off, and its package. */
+  readonly previous: { readonly period: string; readonly package: string; readonly fingerprint: string };
 }
 
 /**
@@ -73,10 +78,49 @@ export async function runDemo(
       );
     }
 
+    const previous = await signedPreviousMonth(s, licence, period, dir, options.lang ?? 'zh-TW');
     const { html: report, xlsx: workbook, pdf, data, results } = await writeReports(s, licence, period, dir, options.lang ?? 'zh-TW');
     const audit = await s.verifyAudit();
-    return { dir, home, period, report, workbook, pdf, results, findings: data.findings.length, auditEvents: audit.events };
+    return { dir, home, period, report, workbook, pdf, results, findings: data.findings.length, auditEvents: audit.events, previous };
   } finally {
     await s.close();
   }
+}
+
+/**
+ * Last month, as a firm that finished it would have it: every applicable item recorded by the
+ * officer, approved by the supervisor, the inspection signed off by the CISO, and its package
+ * beside this month's report (README "The signed inspection").
+ */
+async function signedPreviousMonth(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en') {
+  const previous = periodBefore(period);
+  const firm = await s.firm(licence);
+  // Run again with --force on the same folder: last month is already signed; only its package is rewritten.
+  if (!(await s.listRuns(firm.id)).some((r) => r.period === previous)) {
+    await s.startRun(OFFICER, licence, previous);
+    const today = s.clock.today();
+    const { results } = await s.results(licence, previous);
+    for (const r of results) {
+      if (r.source === 'system' && r.status === 'not_applicable') continue;
+      const ref = { firm: licence, period: previous, path: r.path };
+      await s.setResult(OFFICER, ref, {
+        status: 'pass',
+        source: 'attestation',
+        justification: `${previous} 依作業程序查核，結果符合`,
+        expiresOn: addDays(today, 365),
+      });
+      await s.approve(SUPERVISOR, ref);
+    }
+    await s.signRun(CISO, { firm: licence, period: previous }, { role: 'ciso', authentication: 'local operator (ccheck demo)' });
+  }
+  const file = path.join(dir, `ccheck-package-${previous}-r1.zip`);
+  if (existsSync(file)) rmSync(file);
+  const { manifest } = await exportPackage(s, { firm: licence, period: previous }, file, lang);
+  return { period: previous, package: file, fingerprint: manifest.signingKey.fingerprint };
+}
+
+/** The month before a monthly period id (2026-11 → 2026-10, 2026-01 → 2025-12). */
+function periodBefore(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }

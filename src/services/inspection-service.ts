@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { evaluateApplicability } from '../core/applicability/evaluate-applicability.js';
@@ -19,14 +19,26 @@ import {
   type ResultStatus,
 } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
+import {
+  assertReadyForSignoff,
+  assertRetentionOver,
+  assertRetentionYears,
+  assertRunWritable,
+  assertSignerIndependent,
+  signedResultsHash,
+} from '../core/inspection/signoff.js';
+import type { Witness } from '../core/audit/audit-auth.js';
+import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
+import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
+import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransaction, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
-import type { Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable } from '../storage/schema.js';
+import type { Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
 import { versionFor } from './firm-service.js';
 
@@ -112,6 +124,7 @@ export class InspectionService {
   /** Creates (or upgrades) the schema, and a vault key file when no key is configured. */
   async init(): Promise<{ location: string; keyFile: string | null }> {
     await migrate(this.db);
+    await this.ensureAuditKey();
     let keyFile: string | null = null;
     if (!this.env.CCHECK_VAULT_KEY && !this.env.CCHECK_VAULT_KEY_FILE) {
       const file = path.join(this.home, 'vault.key');
@@ -128,11 +141,62 @@ export class InspectionService {
     return new EvidenceVault(path.join(this.home, 'vault'), resolveVaultKey(this.env, this.home));
   }
 
-  private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private macKey: Buffer | null | undefined;
+
+  /**
+   * The audit key (outside the database): created with the first write of a store that has none,
+   * and witnessed with the head it starts after, so every later event must carry a MAC.
+   */
+  private async ensureAuditKey(): Promise<Buffer | null> {
+    if (this.macKey) return this.macKey;
+    let key = resolveAuditKey(this.env, this.home);
+    if (!key && !this.env.CCHECK_AUDIT_KEY) {
+      // A store whose events already carry MACs was made with a key that is not here (a restore
+      // on another machine): a new key would make every earlier event unverifiable.
+      const authenticated = await this.db.selectFrom('audit_events').select('seq').where('mac', 'is not', null).limit(1).executeTakeFirst();
+      if (authenticated) {
+        const file = auditKeyFile(this.env, this.home);
+        throw new CoreError(
+          'AUDIT_KEY_MISSING',
+          `this database's audit trail is authenticated with an audit key that is not at ${file}: copy audit.key from the installation that wrote it, or set CCHECK_AUDIT_KEY`,
+          { file },
+        );
+      }
+      if (createAuditKeyFile(auditKeyFile(this.env, this.home))) await this.witness('audit-key');
+      key = resolveAuditKey(this.env, this.home);
+    }
+    this.macKey = key;
+    return key;
+  }
+
+  /** Appends the chain head to the witness file (outside the database): at sign-off, backup and key creation. */
+  async witness(reason: string): Promise<Witness> {
+    const last = await this.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const w: Witness = { seq: last ? Number(last.seq) : 0, head: last ? String(last.hash) : 'genesis', at: this.clock.now(), reason };
+    appendWitness(witnessFile(this.env, this.home), w);
+    return w;
+  }
+
+  /** The installation's package-signing public key and fingerprint (null before the first package). */
+  signingPublicKey(): { publicKeyPem: string; fingerprint: string } | null {
+    return readSigningPublicKey(this.env, this.home);
+  }
+
+  /** The package-signing key, created on first use beside the vault key. */
+  signingKey() {
+    return ensureSigningKey(this.env, this.home);
+  }
+
+  witnesses(): Witness[] {
+    return readWitnesses(witnessFile(this.env, this.home));
+  }
+
+  private async write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
     principalOf(actor); // a name with invisible characters is refused before anything is written
+    const key = await this.ensureAuditKey();
     return this.transaction(() => {
       const tx = this.scope.getStore()!;
-      return fn(new AuditedWriter(tx, actor, this.clock.now()), tx);
+      return fn(new AuditedWriter(tx, actor, this.clock.now(), key), tx);
     });
   }
 
@@ -274,12 +338,32 @@ export class InspectionService {
     });
   }
 
-  async run(firmRef: string, periodId: string): Promise<{ firm: FirmsTable; run: InspectionRunsTable }> {
+  /**
+   * The period's run: its latest revision, or the one asked for (1 is the run as first started).
+   * A signed run that was revised stays stored as it was; the correction is the next revision.
+   */
+  async run(firmRef: string, periodId: string, revision?: number): Promise<{ firm: FirmsTable; run: InspectionRunsTable; revision: number }> {
     const firm = await this.firm(firmRef);
     const period = parsePeriod(periodId).id;
-    const run = await this.db.selectFrom('inspection_runs').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).executeTakeFirst();
-    if (!run) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period} (start one: ccheck inspect start)`, { period });
-    return { firm, run };
+    const runs = await this.db.selectFrom('inspection_runs').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).execute();
+    if (!runs.length) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period} (start one: ccheck inspect start)`, { period });
+    const revisions = await this.db.selectFrom('run_revisions').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).execute();
+    const numberOf = (id: string) => revisions.find((r) => r.id === id)?.revision ?? 1;
+    const ordered = [...runs].sort((a, b) => numberOf(a.id) - numberOf(b.id));
+    const run = revision === undefined ? ordered[ordered.length - 1]! : ordered.find((r) => numberOf(r.id) === revision);
+    if (!run) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no revision ${revision} of ${period} (it has ${ordered.length})`, { period });
+    return { firm, run, revision: numberOf(run.id) };
+  }
+
+  /** The sign-off of a run, or null. */
+  async signoffOf(runId: string, tx: Kysely<Database> = this.db): Promise<RunSignoffsTable | null> {
+    return (await tx.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).executeTakeFirst()) ?? null;
+  }
+
+  /** The read-only rule (臺證輔字第1060504884號: 簽核完竣之稽核報告應採唯讀方式儲存), checked inside each write's transaction. */
+  private async assertWritable(tx: Kysely<Database>, run: InspectionRunsTable, what: string): Promise<void> {
+    const s = await this.signoffOf(run.id, tx);
+    assertRunWritable(s ? { signedBy: s.signed_by, signedAt: s.signed_at } : null, run.period, what);
   }
 
   /** A run by its id or an unambiguous prefix of at least 8 characters (as `inspect list` shows it), with its firm's licence. */
@@ -361,6 +445,7 @@ export class InspectionService {
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
   async attachEvidence(actor: string, ref: { firm: string; period: string; path: string }, sha256: string) {
     const { run } = await this.run(ref.firm, ref.period);
+    await this.assertWritable(this.db, run, 'evidence link');
     const current = await this.resultRow(this.db, run.id, ref.path);
     const evidence = await this.evidenceOf(this.db, current.id);
     return this.setResult(actor, ref, {
@@ -450,6 +535,7 @@ export class InspectionService {
     const { firm, run } = await this.run(ref.firm, ref.period);
     const today = this.clock.today();
     return this.write(actor, async (w, tx) => {
+      await this.assertWritable(tx, run, input.source === 'analyzer' ? 'analyzer result' : 'result set');
       const current = await this.resultRow(tx, run.id, ref.path);
       const wanted = [...new Set(input.evidence ?? [])];
       const evidenceRows = wanted.length
@@ -554,6 +640,7 @@ export class InspectionService {
   async approve(actor: string, ref: { firm: string; period: string; path: string }) {
     const { run } = await this.run(ref.firm, ref.period);
     return this.write(actor, async (w, tx) => {
+      await this.assertWritable(tx, run, 'approval');
       const r = await this.resultRow(tx, run.id, ref.path);
       if (r.status === 'not_run')
         throw new CoreError('RESULT_INVALID', `${ref.path} has no result yet; nothing to approve`, { what: 'not run', path: ref.path });
@@ -576,8 +663,214 @@ export class InspectionService {
     });
   }
 
-  async results(firmRef: string, periodId: string): Promise<{ run: InspectionRunsTable; results: ItemResultView[] }> {
-    const { run } = await this.run(firmRef, periodId);
+  // ── retention ──────────────────────────────────────────────────────────────────────────
+
+  /** Sets how many years a firm keeps its signed inspections and packages (audited). */
+  async setRetention(actor: string, firmRef: string, years: number) {
+    assertRetentionYears(years);
+    const firm = await this.firm(firmRef);
+    return this.write(actor, async (w, tx) => {
+      const row = { years, set_by: actor, set_at: this.clock.now() };
+      const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firm.id).executeTakeFirst();
+      return existing
+        ? w.update('firm_retention', firm.id, row, 'firm.set_retention')
+        : w.insert('firm_retention', { id: firm.id, ...row }, 'firm.set_retention');
+    });
+  }
+
+  /** The firm's retention in years; null when none is set (then nothing signed may ever be deleted). */
+  async retentionYears(firmId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('firm_retention').select('years').where('id', '=', firmId).executeTakeFirst();
+    return r ? Number(r.years) : null;
+  }
+
+  /**
+   * The guard every deletion of a signed run or its package must pass (there is no delete command
+   * yet): refused until the firm's retention period after the sign-off has ended.
+   */
+  async assertMayDelete(ref: { firm: string; period: string; revision?: number }): Promise<void> {
+    const { firm, run, revision } = await this.run(ref.firm, ref.period, ref.revision);
+    const signoff = await this.signoffOf(run.id);
+    if (!signoff) return;
+    const years = await this.retentionYears(firm.id);
+    if (years === null)
+      throw new CoreError(
+        'RETENTION_ACTIVE',
+        `${run.period} revision ${revision} is signed and ${firm.name} has no retention period set: it is kept indefinitely`,
+        {
+          what: `${run.period} revision ${revision}`,
+          until: '∞',
+        },
+      );
+    assertRetentionOver(`${run.period} revision ${revision}`, signoff.signed_at, years, this.clock.today());
+  }
+
+  // ── sign-off and revisions ─────────────────────────────────────────────────────────────
+
+  /**
+   * The CISO signs the inspection off: every applicable item has a current approved result, and
+   * the signer recorded none of them (maker-checker). From then on the run is read-only. The
+   * chain head after the sign-off is witnessed outside the database.
+   */
+  async signRun(
+    actor: string,
+    ref: { firm: string; period: string },
+    how: { role: string; authentication: string },
+  ): Promise<{ signoff: RunSignoffsTable; revision: number; witness: Witness }> {
+    const { run, revision } = await this.run(ref.firm, ref.period);
+    const signoff = await this.write(actor, async (w, tx) => {
+      await this.assertWritable(tx, run, 'sign-off');
+      const { results } = await this.results(ref.firm, ref.period, revision);
+      assertReadyForSignoff(run.period, results);
+      const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
+      const recordings = await tx
+        .selectFrom('result_recordings')
+        .innerJoin('item_results', 'item_results.id', 'result_recordings.result_id')
+        .select(['result_recordings.recorded_by', 'result_recordings.content_hash', 'item_results.content_hash as current'])
+        .where('item_results.run_id', '=', run.id)
+        .execute();
+      const recorders = [
+        ...rows.flatMap((r) => (r.recorded_by ? [r.recorded_by] : [])),
+        ...recordings.filter((r) => r.content_hash === r.current).map((r) => r.recorded_by),
+      ];
+      assertSignerIndependent(recorders, actor, run.period);
+      const hashOf = new Map(rows.map((r) => [r.path, r.content_hash]));
+      return w.insert(
+        'run_signoffs',
+        {
+          id: randomUUID(),
+          run_id: run.id,
+          signed_by: actor,
+          signed_at: this.clock.now(),
+          role: how.role,
+          authentication: how.authentication,
+          results_hash: signedResultsHash(results.map((r) => ({ path: r.path, contentHash: hashOf.get(r.path)!, approvedBy: r.approval?.by ?? null }))),
+        },
+        'run.signoff',
+      );
+    });
+    return { signoff, revision, witness: await this.witness(`signoff ${run.id}`) };
+  }
+
+  /**
+   * A correction of a signed run: a new run of the same period (the next revision) that points at
+   * the signed one, which stays exactly as it was. The frozen catalog and applicability are kept
+   * (a correction corrects results, not the scope); every result is copied as it was — status,
+   * justification, evidence, expiry and recorder — but not its approval: every item is approved
+   * afresh, and the original recorder still may not approve it (the recording is copied too).
+   */
+  async reviseRun(actor: string, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
+    const { firm, run: signed, revision } = await this.run(ref.firm, ref.period);
+    return this.write(actor, async (w, tx) => {
+      if (!(await this.signoffOf(signed.id, tx)))
+        throw new CoreError('RUN_NOT_SIGNED', `${signed.period} revision ${revision} is not signed off; correct it directly`, {
+          period: signed.period,
+          what: 'revise',
+        });
+      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: actor }, 'run.revise');
+      await w.insert('run_revisions', {
+        id: run.id,
+        firm_id: firm.id,
+        period: signed.period,
+        revision: revision + 1,
+        revises_run_id: signed.id,
+        created_by: actor,
+        created_at: this.clock.now(),
+      });
+      const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', signed.id).execute();
+      for (const r of rows) {
+        const evidence = await this.evidenceOf(tx, r.id);
+        const content = { ...this.contentOf(r, evidence), runId: run.id };
+        const copy = await w.insert('item_results', { ...r, id: randomUUID(), run_id: run.id, content_hash: resultContentHash(content), revision: 1 });
+        const links = await tx.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', r.id).execute();
+        for (const l of links) await w.insert('result_evidence', { result_id: copy.id, evidence_id: l.evidence_id });
+        if (r.recorded_by)
+          await w.insert('result_recordings', {
+            id: randomUUID(),
+            result_id: copy.id,
+            content_hash: copy.content_hash,
+            recorded_by: r.recorded_by,
+            recorded_at: r.recorded_at ?? this.clock.now(),
+            revision: 1,
+          });
+      }
+      // The analyzers' full reports go with the results they explain (still sealed as stored).
+      for (const r of await tx.selectFrom('analyzer_reports').selectAll().where('run_id', '=', signed.id).execute())
+        await w.insert('analyzer_reports', { ...r, id: randomUUID(), run_id: run.id });
+      return { run, revision: revision + 1, revises: signed.id };
+    });
+  }
+
+  /**
+   * The run's e-signature history from the audit trail: the start, every recording and approval
+   * of its results, its revision and its sign-off, in chain order, with the hash each one covers.
+   */
+  async signatureHistory(
+    run: InspectionRunsTable,
+  ): Promise<{ revision: number; revisesRunId: string | null; signoff: RunSignoffsTable | null; history: SignatureEvent[] }> {
+    const results = await this.db.selectFrom('item_results').select(['id', 'path']).where('run_id', '=', run.id).execute();
+    const pathOf = new Map(results.map((r) => [r.id, r.path]));
+    const ids = results.map((r) => r.id);
+    const approvals = ids.length ? await this.db.selectFrom('approvals').selectAll().where('result_id', 'in', ids).execute() : [];
+    const approvalOf = new Map(approvals.map((a) => [a.id, a]));
+    const recordings = ids.length
+      ? await this.db.selectFrom('result_recordings').selectAll().where('result_id', 'in', ids).where('revision', '>=', 2).orderBy('revision').execute()
+      : [];
+    const signoff = await this.signoffOf(run.id);
+    const rev = await this.db.selectFrom('run_revisions').selectAll().where('id', '=', run.id).executeTakeFirst();
+    const events = await this.db
+      .selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'action', 'entity', 'entity_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('entity', '=', 'inspection_runs'), eb('entity_id', '=', run.id)]),
+          ...(ids.length ? [eb.and([eb('entity', '=', 'item_results'), eb('action', '=', 'result.set'), eb('entity_id', 'in', ids)])] : []),
+          ...(approvals.length
+            ? [
+                eb.and([
+                  eb('entity', '=', 'approvals'),
+                  eb(
+                    'entity_id',
+                    'in',
+                    approvals.map((a) => a.id),
+                  ),
+                ]),
+              ]
+            : []),
+          ...(signoff ? [eb.and([eb('entity', '=', 'run_signoffs'), eb('entity_id', '=', signoff.id)])] : []),
+        ]),
+      )
+      .orderBy('seq')
+      .execute();
+    const nth = new Map<string, number>();
+    const history: SignatureEvent[] = [];
+    for (const e of events) {
+      const base = { seq: Number(e.seq), at: e.at, actor: e.actor, authentication: LOCAL_OPERATOR };
+      if (e.entity === 'inspection_runs') {
+        history.push({
+          ...base,
+          role: 'operator',
+          action: rev ? 'revise' : 'start',
+          item: null,
+          hash: rev ? `revises ${rev.revises_run_id}` : run.catalog_hash,
+        });
+      } else if (e.entity === 'item_results') {
+        const n = nth.get(e.entity_id) ?? 0;
+        nth.set(e.entity_id, n + 1);
+        const rec = recordings.filter((r) => r.result_id === e.entity_id)[n];
+        history.push({ ...base, role: 'recorder', action: 'record', item: pathOf.get(e.entity_id) ?? null, hash: rec?.content_hash ?? null });
+      } else if (e.entity === 'approvals') {
+        const a = approvalOf.get(e.entity_id)!;
+        history.push({ ...base, role: 'reviewer', action: 'approve', item: pathOf.get(a.result_id) ?? null, hash: a.approved_hash });
+      } else if (signoff) {
+        history.push({ ...base, role: signoff.role, action: 'signoff', item: null, hash: signoff.results_hash, authentication: signoff.authentication });
+      }
+    }
+    return { revision: rev?.revision ?? 1, revisesRunId: rev?.revises_run_id ?? null, signoff, history: orderHistory(history) };
+  }
+
+  async results(firmRef: string, periodId: string, revision?: number): Promise<{ run: InspectionRunsTable; results: ItemResultView[] }> {
+    const { run } = await this.run(firmRef, periodId, revision);
     const rows = await this.db.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
     const approvals = await this.db
       .selectFrom('approvals')
@@ -694,6 +987,8 @@ export class InspectionService {
     }
     return this.write(actor, async (w, tx) => {
       const f = await this.finding(tx, id);
+      const owning = await tx.selectFrom('inspection_runs').selectAll().where('id', '=', f.run_id).executeTakeFirstOrThrow();
+      await this.assertWritable(tx, owning, 'finding update');
       const next: Partial<FindingsTable> = {};
       if (patch.severity) next.severity = patch.severity;
       if (patch.rootCause) next.root_cause = patch.rootCause;
@@ -738,8 +1033,9 @@ export class InspectionService {
     reportJson: string,
   ) {
     const { run } = await this.run(ref.firm, ref.period);
-    return this.write(actor, (w) =>
-      w.insert('analyzer_reports', {
+    return this.write(actor, async (w, tx) => {
+      await this.assertWritable(tx, run, 'analyzer report');
+      return w.insert('analyzer_reports', {
         id: randomUUID(),
         run_id: run.id,
         analyzer: report.analyzer,
@@ -750,8 +1046,8 @@ export class InspectionService {
         report_json: this.vault().sealText(reportJson),
         recorded_by: actor,
         recorded_at: this.clock.now(),
-      }),
-    );
+      });
+    });
   }
 
   /** A run's analyzer reports, decrypted (a wrong key or a changed text is an error, never garbage). */
@@ -764,14 +1060,29 @@ export class InspectionService {
 
   // ── audit ──────────────────────────────────────────────────────────────────────────────
 
+  /** The chain, every row against it, each event's MAC (audit key) and each witnessed head. */
   verifyAudit() {
-    return verifyAuditTrail(this.db);
+    return verifyAuditTrail(this.db, { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() });
   }
 
   // ── backup ─────────────────────────────────────────────────────────────────────────────
 
-  backup(dir: string): Promise<BackupManifest> {
-    return backup(this.open, this.vault(), dir, this.clock.now());
+  async backup(dir: string, options: { withSigningKey?: boolean } = {}): Promise<BackupManifest> {
+    const manifest = await backup(this.open, this.vault(), dir, this.clock.now());
+    // The signed packages (self-verifying: each carries its signed manifest) and the public half
+    // of the signing key go with the backup; the private half stays beside the vault key.
+    const packages = path.join(this.home, 'packages');
+    if (existsSync(packages)) cpSync(packages, path.join(dir, 'packages'), { recursive: true });
+    const pub = this.signingPublicKey();
+    if (pub) writeFileSync(path.join(dir, 'package-signing.pub'), pub.publicKeyPem, { mode: 0o600 });
+    // The private half only when asked, and then sealed with the vault key (AES-256-GCM).
+    if (pub && options.withSigningKey) {
+      const pem = readFileSync(signingKeyFiles(this.env, this.home).privateKey, 'utf8');
+      writeFileSync(path.join(dir, 'package-signing.key.sealed'), `${this.vault().sealText(pem)}\n`, { mode: 0o600 });
+    }
+    // The head a backup holds is witnessed outside the database: a tail cut later is detected.
+    await this.witness('backup');
+    return manifest;
   }
 
   restore(dir: string): Promise<{ manifest: BackupManifest; verified: boolean }> {

@@ -8,18 +8,26 @@ import { renderInspectionReportHtml, type InspectionReportData, type ReportCatal
 import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
 import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
 import { assertAuditIntact } from '../storage/backup.js';
+import type { ReportSignature } from '../core/inspection/signature-history.js';
+import type { InspectionRunsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
 
 /** Assembles a report from what is stored: the run's frozen catalog version, results, evidence, analyzer reports and findings. */
-export async function buildReportData(s: InspectionService, firmRef: string, periodId: string, today: IsoDate): Promise<InspectionReportData> {
-  const { firm, run } = await s.run(firmRef, periodId);
+export async function buildReportData(
+  s: InspectionService,
+  firmRef: string,
+  periodId: string,
+  today: IsoDate,
+  revision?: number,
+): Promise<InspectionReportData> {
+  const { firm, run, revision: number } = await s.run(firmRef, periodId, revision);
   // A report is what an examiner relies on: it is written only from a store whose audit trail
   // verifies and whose cited evidence decrypts to its recorded hash; otherwise it names the problem.
   const audit = await assertAuditIntact(s.db, 'the report');
   const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
   const version = JSON.parse(stored.content_json) as CatalogVersion;
   const nodeOf = new Map(version.nodes.map((n) => [n.path, n]));
-  const { results } = await s.results(firmRef, periodId);
+  const { results } = await s.results(firmRef, periodId, number);
   const evidence = new Map((await s.listEvidence(firm.id)).map((e) => [e.sha256, e]));
   const reports = (await s.analyzerReports(run.id)).map((r) => JSON.parse(r.report_json) as AnalyzerReport);
   const vault = s.vault();
@@ -63,6 +71,27 @@ export async function buildReportData(s: InspectionService, firmRef: string, per
     items,
     findings,
     catalogChange,
+    signature: await signatureOf(s, run),
+  };
+}
+
+/** Which revision the report is, its sign-off, its e-signature history and the package-signing key. */
+async function signatureOf(s: InspectionService, run: InspectionRunsTable): Promise<ReportSignature> {
+  const h = await s.signatureHistory(run);
+  return {
+    revision: h.revision,
+    revisesRunId: h.revisesRunId,
+    signoff: h.signoff
+      ? {
+          by: h.signoff.signed_by,
+          at: h.signoff.signed_at,
+          role: h.signoff.role,
+          authentication: h.signoff.authentication,
+          resultsHash: h.signoff.results_hash,
+        }
+      : null,
+    history: h.history,
+    signingKey: s.signingPublicKey(),
   };
 }
 

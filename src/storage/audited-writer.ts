@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { eventMac, verifyAuthenticity, type Witness } from '../core/audit/audit-auth.js';
 import { chainHash, GENESIS_HASH, rowHash, verifyChain, type AuditEvent } from '../core/audit/audit-chain.js';
 import { AUDITED_TABLES, type AuditedTable, type Database } from './schema.js';
 
@@ -20,6 +21,8 @@ export class AuditedWriter {
     private readonly tx: Kysely<Database>,
     private readonly actor: string,
     private readonly at: string,
+    /** The installation's audit key: each event is MACed with it (null only for stores before keys). */
+    private readonly macKey: Uint8Array | null = null,
   ) {}
 
   private get db(): Kysely<any> {
@@ -61,6 +64,7 @@ export class AuditedWriter {
         after_hash: body.afterHash,
         prev_hash: this.head.hash,
         hash,
+        mac: this.macKey ? eventMac(this.macKey, body.seq, hash) : null,
       })
       .execute();
     this.head = { seq: body.seq, hash };
@@ -98,8 +102,11 @@ export class AuditedWriter {
   }
 }
 
-/** Reads the whole chain and every audited row, and checks one against the other. */
-export async function verifyAuditTrail(db: Kysely<Database>) {
+/**
+ * Reads the whole chain and every audited row, and checks one against the other; given the audit
+ * key and the witnesses (kept outside the database), also each event's MAC and each witnessed head.
+ */
+export async function verifyAuditTrail(db: Kysely<Database>, auth?: { key: Uint8Array | null; witnesses: readonly Witness[] }) {
   const any = db as unknown as Kysely<any>;
   const rows = (await any.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as Row[];
   const events: AuditEvent[] = rows.map((r) => ({
@@ -126,9 +133,24 @@ export async function verifyAuditTrail(db: Kysely<Database>) {
     }
   }
   const result = verifyChain(events, current);
+  const authenticity = auth
+    ? verifyAuthenticity(
+        rows.map((r) => ({ seq: Number(r.seq), hash: String(r.hash), mac: (r.mac as string | null | undefined) ?? null })),
+        auth.key,
+        auth.witnesses,
+      )
+    : null;
+  const problems = [
+    ...result.problems.map((p) => ({ ...p, label: labels.get(`${p.entity}/${p.entityId}`) ?? null })),
+    ...(authenticity?.problems ?? []).map((p) => ({ ...p, entity: null, entityId: null, label: null })),
+  ];
   return {
     ...result,
-    problems: result.problems.map((p) => ({ ...p, label: labels.get(`${p.entity}/${p.entityId}`) ?? null })),
+    ok: problems.length === 0,
+    problems,
+    /** Events before this seq carry no MAC (written before the audit key existed); null when all do, or unchecked. */
+    unauthenticatedBefore: authenticity?.unauthenticatedBefore ?? null,
+    lastSeq: events.length ? events[events.length - 1]!.seq : 0,
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -20,6 +20,9 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'approvals', order: ['id'] },
   { name: 'findings', order: ['opened_at', 'id'] }, // a repeat finding points at an earlier one
   { name: 'analyzer_reports', order: ['id'] },
+  { name: 'run_revisions', order: ['revision', 'id'] },
+  { name: 'run_signoffs', order: ['id'] },
+  { name: 'firm_retention', order: ['id'] },
   { name: 'audit_events', order: ['seq'] },
 ];
 

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Migrations take `Kysely<any>` and stay frozen in time: never edit one that has shipped; add
@@ -152,6 +152,82 @@ const migrations: Record<string, Migration> = {
         .addColumn('revision', 'integer', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('result_recordings_result').on('result_recordings').columns(['result_id', 'content_hash']).execute();
+    },
+  },
+  '0004_signed_inspection': {
+    // The signed inspection (TWSE 臺證輔字第1060504884號: a signed-off report is kept read-only, a
+    // correction is a new revision). A revision is a second run of the same firm and period, so
+    // the one-run-per-period constraint goes (revisions are unique instead, in run_revisions).
+    // New facts live in new tables: adding a column to an audited table would change the hash
+    // of every stored row and break the audit trail.
+    async up(db: Kysely<any>) {
+      const postgres = await sql`select version() as v`
+        .execute(db)
+        .then((r) => String((r.rows[0] as { v?: string } | undefined)?.v ?? '').startsWith('PostgreSQL'))
+        .catch(() => false);
+      if (postgres) {
+        await sql`alter table inspection_runs drop constraint inspection_runs_firm_period`.execute(db);
+      } else {
+        // SQLite cannot drop a table constraint: rebuild the table with the same columns and
+        // rows (row hashes stay the same), foreign keys off while the parent is swapped. Kysely
+        // runs SQLite migrations outside a transaction, so the pragma takes effect.
+        await sql`pragma foreign_keys = off`.execute(db);
+        try {
+          await db.schema
+            .createTable('inspection_runs_0004')
+            .addColumn('id', 'text', (c) => c.primaryKey())
+            .addColumn('firm_id', 'text', (c) => c.notNull().references('firms.id'))
+            .addColumn('catalog_version_id', 'text', (c) => c.notNull().references('catalog_versions.id'))
+            .addColumn('catalog_hash', 'text', (c) => c.notNull())
+            .addColumn('period', 'text', (c) => c.notNull())
+            .addColumn('frequency', 'text', (c) => c.notNull())
+            .addColumn('applicability_json', 'text', (c) => c.notNull())
+            .addColumn('profile_hash', 'text', (c) => c.notNull())
+            .addColumn('started_at', 'text', (c) => c.notNull())
+            .addColumn('started_by', 'text', (c) => c.notNull())
+            .execute();
+          await sql`insert into inspection_runs_0004 select id, firm_id, catalog_version_id, catalog_hash, period, frequency, applicability_json, profile_hash, started_at, started_by from inspection_runs`.execute(
+            db,
+          );
+          await db.schema.dropTable('inspection_runs').execute();
+          await db.schema.alterTable('inspection_runs_0004').renameTo('inspection_runs').execute();
+        } finally {
+          await sql`pragma foreign_keys = on`.execute(db);
+        }
+      }
+      await db.schema.createIndex('inspection_runs_firm_period_idx').on('inspection_runs').columns(['firm_id', 'period']).execute();
+      await db.schema
+        .createTable('run_revisions')
+        .addColumn('id', 'text', (c) => c.primaryKey()) // the run that is this revision
+        .addColumn('firm_id', 'text', (c) => c.notNull().references('firms.id'))
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('revises_run_id', 'text', (c) => c.notNull().references('inspection_runs.id'))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('run_revisions_firm_period_revision', ['firm_id', 'period', 'revision'])
+        .addUniqueConstraint('run_revisions_revises', ['revises_run_id'])
+        .execute();
+      await db.schema
+        .createTable('run_signoffs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull().unique().references('inspection_runs.id'))
+        .addColumn('signed_by', 'text', (c) => c.notNull())
+        .addColumn('signed_at', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('authentication', 'text', (c) => c.notNull())
+        .addColumn('results_hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('firm_retention')
+        .addColumn('id', 'text', (c) => c.primaryKey()) // the firm's id
+        .addColumn('years', 'integer', (c) => c.notNull())
+        .addColumn('set_by', 'text', (c) => c.notNull())
+        .addColumn('set_at', 'text', (c) => c.notNull())
+        .execute();
+      // The event's HMAC under a key kept outside the database (audit.key); null for events
+      // written before it existed. audit_events rows are not row-hashed, so a column is safe.
+      await db.schema.alterTable('audit_events').addColumn('mac', 'text').execute();
     },
   },
 };

@@ -126,6 +126,38 @@ export interface AuditEventsTable {
   after_hash: string | null;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA256 of the event under the installation's audit key; null before the key existed. */
+  mac: string | null;
+}
+
+/** A revision of a run: a correction of a signed run, which stays as it was. */
+export interface RunRevisionsTable {
+  id: string;
+  firm_id: string;
+  period: string;
+  revision: number;
+  revises_run_id: string;
+  created_by: string;
+  created_at: string;
+}
+
+/** The CISO's sign-off of a run (the whole run, read-only from then on). */
+export interface RunSignoffsTable {
+  id: string;
+  run_id: string;
+  signed_by: string;
+  signed_at: string;
+  role: string;
+  authentication: string;
+  results_hash: string;
+}
+
+/** How long a firm keeps its signed inspections (the firm's id is the key). */
+export interface FirmRetentionTable {
+  id: string;
+  years: number;
+  set_by: string;
+  set_at: string;
 }
 
 export interface Database {
@@ -139,6 +171,9 @@ export interface Database {
   approvals: ApprovalsTable;
   findings: FindingsTable;
   analyzer_reports: AnalyzerReportsTable;
+  run_revisions: RunRevisionsTable;
+  run_signoffs: RunSignoffsTable;
+  firm_retention: FirmRetentionTable;
   audit_events: AuditEventsTable;
 }
 
@@ -154,6 +189,9 @@ export const AUDITED_TABLES = [
   { table: 'approvals', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'findings', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'analyzer_reports', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'run_revisions', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'run_signoffs', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'firm_retention', key: (r: Record<string, unknown>) => String(r.id) },
 ] as const satisfies readonly { table: keyof Database; key: (r: Record<string, unknown>) => string }[];
 
 export type AuditedTable = (typeof AUDITED_TABLES)[number]['table'];

@@ -27,6 +27,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
       results: Record<string, number>;
       findings: number;
       auditEvents: number;
+      previous: { period: string; package: string; fingerprint: string };
     };
     // signin-factors passes 7/(1)/d and its monthly sub-items, signin-attempts passes 7/(1)/j/(g)
     // and 7/(1)/e/(c), accounts fails 8/(2)/h (a shared account); 8/(2)/f keeps its attestation.
@@ -34,6 +35,17 @@ describe('ccheck demo — the main job on the embedded database', () => {
     // pd-trails (8/(5)/k) fails on two incomplete access records, one more finding.
     expect(body).toMatchObject({ period: '2026-11', results: { pass: 8, partial: 1, fail: 5, not_run: 53 } });
     expect(body.findings).toBe(6); // 5 fail + 1 partial, each opens one finding
+
+    // Last month is complete, approved and signed off, and its package lies beside this month's report and verifies.
+    expect(body.previous.period).toBe('2026-10');
+    expect(path.dirname(body.previous.package)).toBe(path.dirname(body.report));
+    const verified = await ccheck(env, 'package', 'verify', body.previous.package, '--fingerprint', body.previous.fingerprint, '--json');
+    expect(verified.code, verified.err).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({
+      ok: true,
+      problems: [],
+      manifest: { period: '2026-10', revision: 1, signoff: { by: '資安長 張協理', role: 'ciso' } },
+    });
 
     const html = readFileSync(body.report, 'utf8');
     expect(html).toContain('<h1>證券商資通安全檢查報告</h1>');
@@ -51,7 +63,7 @@ describe('ccheck demo — the main job on the embedded database', () => {
     // The checklist workbook: real cells, one row per item, filters and a frozen header.
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(body.workbook);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面 Cover', '查核項目 Items', '缺失 Findings', '佐證 Evidence']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面 Cover', '查核項目 Items', '缺失 Findings', '佐證 Evidence', '簽核歷程 Signatures']);
     const items = wb.getWorksheet('查核項目 Items')!;
     expect(items.getRow(1).getCell(1).value).toBe('項次 Path');
     expect(items.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

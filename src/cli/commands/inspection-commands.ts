@@ -99,6 +99,23 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
       ),
     );
 
+  firm
+    .command('set-retention')
+    .description('設定簽核完竣查核之保存年限（管理者）/ how many years signed inspections are kept (administrator)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--years <n>', 'whole years from the sign-off day')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; years: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.setRetention(actorOf(ctx, o.as), o.firm, Number(o.years));
+          if (ctx.json) return ctx.printJson({ firm: o.firm, years: r.years, set_by: r.set_by, set_at: r.set_at });
+          ctx.print(zhOr(ctx, `保存年限已設為 ${r.years} 年（自簽核日起算）`, `retention set to ${r.years} years from sign-off`));
+        }),
+      ),
+    );
+
   const inspect = program.command('inspect').description('查核作業 / inspection runs');
   inspect
     .command('start')
@@ -205,6 +222,61 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
               zhOr(ctx, '查核代號|期間|版本|開始|開始者', 'run|period|version|started|by').split('|'),
               runs.map((r) => [r.id.slice(0, 8), r.period, r.catalog_version_id, r.started_at, r.started_by]),
               ctx.width,
+            ),
+          );
+        }),
+      ),
+    );
+
+  inspect
+    .command('sign')
+    .description('資安長簽核整份查核（簽核後唯讀）/ the CISO signs the inspection off (read-only from then on)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .option('--as <user>', 'who signs (the CISO; not anyone who recorded a result)')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          // No accounts yet: the signer is a local operator, and that is how they were authenticated.
+          const how = { role: 'ciso', authentication: `local operator, OS account ${os.userInfo().username}` };
+          const r = await s.signRun(actorOf(ctx, o.as), { firm: o.firm, period: o.period }, how);
+          if (ctx.json)
+            return ctx.printJson({
+              signed_by: r.signoff.signed_by,
+              signed_at: r.signoff.signed_at,
+              revision: r.revision,
+              results_hash: r.signoff.results_hash,
+              authentication: r.signoff.authentication,
+              witness: r.witness,
+            });
+          ctx.print(
+            zhOr(
+              ctx,
+              `✓ ${o.period} 第 ${r.revision} 版已由 ${r.signoff.signed_by}（資安長，${how.authentication}）簽核完竣，自此唯讀；稽核鏈首 #${r.witness.seq} 已見證`,
+              `✓ ${o.period} revision ${r.revision} signed off by ${r.signoff.signed_by} (CISO, ${how.authentication}); read-only from now on; audit head #${r.witness.seq} witnessed`,
+            ),
+          );
+        }),
+      ),
+    );
+  inspect
+    .command('revise')
+    .description('更正已簽核之查核：建立新版次（原版次不變）/ correct a signed inspection: a new revision; the signed one stays as it was')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .option('--as <user>', 'who is acting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.reviseRun(actorOf(ctx, o.as), { firm: o.firm, period: o.period });
+          if (ctx.json) return ctx.printJson({ id: r.run.id, revision: r.revision, revises: r.revises });
+          ctx.print(
+            zhOr(
+              ctx,
+              `已建立 ${o.period} 第 ${r.revision} 版（更正 ${r.revises.slice(0, 8)}）：結果照原樣複製，須重新覆核與簽核`,
+              `created ${o.period} revision ${r.revision} (correcting ${r.revises.slice(0, 8)}): results copied as they were; each needs approval and a new sign-off`,
             ),
           );
         }),
@@ -515,6 +587,14 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
             for (const p of r.problems)
               ctx.print(`  - ${p.kind}${p.seq !== null ? ` #${p.seq}` : ''} ${p.entity ?? ''} ${p.label ? `(${p.label}) ` : ''}${p.detail}`);
           }
+          if (!ctx.json && r.unauthenticatedBefore !== null)
+            ctx.print(
+              zhOr(
+                ctx,
+                `  第 ${r.unauthenticatedBefore} 筆以前之事件無金鑰驗證碼（建立 audit.key 之前寫入）/ unauthenticated before seq ${r.unauthenticatedBefore}`,
+                `  unauthenticated before seq ${r.unauthenticatedBefore} (events written before audit.key existed)`,
+              ),
+            );
           if (!r.ok) throw new CoreError('AUDIT_CHAIN_BROKEN', `the audit trail is broken: ${r.problems[0]!.detail}`, {});
         }),
       ),
@@ -524,11 +604,12 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .command('backup')
     .description('備份資料庫與佐證（含雜湊清單）/ back up the database and evidence, with a manifest of hashes')
     .argument('<dir>', 'a new, empty folder')
+    .option('--with-signing-key', 'also the package-signing private key, sealed with the evidence key (default: only its public half)')
     .option('--json', 'JSON output')
-    .action((dir: string, _o, cmd: Command) =>
+    .action((dir: string, o: { withSigningKey?: boolean }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const m = await s.backup(path.resolve(ctx.io.cwd, dir));
+          const m = await s.backup(path.resolve(ctx.io.cwd, dir), { withSigningKey: o.withSigningKey });
           if (ctx.json) return ctx.printJson(m);
           ctx.print(
             zhOr(
