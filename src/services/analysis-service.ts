@@ -45,30 +45,36 @@ export async function recordAnalysis(
   ref: { firm: string; period: string; collectedAt: string },
   names?: readonly string[],
 ): Promise<{ recorded: string[]; skipped: string[] }> {
-  const shas: string[] = [];
-  for (const [i, f] of files.entries())
-    shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt, name: names?.[i] })).evidence.sha256);
-  await service.storeAnalyzerReport(actor, ref, report, shas, JSON.stringify(report));
-  const { results } = await service.results(ref.firm, ref.period);
-  const recorded: string[] = [];
-  const skipped: string[] = [];
-  for (const d of decideItems(report, new Map(results.map((r) => [r.path, r.status])))) {
-    if (d.action === 'skip') {
-      skipped.push(d.item);
-      continue;
+  // The files go into the vault first, outside the transaction (content-addressed blobs are
+  // harmless if recording fails); then every row — evidence, the report, each item's result —
+  // commits together or not at all, and a run that joins it stays one transaction.
+  for (const f of files) await service.storeFile(f);
+  return service.transaction(async () => {
+    const shas: string[] = [];
+    for (const [i, f] of files.entries())
+      shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt, name: names?.[i] })).evidence.sha256);
+    await service.storeAnalyzerReport(actor, ref, report, shas, JSON.stringify(report));
+    const { results } = await service.results(ref.firm, ref.period);
+    const recorded: string[] = [];
+    const skipped: string[] = [];
+    for (const d of decideItems(report, new Map(results.map((r) => [r.path, r.status])))) {
+      if (d.action === 'skip') {
+        skipped.push(d.item);
+        continue;
+      }
+      const failing = d.failing.length;
+      await service.setResult(
+        actor,
+        { firm: ref.firm, period: ref.period, path: d.item },
+        {
+          status: STATUS[d.verdict],
+          source: 'analyzer',
+          justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings on ${d.item})` : ''}`,
+          evidence: shas,
+        },
+      );
+      recorded.push(d.item);
     }
-    const failing = d.failing.length;
-    await service.setResult(
-      actor,
-      { firm: ref.firm, period: ref.period, path: d.item },
-      {
-        status: STATUS[d.verdict],
-        source: 'analyzer',
-        justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings on ${d.item})` : ''}`,
-        evidence: shas,
-      },
-    );
-    recorded.push(d.item);
-  }
-  return { recorded, skipped };
+    return { recorded, skipped };
+  });
 }
