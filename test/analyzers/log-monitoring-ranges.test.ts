@@ -111,4 +111,16 @@ describe('log-monitoring read in byte ranges (8/(4)/d)', () => {
     expect(at).toContainEqual(['log_failure_unhandled', 3]);
     expect(at).toContainEqual(['silent_source', 3]);
   });
+
+  it('a bad last line that ends in its newline is malformed, not a cut-off file, read quickly or line by line (found by the property above)', async () => {
+    const text = render([{ hour: 0, host: 'core-ap-01', message: 'user login ok', action: false }, 'garbage', ''], false);
+    const run = (input: EvidenceInput) => runAnalyzer(analyzer, { files: [input], today: TODAY, options: { silence_hours: '6' } });
+    const quick = await run(inRanges('audit.jsonl', text, []));
+    expect(quick).toEqual(await run(sequential('audit.jsonl', text)));
+    expect(quick.findings.map((f) => f.kind)).toContain('malformed_lines');
+    expect(quick.findings.map((f) => f.kind)).not.toContain('truncated_file');
+    // Without its final newline the same line is a cut-off record.
+    const cut = await run(inRanges('audit.jsonl', text.replace(/\n$/, ''), []));
+    expect(cut.findings.map((f) => [f.kind, f.line])).toContainEqual(['truncated_file', 2]);
+  });
 });

@@ -70,6 +70,11 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
         ctx.print(zh ? `報告：${r.report}` : `report: ${r.report}`);
         ctx.print(zh ? `檢查表（Excel）：${r.workbook}` : `checklist workbook: ${r.workbook}`);
         ctx.print(zh ? `PDF：${r.pdf}` : `PDF: ${r.pdf}`);
+        ctx.print(
+          zh
+            ? `上月（${r.previous.period}）查核已由資安長簽核，查核包：${r.previous.package}（金鑰指紋 ${r.previous.fingerprint}；以 ccheck package verify 驗證）`
+            : `last month (${r.previous.period}) is signed off by the CISO; its package: ${r.previous.package} (key fingerprint ${r.previous.fingerprint}; check it with ccheck package verify)`,
+        );
         ctx.print(zh ? `範例檔案（可自行修改後重跑）：${r.dir}` : `demo files (edit them and run again): ${r.dir}`);
         ctx.print(zh ? `資料庫與加密金鑰：${r.home}` : `database and key: ${r.home}`);
       }),
