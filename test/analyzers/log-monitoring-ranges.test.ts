@@ -11,7 +11,8 @@ const analyzer = findAnalyzer('log-monitoring')!;
 function sequential(name: string, text: string): EvidenceInput {
   return {
     name,
-    lines: () => Readable.from(text.split('\n')),
+    // As readline (src/io/evidence-input.ts) reads a file: a final newline ends the last line, it adds no empty one.
+    lines: () => Readable.from(text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n')),
     text: () => Promise.resolve(text),
     table: () => Promise.reject(new Error('not a table')),
   };
@@ -112,15 +113,13 @@ describe('log-monitoring read in byte ranges (8/(4)/d)', () => {
     expect(at).toContainEqual(['silent_source', 3]);
   });
 
-  it('a bad last line that ends in its newline is malformed, not a cut-off file, read quickly or line by line (found by the property above)', async () => {
+  it('a bad last line reads the same quickly as line by line, whether or not its newline follows (found by the property above)', async () => {
     const text = render([{ hour: 0, host: 'core-ap-01', message: 'user login ok', action: false }, 'garbage', ''], false);
     const run = (input: EvidenceInput) => runAnalyzer(analyzer, { files: [input], today: TODAY, options: { silence_hours: '6' } });
-    const quick = await run(inRanges('audit.jsonl', text, []));
-    expect(quick).toEqual(await run(sequential('audit.jsonl', text)));
-    expect(quick.findings.map((f) => f.kind)).toContain('malformed_lines');
-    expect(quick.findings.map((f) => f.kind)).not.toContain('truncated_file');
-    // Without its final newline the same line is a cut-off record.
-    const cut = await run(inRanges('audit.jsonl', text.replace(/\n$/, ''), []));
-    expect(cut.findings.map((f) => [f.kind, f.line])).toContainEqual(['truncated_file', 2]);
+    for (const t of [text, text.replace(/\n$/, '')]) {
+      const quick = await run(inRanges('audit.jsonl', t, []));
+      expect(quick).toEqual(await run(sequential('audit.jsonl', t)));
+      expect(quick.findings.map((f) => [f.kind, f.line])).toContainEqual(['malformed_lines', 2]);
+    }
   });
 });

@@ -659,17 +659,11 @@ export async function readJsonLinesFast(
     if (pos <= end) wholeLines(buf, s, pos, end + 1);
   }
   if (!started) return null; // blank throughout: readLog says so
-  // Only a last line without its newline can be a cut-off record: a bad line that ends in a
-  // newline is malformed, not a sign that the copy stopped (as the line-by-line reader decides).
-  let unterminated = false;
   if (rest && rest.length) {
     // The last line has no newline: it is still a line (and, if unfinished, a cut-off file).
     n++;
     const text = rest.toString('utf8').replace(/\r$/, '');
-    if (text.trim() !== '') {
-      slow(text);
-      unterminated = true;
-    }
+    if (text.trim() !== '') slow(text);
   }
-  return problems.result('jsonl', records, unterminated && problems.lastBad === n ? n : null, n);
+  return problems.result('jsonl', records, problems.lastBad === n ? n : null, n);
 }
