@@ -194,7 +194,6 @@ export const option = {
           .transform(Number),
       ])
       .pipe(z.number().min(min).max(max)),
-  text: () => z.union([z.string(), z.number().transform(String)]).pipe(z.string().min(1)),
   /** A date as ISO or 民國 (113年2月5日, 113/02/05). */
   date: () =>
     z.union([z.string(), z.number().transform(String)]).transform((v, ctx): IsoDate => {
