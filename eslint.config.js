@@ -109,6 +109,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/api/**/*.ts'],
+    ignores: ['src/api/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/storage/**', '**/io/**', '**/analyzers/**', '**/cli/**', 'kysely', 'better-sqlite3', 'pg'],
+              message: 'The API is a thin shell over the use cases in src/services: no SQL, no files of its own. See docs/ARCHITECTURE.md.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

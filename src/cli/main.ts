@@ -29,6 +29,7 @@ export const COMMAND_GROUPS: readonly { readonly commands: readonly string[]; re
   { commands: ['report', 'demo', 'run'], load: async () => (await import('./commands/report-commands.js')).registerReportCommands },
   { commands: ['export', 'import'], load: async () => (await import('./commands/oscal-commands.js')).registerOscalCommands },
   { commands: ['package'], load: async () => (await import('./commands/package-commands.js')).registerPackageCommands },
+  { commands: ['serve'], load: async () => (await import('./commands/serve-commands.js')).registerServeCommands },
 ];
 
 /** Commands main.ts defines itself, which need no group. */

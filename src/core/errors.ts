@@ -83,7 +83,13 @@ export type ErrorCode =
   /** The PostgreSQL server cannot be reached or refuses the login (not the same as an empty store). */
   | 'DATABASE_UNREACHABLE'
   /** An analyzer could not judge its evidence (verdict `error`): `ccheck analyze` exits non-zero. */
-  | 'ANALYSIS_INCONCLUSIVE';
+  | 'ANALYSIS_INCONCLUSIVE'
+  /** Not signed in, or the session ended (idle or absolute timeout). */
+  | 'AUTH_REQUIRED'
+  /** Signed in, but the role table does not allow this action for this firm. */
+  | 'FORBIDDEN'
+  /** Approve, sign off and people changes need a second factor checked moments ago. */
+  | 'FACTOR_NOT_FRESH';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

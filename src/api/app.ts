@@ -1,0 +1,131 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
+import { isCoreError, type ErrorCode } from '../core/errors.js';
+import { assertCan, assertFreshFactor } from '../core/people/actor.js';
+import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
+import { CoreError } from '../core/errors.js';
+import { httpStatusOf } from './errors.js';
+import type { ApiDeps } from './types.js';
+
+/** The one error body every client sees: a stable code and a short message, never a stack, SQL or a path (9/(12)). */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The HTTP API and the pages, as one Fastify app built from its dependencies (the server entry
+ * and the tests both call this). Access is decided once, here, for every route: a route declares
+ * the action it needs in `config.access`, and the hook checks the signed-in actor against the
+ * role table for the firm in `:firm` — handlers hold no rule of their own.
+ */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Evidence uploads stream through multipart; JSON bodies stay small.
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('firmId', null);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        // Served on 127.0.0.1 over plain HTTP by default: upgrading would break every request.
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access || (!access.public && !access.signedIn && !access.action)) {
+      // Fail at start-up, not at the first request: every route says who may call it.
+      if (route.url.startsWith('/api/')) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access.public) return;
+    const actor = await deps.sessions.actorOf(request);
+    if (!actor) throw new CoreError('AUTH_REQUIRED', 'sign in first');
+    request.actor = actor;
+    const firmRef = (request.params as Record<string, string> | undefined)?.firm;
+    if (firmRef !== undefined) {
+      const firm = await deps.inspections.firm(firmRef).catch((e: unknown) => {
+        // A firm the actor may not see answers like one that does not exist: ids are not probed.
+        if (isCoreError(e) && e.code === 'FIRM_NOT_FOUND') throw new CoreError('FIRM_NOT_FOUND', 'no such firm', { ref: firmRef });
+        throw e;
+      });
+      request.firmId = firm.id;
+    }
+    if (access.action) {
+      try {
+        assertCan(actor, access.action, request.firmId ?? undefined);
+      } catch (e) {
+        if (firmRef !== undefined && !actorSeesFirm(actor, request.firmId!)) throw new CoreError('FIRM_NOT_FOUND', 'no such firm', { ref: firmRef });
+        throw e;
+      }
+      if (FRESH_FACTOR_ACTIONS.has(access.action)) assertFreshFactor(actor, deps.clock.now());
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | CoreError, request, reply) => {
+    if (isCoreError(error)) {
+      return reply.status(httpStatusOf(error.code)).send(errorBody(error.code, error.message, error));
+    }
+    if (error.validation) {
+      return reply.status(400).send({ code: 'REQUEST_INVALID', message: error.message });
+    }
+    const status = error.statusCode;
+    if (status === 429) return reply.status(429).send({ code: 'RATE_LIMITED', message: 'too many requests; wait and try again' });
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ code: error.code ?? 'REQUEST_INVALID', message: 'the request could not be processed' });
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.status(500).send({ code: 'UNEXPECTED', message: 'unexpected error; the server log has the details' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }));
+
+  app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
+
+  return app;
+}
+
+function actorSeesFirm(actor: NonNullable<import('fastify').FastifyRequest['actor']>, firmId: string): boolean {
+  return actor.grants.some((g) => g.firmId === null || g.firmId === firmId);
+}
+
+function errorBody(code: ErrorCode, message: string, error: CoreError): ApiErrorBody & { location?: unknown } {
+  // Locations name the user's own file (an upload's name, a row, a field), never a server path.
+  const loc = error.location;
+  const location = loc
+    ? {
+        ...(loc.file ? { file: loc.file.split(/[\\/]/).pop() } : {}),
+        ...(loc.line ? { line: loc.line } : {}),
+        ...(loc.row ? { row: loc.row } : {}),
+        ...(loc.field ? { field: loc.field } : {}),
+      }
+    : undefined;
+  return { code, message: stripPaths(message), ...(location ? { location } : {}) };
+}
+
+/** Messages written for the CLI may name a local path; the API never shows one. */
+function stripPaths(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}\/?/g, '…');
+}

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../core/people/actor.js';
+import type { Action } from '../core/people/roles.js';
+import type { Clock, InspectionService } from '../services/inspection-service.js';
+
+/**
+ * Who is asking: the session port resolves a request to the signed-in account (or null). The
+ * sign-in stream implements it with cookies, sessions and second factors; route tests may pass
+ * their own. Routes never read cookies themselves.
+ */
+export interface SessionPort {
+  actorOf(request: FastifyRequest): Promise<Actor | null>;
+}
+
+/** Everything the app needs, passed in: `buildApp(deps)` opens nothing itself. */
+export interface ApiDeps {
+  readonly inspections: InspectionService;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly sessions: SessionPort;
+  /** The built pages (Vite output), served at `/`; null serves the API alone. */
+  readonly webRoot?: string | null;
+  /** pino options, or false for none (tests). */
+  readonly logger?: boolean | Record<string, unknown>;
+}
+
+/**
+ * What a route declares in its `config`: the action of the role table it needs (checked for the
+ * firm in `:firm`, when the route has one), or `public` for the few routes that need no session
+ * (sign-in, first-run setup, health). A route with neither is refused at start-up.
+ */
+export interface RouteAccess {
+  readonly action?: Action;
+  readonly public?: true;
+  /** Only signed in, no particular action (the session itself, sign-out, one's own second factors). */
+  readonly signedIn?: true;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    /** The signed-in actor; set before any handler of a non-public route runs. */
+    actor: Actor | null;
+    /** The firm in `:firm`, resolved to its id, when the route has one. */
+    firmId: string | null;
+  }
+}
