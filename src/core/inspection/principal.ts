@@ -21,6 +21,10 @@ export function principalOf(name: string, field = 'actor'): string {
       { field },
     );
   }
+  // An account (written by actorLabel) is its id, whatever its display name: two accounts named
+  // alike stay two people, and renaming an account keeps it the same person.
+  const account = /\[account ([^\]\s]+)\]$/u.exec(name.trim());
+  if (account) return `account:${account[1]}`;
   const folded = name.normalize('NFKC').toLowerCase().normalize('NFKC').replace(/\s+/gu, ' ').trim();
   const wrapped = /^ccheck ?\((.*)\)$/u.exec(folded);
   if (wrapped) return principalOf(wrapped[1]!, field);

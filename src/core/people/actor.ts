@@ -45,3 +45,17 @@ export function assertFreshFactor(actor: Actor, now: string): void {
     throw new CoreError('FACTOR_NOT_FRESH', 'confirm your second factor again to do this', { seconds: FRESH_FACTOR_SECONDS });
   }
 }
+
+/**
+ * The name the audit trail and a result's `recorded_by` keep for an actor. An account is written
+ * with its id (`王小明 [account 3f2a…]`), so maker-checker compares accounts, not look-alike names
+ * (principalOf reads the id back); a local operator is the name typed, as before.
+ */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === 'account' ? `${actor.name} [account ${actor.id}]` : actor.name;
+}
+
+/** The account id inside a label written by actorLabel, or null for a local operator's name. */
+export function accountIdOfLabel(label: string): string | null {
+  return /\[account ([^\]\s]+)\]$/u.exec(label.trim())?.[1] ?? null;
+}

@@ -60,3 +60,18 @@ function codeOf(fn: () => void): string | null {
     return e instanceof CoreError ? e.code : 'not a CoreError';
   }
 }
+
+describe('actor labels', () => {
+  it('compares accounts by id, not by display name', async () => {
+    const { actorLabel, accountIdOfLabel } = await import('./actor.js');
+    const { isSamePrincipal } = await import('../inspection/principal.js');
+    const a = actorLabel({ kind: 'account', id: 'acc-1', name: '王小明', grants: [], method: 'password+totp', factorAt: null });
+    const b = actorLabel({ kind: 'account', id: 'acc-2', name: '王小明', grants: [], method: 'password+totp', factorAt: null });
+    expect(a).toBe('王小明 [account acc-1]');
+    expect(accountIdOfLabel(a)).toBe('acc-1');
+    expect(isSamePrincipal(a, b)).toBe(false);
+    expect(isSamePrincipal(a, '王大明 [account acc-1]')).toBe(true);
+    expect(isSamePrincipal(a, '王小明')).toBe(false);
+    expect(actorLabel(localOperator('王小明'))).toBe('王小明');
+  });
+});
