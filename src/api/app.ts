@@ -1,18 +1,14 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
-import { isCoreError, type ErrorCode } from '../core/errors.js';
+import { isCoreError } from '../core/errors.js';
 import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
-import { httpStatusOf } from './errors.js';
+import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf } from './errors.js';
 import type { ApiDeps } from './types.js';
 
-/** The one error body every client sees: a stable code and a short message, never a stack, SQL or a path (9/(12)). */
-export interface ApiErrorBody {
-  readonly code: string;
-  readonly message: string;
-}
+export type { ApiErrorBody } from './errors.js';
 
 /**
  * The HTTP API and the pages, as one Fastify app built from its dependencies (the server entry
@@ -85,22 +81,20 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
+  // Every body comes from the error table (src/core/error-table.ts), in the request's language.
   app.setErrorHandler((error: FastifyError | CoreError, request, reply) => {
-    if (isCoreError(error)) {
-      return reply.status(httpStatusOf(error.code)).send(errorBody(error.code, error.message, error));
-    }
-    if (error.validation) {
-      return reply.status(400).send({ code: 'REQUEST_INVALID', message: error.message });
-    }
+    const lang = errorLangOf(request.headers['accept-language']);
+    if (isCoreError(error)) return reply.status(httpStatusOf(error.code)).send(coreErrorBody(error, lang));
+    if (error.validation) return reply.status(400).send(apiErrorBody('REQUEST_INVALID', lang));
     const status = error.statusCode;
-    if (status === 429) return reply.status(429).send({ code: 'RATE_LIMITED', message: 'too many requests; wait and try again' });
+    if (status === 429) return reply.status(429).send(apiErrorBody('RATE_LIMITED', lang));
     if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ code: error.code ?? 'REQUEST_INVALID', message: 'the request could not be processed' });
+      return reply.status(status).send({ ...apiErrorBody('REQUEST_INVALID', lang), ...(error.code ? { code: error.code } : {}) });
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply.status(500).send({ code: 'UNEXPECTED', message: 'unexpected error; the server log has the details' });
+    return reply.status(500).send(apiErrorBody('UNEXPECTED', lang, { message: lang === 'en' ? 'the server log has the details' : '詳情見伺服器紀錄' }));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: 'no such route' }));
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(apiErrorBody('ROUTE_NOT_FOUND', errorLangOf(request.headers['accept-language']))));
 
   app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
 
@@ -109,23 +103,4 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
 function actorSeesFirm(actor: NonNullable<import('fastify').FastifyRequest['actor']>, firmId: string): boolean {
   return actor.grants.some((g) => g.firmId === null || g.firmId === firmId);
-}
-
-function errorBody(code: ErrorCode, message: string, error: CoreError): ApiErrorBody & { location?: unknown } {
-  // Locations name the user's own file (an upload's name, a row, a field), never a server path.
-  const loc = error.location;
-  const location = loc
-    ? {
-        ...(loc.file ? { file: loc.file.split(/[\\/]/).pop() } : {}),
-        ...(loc.line ? { line: loc.line } : {}),
-        ...(loc.row ? { row: loc.row } : {}),
-        ...(loc.field ? { field: loc.field } : {}),
-      }
-    : undefined;
-  return { code, message: stripPaths(message), ...(location ? { location } : {}) };
-}
-
-/** Messages written for the CLI may name a local path; the API never shows one. */
-function stripPaths(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}\/?/g, '…');
 }

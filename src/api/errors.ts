@@ -1,38 +1,54 @@
-import type { ErrorCode } from '../core/errors.js';
+import { errorMessage, httpStatusOf, type AnyErrorCode, type ErrorLang } from '../core/error-table.js';
+import type { CoreError, SourceLocation } from '../core/errors.js';
+
+export { httpStatusOf };
+
+/** The one error body every client sees: a stable code and a short message, never a stack, SQL or a path (9/(12)). */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly location?: SourceLocation;
+}
 
 /**
- * The HTTP status of each error code. Provisional: the error-table work (issue 10, item 4) replaces
- * this with one typed table beside the CLI's exit codes and both languages' messages.
+ * The language of a request's messages: zh-TW first; English when the client prefers it
+ * (`Accept-Language: en`, `en-US,en;q=0.9`, or English weighted above Chinese).
  */
-export function httpStatusOf(code: ErrorCode | 'UNEXPECTED' | 'REQUEST_INVALID' | 'ROUTE_NOT_FOUND' | 'RATE_LIMITED'): number {
-  if (code === 'AUTH_REQUIRED') return 401;
-  if (code === 'FORBIDDEN' || code === 'FACTOR_NOT_FRESH') return 403;
-  if (code === 'RATE_LIMITED') return 429;
-  if (code === 'UNEXPECTED') return 500;
-  if (code === 'INPUT_TOO_LARGE') return 413;
-  if (code.endsWith('_NOT_FOUND') && code !== 'INPUT_FILE_NOT_FOUND') return 404;
-  if (
-    code === 'STORE_NOT_INITIALISED' ||
-    code === 'STORE_BUSY' ||
-    code === 'VAULT_KEY_MISSING' ||
-    code === 'VAULT_KEY_WRONG' ||
-    code === 'DATABASE_UNREACHABLE' ||
-    code === 'AUDIT_KEY_MISSING'
-  )
-    return 503;
-  if (
-    code.endsWith('_EXISTS') ||
-    code.endsWith('_CONFLICT') ||
-    code === 'RESULT_SELF_APPROVAL' ||
-    code === 'RUN_SIGNED' ||
-    code === 'RUN_SIGNOFF_SELF' ||
-    code === 'RUN_NOT_READY_FOR_SIGNOFF' ||
-    code === 'RUN_NOT_SIGNED' ||
-    code === 'RETENTION_ACTIVE' ||
-    code === 'FINDING_INVALID_TRANSITION' ||
-    code === 'RESTORE_TARGET_NOT_EMPTY'
-  )
-    return 409;
-  if (code === 'AUDIT_CHAIN_BROKEN' || code === 'VAULT_CORRUPT' || code === 'CATALOG_VERSION_CORRUPT') return 500;
-  return 400;
+export function errorLangOf(acceptLanguage: string | string[] | undefined): ErrorLang {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '');
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = rest.map((r) => /^\s*q=([\d.]+)\s*$/.exec(r)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((l) => l.q > 0 && (l.tag.startsWith('en') || l.tag.startsWith('zh')))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return ranked[0]?.tag.startsWith('en') ? 'en' : 'zh-TW';
+}
+
+/** The body of an error code from the error table, in the request's language. */
+export function apiErrorBody(code: AnyErrorCode, lang: ErrorLang, params: Readonly<Record<string, unknown>> = {}): ApiErrorBody {
+  return { code, message: stripPaths(errorMessage(code, lang, params)) };
+}
+
+/** A CoreError's body: the table's message in the request's language and where in the user's file. */
+export function coreErrorBody(error: CoreError, lang: ErrorLang): ApiErrorBody {
+  // Locations name the user's own file (an upload's name, a row, a field), never a server path.
+  const loc = error.location;
+  const location = loc
+    ? {
+        ...(loc.file ? { file: loc.file.split(/[\\/]/).pop() } : {}),
+        ...(loc.line ? { line: loc.line } : {}),
+        ...(loc.row ? { row: loc.row } : {}),
+        ...(loc.field ? { field: loc.field } : {}),
+      }
+    : undefined;
+  return { ...apiErrorBody(error.code, lang, error.params), ...(location ? { location } : {}) };
+}
+
+/** A parameter may hold a local path (a folder, a file): the API never shows one. */
+function stripPaths(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}\/?/g, '…');
 }

@@ -1,5 +1,6 @@
+import { errorMessage, exitCodeOf, EXIT } from '../core/error-table.js';
 import { isCoreError, type ErrorCode } from '../core/errors.js';
-import type { Lang, Translate } from './i18n.js';
+import { hintFor, type Lang, type Translate } from './i18n.js';
 
 /** What a command may touch: streams and environment are passed in, so tests run the CLI in-process. */
 export interface CliIo {
@@ -22,43 +23,11 @@ export interface CliContext {
   printJson(value: unknown): void;
 }
 
-/** Exit codes, documented in the README: scripts can tell bad input from a missing version. */
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, badInput: 3, notFound: 4, conflict: 5, corrupt: 6, environment: 7 } as const;
+// Exit codes live in the one error table (src/core/error-table.ts), beside HTTP statuses and messages.
+export { EXIT };
 
-export function exitCodeFor(code: ErrorCode): number {
-  if (code.endsWith('_NOT_FOUND') && code !== 'INPUT_FILE_NOT_FOUND') return EXIT.notFound;
-  if (code === 'CATALOG_VERSION_CONFLICT' || code === 'CATALOG_VERSION_AMBIGUOUS' || code === 'OUTPUT_EXISTS') return EXIT.conflict;
-  if (
-    code === 'CATALOG_VERSION_CORRUPT' ||
-    code === 'AUDIT_CHAIN_BROKEN' ||
-    code === 'VAULT_CORRUPT' ||
-    code === 'BACKUP_INVALID' ||
-    code === 'PACKAGE_INVALID'
-  )
-    return EXIT.corrupt;
-  if (
-    code === 'STORE_NOT_INITIALISED' ||
-    code === 'STORE_BUSY' ||
-    code === 'VAULT_KEY_MISSING' ||
-    code === 'VAULT_KEY_WRONG' ||
-    code === 'DATABASE_UNREACHABLE' ||
-    code === 'AUDIT_KEY_MISSING'
-  )
-    return EXIT.environment;
-  if (
-    code === 'RESULT_SELF_APPROVAL' ||
-    code === 'RUN_EXISTS' ||
-    code === 'RUN_SIGNED' ||
-    code === 'RUN_SIGNOFF_SELF' ||
-    code === 'RUN_NOT_READY_FOR_SIGNOFF' ||
-    code === 'RETENTION_ACTIVE' ||
-    code === 'FIRM_EXISTS' ||
-    code === 'RESTORE_TARGET_NOT_EMPTY' ||
-    code === 'FINDING_INVALID_TRANSITION'
-  )
-    return EXIT.conflict;
-  return EXIT.badInput;
-}
+/** The process exit code of an error code, from the error table. */
+export const exitCodeFor: (code: ErrorCode) => number = exitCodeOf;
 
 /**
  * Renders an error for a person: a short line in the chosen language with the stable code and
@@ -69,7 +38,7 @@ export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | '
     // Some libraries throw errors without a message: name the error's kind rather than print nothing.
     const message = (err instanceof Error ? err.message || err.name : String(err)) || 'unknown error';
     if (ctx.json) return { text: JSON.stringify({ error: { code: 'UNEXPECTED', message } }), exit: EXIT.unexpected };
-    return { text: `${ctx.t('error')} [UNEXPECTED] ${ctx.t('errors.UNEXPECTED', { message })}`, exit: EXIT.unexpected };
+    return { text: `${ctx.t('error')} [UNEXPECTED] ${errorMessage('UNEXPECTED', ctx.lang, { message })}`, exit: EXIT.unexpected };
   }
   const exit = exitCodeFor(err.code);
   const loc = err.location;
@@ -84,9 +53,11 @@ export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | '
         .filter(Boolean)
         .join('，')
     : '';
-  const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-  const zhLine = `錯誤 [${err.code}] ${zhWhere ? `${zhWhere}：` : ''}${zhT(`errors.${err.code}`, params)}`;
-  const enLine = `Error [${err.code}] ${err.message}`;
+  const zhLine = `錯誤 [${err.code}] ${zhWhere ? `${zhWhere}：` : ''}${errorMessage(err.code, 'zh-TW', err.params)}`;
+  // The English line is the thrower's own message: it names the file, line and value exactly.
+  const enLine = `Error [${err.code}] ${err.message || errorMessage(err.code, 'en', err.params)}`;
+  // What to do next, in CLI terms (a flag, a command): the table's messages never name one.
+  const hint = hintFor(err.code, ctx.lang);
   const problems = err.problems.map((p) => {
     const where = [p.location.line && `line ${p.location.line}`, p.location.field].filter(Boolean).join(', ');
     const zhWhereP = [p.location.line && `第 ${p.location.line} 行`, p.location.field && `欄位 ${p.location.field}`].filter(Boolean).join('，');
@@ -101,11 +72,12 @@ export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | '
           message_zh: zhLine,
           location: loc ?? null,
           problems: problems.map(({ location, en, zh }) => ({ location, en, zh })),
+          ...(hint ? { hint } : {}),
         },
       }),
       exit,
     };
   }
   const head = ctx.lang === 'zh-TW' ? `${zhLine}\n${enLine}` : `${enLine}\n${zhLine}`;
-  return { text: [head, ...problems.map((p) => p.text)].join('\n'), exit };
+  return { text: [head, ...problems.map((p) => p.text), ...(hint ? [hint] : [])].join('\n'), exit };
 }

@@ -1,4 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
+import type { ErrorCode } from '../core/errors.js';
 
 export type Lang = 'zh-TW' | 'en';
 
@@ -17,85 +18,6 @@ export function parseLang(value: string): Lang {
 const zh = {
   error: '錯誤',
   loc: { file: '檔案 {{file}}', line: '第 {{line}} 行', row: '第 {{row}} 列', field: '欄位「{{field}}」' },
-  errors: {
-    AMENDMENT_NOT_A_COMPARISON_TABLE: '找不到「修正條文 / 現行條文 / 說明」三欄（以 Tab 分隔）的標題列：這不是修正對照表。',
-    AMENDMENT_TRUNCATED: '表格不完整，檔案似乎被截斷。',
-    AMENDMENT_MALFORMED_MARKUP: '標記格式錯誤（{{what}}）。',
-    AMENDMENT_NO_ITEMS: '表格中找不到任何編號項次。',
-    AMENDMENT_ORPHAN_LABEL: '項次標籤「{{label}}」出現在其上層項次之前。',
-    AMENDMENT_DUPLICATE_PATH: '項次 {{path}} 重複出現。',
-    AMENDMENT_CORRECTION_STALE: '來源文字與更正檔不符（{{path}} {{field}}）。',
-    CATALOG_VERSION_NOT_FOUND: '找不到檢查項目版本「{{ref}}」（請執行 ccheck catalog versions 查看）。',
-    CATALOG_VERSION_AMBIGUOUS: '雜湊前綴 {{ref}} 對應多個版本，請輸入更長的前綴。',
-    CATALOG_VERSION_CONFLICT: '版本「{{id}}」已存在且內容不同；版本不可修改，請以其他代號匯入。',
-    CATALOG_VERSION_CORRUPT: '版本檔的內容與其雜湊值不符：檔案在匯入後被修改過。',
-    CATALOG_NODE_NOT_FOUND: '版本 {{version}} 中沒有項次 {{path}}。',
-    CATALOG_INVALID_PATH: '「{{path}}」不是項次路徑（例如 7/(1)/d/(a)）。',
-    CHECKLIST_MISSING_COLUMN: '缺少欄位「{{column}} / {{columnEn}}」。',
-    CHECKLIST_INVALID_VALUE: '欄位值不正確（{{what}}）：「{{value}}」。',
-    CHECKLIST_DUPLICATE_PATH: '項次 {{path}} 已在第 {{row}} 列出現過。',
-    CHECKLIST_EMPTY: '標題列之下沒有任何項次資料。',
-    INPUT_UNKNOWN_ENCODING: '文字編碼既非 UTF-8 也非 Big5：請另存為 UTF-8（或使用 --encoding）。',
-    INPUT_FILE_NOT_FOUND: '無法讀取檔案。',
-    INPUT_UNSUPPORTED_FORMAT: '無法讀取此檔案：格式或內容不符（原因見英文說明）。',
-    // Variants chosen by a `context` parameter of the error (i18next appends `_<context>`).
-    INPUT_UNSUPPORTED_FORMAT_workbook: '無法讀取為 Excel 活頁簿（.xlsx）：檔案可能損毀、加密或不是 XLSX 格式。',
-    INPUT_UNSUPPORTED_FORMAT_yaml: 'YAML 語法錯誤：{{detail}}',
-    INPUT_UNSUPPORTED_FORMAT_csv: '不是有效的 CSV 檔案。',
-    INPUT_UNSUPPORTED_FORMAT_extension: '無法讀取此檔案格式（需要 .xlsx 或 .csv）。',
-    INPUT_UNSUPPORTED_FORMAT_sheet: '活頁簿中找不到工作表「{{sheet}}」。',
-    INPUT_UNSUPPORTED_FORMAT_content: '檔案內容不符合預期的格式。',
-    DATE_INVALID: '日期「{{input}}」不正確。',
-    PROFILE_INVALID: '公司基本資料有 {{count}} 個問題：',
-    COMPLETIONS_INVALID: '完成紀錄檔有誤：{{what}}',
-    PLAN_INVALID_RANGE: '期間起日晚於迄日。',
-    OUTPUT_EXISTS: '檔案已存在；如要覆寫請加 --force。',
-    RESULT_INVALID: '查核結果不完整（{{what}}）。',
-    RESULT_SELF_APPROVAL: '{{actor}} 為此結果之紀錄者，不得自行覆核（覆核須由他人為之）。',
-    ACTOR_NAME_INVALID: '使用者名稱「{{name}}」含有看不見的格式或控制字元（{{codepoint}}），請以一般文字輸入姓名。',
-    RESULT_NOT_FOUND: '找不到查核結果。',
-    RUN_NOT_FOUND: '找不到 {{period}} 的查核，請先執行 ccheck inspect start。',
-    RUN_EXISTS: '{{period}} 的查核已存在。',
-    RUN_ITEM_NOT_IN_RUN: '項次 {{path}} 不在本次查核範圍（查核頻率不同或不存在）。',
-    RUN_NOT_READY_FOR_SIGNOFF: '{{period}} 尚有 {{count}} 個項次未有有效且已覆核之結果，不得簽核：{{items}}',
-    RUN_SIGNOFF_SELF: '{{actor}} 曾紀錄 {{period}} 之查核結果，不得自行簽核（簽核須由紀錄者以外之人為之）。',
-    RUN_SIGNED: '{{period}} 已由 {{by}} 簽核完竣，依規定以唯讀方式保存，拒絕{{what}}（更正請建立新版次：ccheck inspect revise）。',
-    RUN_NOT_SIGNED: '{{period}} 尚未簽核，無法{{what}}。',
-    RETENTION_ACTIVE: '{{what}} 仍在保存期限內（至 {{until}}），不得刪除。',
-    AUDIT_KEY_MISSING: '找不到稽核軌跡金鑰（{{file}}）；請執行 ccheck init 或設定 CCHECK_AUDIT_KEY。',
-    PACKAGE_INVALID: '查核封存檔驗證失敗：{{what}}',
-    FIRM_NOT_FOUND: '找不到證券商「{{ref}}」（請執行 ccheck firm list）。',
-    FIRM_EXISTS: '許可證字號 {{licence}} 的證券商已存在。',
-    FINDING_NOT_FOUND: '找不到缺失 {{id}}。',
-    FINDING_INVALID_TRANSITION: '缺失 {{id}} 無法由 {{from}} 變更為 {{to}}。',
-    EVIDENCE_NOT_FOUND: '找不到佐證 {{sha256}}。',
-    VAULT_KEY_MISSING: '找不到佐證加密金鑰：請設定 CCHECK_VAULT_KEY 或 CCHECK_VAULT_KEY_FILE，或執行 ccheck init。',
-    VAULT_KEY_WRONG: '佐證加密金鑰不符：此佐證以其他金鑰加密。',
-    VAULT_CORRUPT: '佐證檔完整性檢查失敗（可能遭竄改或損毀）。',
-    STORE_NOT_INITIALISED: '資料庫尚未建立：請先執行 ccheck init。',
-    STORE_BUSY: '資料庫忙碌中（另一個 ccheck 正在寫入），請稍後再試。',
-    BACKUP_INVALID: '備份檔不完整或遭修改，未還原任何資料。',
-    RESTORE_TARGET_NOT_EMPTY: '目標資料庫已有資料（{{table}}），請還原至空資料庫。',
-    AUDIT_CHAIN_BROKEN: '稽核軌跡已遭破壞。',
-    OSCAL_INVALID: '不是 ccheck 可讀取的 OSCAL 目錄（catalog）。',
-    OSCAL_NOT_A_CATALOG: '這是 OSCAL {{model}}，不是目錄（catalog）；只有目錄可匯入為檢查項目版本。',
-    OSCAL_TOO_DEEP: '控制項 {{id}} 巢狀超過 4 層，ccheck 最多保留 4 層。',
-    OSCAL_DUPLICATE_PATH: '兩個控制項的標籤路徑相同：{{path}}。',
-    OSCAL_SCHEMA_INVALID: '不符合 NIST OSCAL JSON Schema（{{problems}} 個問題）。',
-    EVIDENCE_MANIFEST_INVALID: '佐證清單 ccheck-evidence.yaml 有 {{count}} 個問題。',
-    EVIDENCE_FOLDER_EMPTY: '佐證資料夾 {{dir}} 中沒有任何自動化檢查可讀的檔案。',
-    ANALYZER_OPTION_INVALID: '自動化檢查 {{analyzer}} 的選項「{{option}}」不正確（請執行 ccheck analyzers 查看可用選項）。',
-    INPUT_TOO_LARGE: '檔案超過 ccheck 對此類檔案的上限（{{what_zh}}，上限 {{limit}}），未讀取。',
-    INPUT_YAML_ALIAS_LIMIT: 'YAML 別名（*name）展開後遠大於檔案本身，不予接受；請直接寫出內容。',
-    INPUT_ARCHIVE_SUSPICIOUS: '此 XLSX 壓縮檔宣告的大小或壓縮比超過任何活頁簿所需（{{reason_zh}}），為避免耗盡記憶體，未解壓縮。',
-    INPUT_CONTROL_CHARACTER: '內容含有控制字元 {{char}}（例如 NUL），名稱與文字欄位不得含有控制字元。',
-    DATABASE_UNREACHABLE: '無法連線至資料庫伺服器 {{host}}（{{reason_zh}}）：請確認伺服器已啟動、DATABASE_URL 的帳號密碼正確。',
-    ANALYSIS_INCONCLUSIVE: '自動化檢查 {{analyzer}} 無法判定（結果為 error），請檢查上列訊息所指的佐證檔案。',
-    UNEXPECTED: '發生未預期的錯誤：{{message}}',
-    AUTH_REQUIRED: '請先登入（或登入已逾時）。',
-    FORBIDDEN: '您的角色不得執行此動作（{{action}}）。',
-    FACTOR_NOT_FRESH: '此動作須再次驗證第二因素（{{seconds}} 秒內）。',
-  },
   kind: { added: '新增', modified: '修正', renumbered: '項次調整', renumbered_and_modified: '項次調整及修正', removed: '刪除' },
   appliesTo: { internet_order_brokers: '網路下單', all_brokers: '所有證券商', colocation_users: '主機共置' },
   frequency: { monthly: '每月', semiannual: '半年', annual: '年度' },
@@ -152,14 +74,6 @@ const zh = {
 const en: typeof zh = {
   error: 'Error',
   loc: { file: 'file {{file}}', line: 'line {{line}}', row: 'row {{row}}', field: 'field "{{field}}"' },
-  // English error lines come from the CoreError's own message; only errors without one need text here.
-  errors: {
-    ...(Object.fromEntries(Object.keys(zh.errors).map((k) => [k, ''])) as typeof zh.errors),
-    UNEXPECTED: 'unexpected error: {{message}}',
-    AUTH_REQUIRED: 'sign in first (or your session ended).',
-    FORBIDDEN: 'your role does not allow this ({{action}}).',
-    FACTOR_NOT_FRESH: 'confirm your second factor again to do this (within {{seconds}} seconds).',
-  },
   kind: { added: 'added', modified: 'modified', renumbered: 'renumbered', renumbered_and_modified: 'renumbered+modified', removed: 'removed' },
   appliesTo: { internet_order_brokers: 'internet-order', all_brokers: 'all brokers', colocation_users: 'co-location' },
   frequency: { monthly: 'monthly', semiannual: 'semi-annual', annual: 'annual' },
@@ -212,6 +126,42 @@ const en: typeof zh = {
   template: { wrote: 'wrote checklist template {{file}} ({{n}} rows)' },
   date: { iso: 'Gregorian', roc: 'ROC' },
 };
+
+/**
+ * Error messages live in the one error table (src/core/error-table.ts) and never name a flag or
+ * a command. What the CLI user can do next does: one hint line after the message, here.
+ */
+const HINTS: Partial<Record<ErrorCode, { readonly zh: string; readonly en: string }>> = {
+  INPUT_UNKNOWN_ENCODING: { zh: '或以 --encoding 指定編碼。', en: 'or name the encoding with --encoding.' },
+  OUTPUT_EXISTS: {
+    zh: '請指定新的檔案或資料夾；指令提供 --force 時，可加 --force 覆寫。',
+    en: 'choose a new file or folder; where the command offers --force, add it to replace the file.',
+  },
+  CATALOG_VERSION_NOT_FOUND: { zh: '請執行 ccheck catalog versions 查看。', en: 'see: ccheck catalog versions' },
+  FIRM_NOT_FOUND: { zh: '請執行 ccheck firm list 查看。', en: 'see: ccheck firm list' },
+  RUN_NOT_FOUND: { zh: '請先執行 ccheck inspect start。', en: 'start one first: ccheck inspect start' },
+  RUN_SIGNED: { zh: '更正請建立新版次：ccheck inspect revise。', en: 'to correct it, make a new revision: ccheck inspect revise' },
+  RUN_NOT_SIGNED: { zh: '簽核：ccheck inspect sign。', en: 'sign it off: ccheck inspect sign' },
+  ANALYZER_OPTION_INVALID: { zh: '請執行 ccheck analyzers 查看可用選項。', en: 'see the options: ccheck analyzers' },
+  STORE_NOT_INITIALISED: { zh: '請先執行 ccheck init。', en: 'run ccheck init first.' },
+  VAULT_KEY_MISSING: {
+    zh: '請設定 CCHECK_VAULT_KEY 或 CCHECK_VAULT_KEY_FILE，或執行 ccheck init。',
+    en: 'set CCHECK_VAULT_KEY or CCHECK_VAULT_KEY_FILE, or run ccheck init.',
+  },
+  AUDIT_KEY_MISSING: {
+    zh: '請自寫入此資料庫的安裝複製 audit.key，或設定 CCHECK_AUDIT_KEY；新的安裝請執行 ccheck init。',
+    en: 'copy audit.key from the installation that wrote this database, or set CCHECK_AUDIT_KEY; a new installation runs ccheck init.',
+  },
+  DATABASE_UNREACHABLE: { zh: '請確認 DATABASE_URL。', en: 'check DATABASE_URL.' },
+  AUDIT_CHAIN_BROKEN: { zh: '詳情：ccheck audit verify。', en: 'details: ccheck audit verify' },
+};
+
+/** The CLI's hint line for an error code, or null when the message says all. */
+export function hintFor(code: ErrorCode, lang: Lang): string | null {
+  const hint = HINTS[code];
+  if (!hint) return null;
+  return lang === 'zh-TW' ? `提示：${hint.zh}` : `Hint: ${hint.en}`;
+}
 
 export type Translate = TFunction;
 
