@@ -8,7 +8,7 @@ import { CoreError } from '../core/errors.js';
 import { CHANNELS, SERVICES } from '../core/profile/firm-profile.js';
 import type { TierScheme } from '../core/profile/tier-scheme.js';
 import { isValidPath } from '../core/catalog/catalog-node.js';
-import { readYamlData } from '../core/yaml-input.js';
+import { readYamlData } from '../formats/yaml-input.js';
 import { packageRoot } from './locations.js';
 import { READ_LIMITS } from './read-text-file.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EvidenceManifestFile, MANIFEST_FILE, type EvidenceFileHead, type EvidenceManifest } from '../core/analysis/match-evidence.js';
 import { CoreError, isCoreError, type Problem } from '../core/errors.js';
-import { parseYamlText, yamlToData } from '../core/yaml-input.js';
+import { parseYamlText, yamlToData } from '../formats/yaml-input.js';
 import { decodeText, READ_LIMITS, readHeadBytes, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';
 import { readXlsxFirstRow } from './xlsx-archive.js';

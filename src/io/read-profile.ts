@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { firmProfileFileSchema, toFirmProfile, type FirmProfile } from '../core/profile/firm-profile.js';
 import { describeTierChoices, type TierScheme } from '../core/profile/tier-scheme.js';
 import { CoreError, type Problem } from '../core/errors.js';
-import { parseYamlText, yamlToData } from '../core/yaml-input.js';
+import { parseYamlText, yamlToData } from '../formats/yaml-input.js';
 import { loadTierScheme } from './catalog-data.js';
 import { READ_LIMITS, readTextFile } from './read-text-file.js';
 import { fieldName, lineOf } from './yaml-lines.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEndOfLifeProduct } from '../../src/analyzers/device-lifecycle/device-lifecycle.analyzer.js';
-import { readYamlData } from '../../src/core/yaml-input.js';
+import { readYamlData } from '../../src/formats/yaml-input.js';
 import { loadApplicabilityRules, loadMechanismReference, loadSources } from '../../src/io/catalog-data.js';
 import { parseEvidenceManifest } from '../../src/io/evidence-folder.js';
 import { parseProfile } from '../../src/io/read-profile.js';

@@ -4,7 +4,7 @@ import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { addDays, parseAnyDate, type IsoDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { readYamlData } from '../../core/yaml-input.js';
+import { readYamlData } from '../../formats/yaml-input.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
 
 /** The inventory template: one row per network device. Headers in zh-TW or English. */

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { CoreError } from './errors.js';
+import { CoreError } from '../core/errors.js';
+import { CONTROL_CHARACTERS, codePointOf } from '../core/control-characters.js';
 
 /**
  * Limits for every YAML file ccheck reads (profiles, `ccheck-evidence.yaml`, curated data,
@@ -14,10 +15,6 @@ export const YAML_LIMITS = {
   /** Block nesting: indentation plus compact `- ` indicators, in columns. */
   maxIndent: 256,
 } as const;
-
-// Kept in their own module so that the CLI's argument check loads no YAML library.
-export { CONTROL_CHARACTERS, codePointOf } from './control-characters.js';
-import { CONTROL_CHARACTERS, codePointOf } from './control-characters.js';
 
 function tooLarge(file: string, what: string, whatZh: string, limit: number): CoreError {
   return new CoreError('INPUT_TOO_LARGE', `${file}: ${what} (limit ${limit})`, { limit, what, what_zh: whatZh }, { file });
