@@ -19,7 +19,9 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
 async function rangesOf(content: Buffer, n: number) {
   const file = path.join(tmp, 'log.jsonl');
   writeFileSync(file, content);
-  const ranges = await evidenceFromFile(file).ranges!(n);
+  // Workers that never run: only the cutting is under test here.
+  const workers = { threads: n, minBytes: 0, scan: () => Promise.reject(new Error('not in this test')) };
+  const ranges = await evidenceFromFile(file, undefined, undefined, workers).ranges!(n);
   return Promise.all(ranges.map(async (r) => ({ start: r.start, end: r.end, bytes: await collect(r.bytes()) })));
 }
 
@@ -51,6 +53,23 @@ describe('evidence files in byte ranges (EvidenceInput.ranges)', () => {
       [0, 200_003],
       [200_003, 200_005],
     ]);
+  });
+
+  it('offers one range without worker threads, or for a file under their minimum size, and ranges that scan on them otherwise', async () => {
+    const file = path.join(tmp, 'small.jsonl');
+    writeFileSync(file, '{"a":1}\n'.repeat(100));
+    const sent: unknown[] = [];
+    const workers = (minBytes: number) => ({ threads: 3, minBytes, scan: (task: unknown) => Promise.resolve(sent.push(task)) });
+    expect((await evidenceFromFile(file).ranges!(8)).map((r) => [r.start, r.end, r.scan === undefined])).toEqual([[0, 800, true]]);
+    expect(await evidenceFromFile(file, undefined, undefined, workers(801)).ranges!(8)).toHaveLength(1);
+    const ranges = await evidenceFromFile(file, undefined, undefined, workers(800)).ranges!(8);
+    expect(ranges.map((r) => [r.start, r.end])).toEqual([
+      [0, 272],
+      [272, 536],
+      [536, 800],
+    ]);
+    await ranges[1]!.scan!('log-monitoring', { x: 1 });
+    expect(sent).toEqual([{ scanner: 'log-monitoring', file, start: 272, end: 536, params: { x: 1 } }]);
   });
 
   it('gives a Big5 file as one range, transcoded to UTF-8', async () => {

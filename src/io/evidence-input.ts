@@ -4,8 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import iconv from 'iconv-lite';
 import type { EvidenceInput, EvidenceRange } from '../core/analysis/analyzer.js';
+import { readRangeBytes, type RangeWorkers, type ReadProgress } from './file-ranges.js';
 import { readTableFile } from './read-table-file.js';
 import { decodeText, readHeadBytes, readTextFile, type TextEncoding } from './read-text-file.js';
+
+export type { RangeScanTask, RangeWorkers, ReadProgress } from './file-ranges.js';
 
 /** Decides a file's encoding from its head, without reading it all. */
 async function sniffEncoding(file: string): Promise<TextEncoding> {
@@ -45,11 +48,12 @@ export async function newlineCuts(file: string, size: number, n: number): Promis
   return cuts;
 }
 
-/** How far a shell has read an evidence file: for a progress bar over gigabytes of logs. */
-export type ReadProgress = (bytesRead: number) => void;
-
-/** An evidence file for analyzers: streamed lines for large logs, whole text for configs, tables for templates. */
-export function evidenceFromFile(file: string, displayName = path.basename(file), onRead?: ReadProgress): EvidenceInput {
+/**
+ * An evidence file for analyzers: streamed lines for large logs, whole text for configs, tables
+ * for templates. Without `workers` it is one range (nothing to gain from reading ranges one after
+ * the other on one thread); with them, a large file comes in ranges that can run on them.
+ */
+export function evidenceFromFile(file: string, displayName = path.basename(file), onRead?: ReadProgress, workers?: RangeWorkers): EvidenceInput {
   const open = () => {
     const source = createReadStream(file, { highWaterMark: 1 << 20 });
     if (onRead) source.on('data', (chunk) => onRead(chunk.length));
@@ -70,23 +74,17 @@ export function evidenceFromFile(file: string, displayName = path.basename(file)
     async ranges(n: number): Promise<EvidenceRange[]> {
       const size = (await stat(file)).size;
       const whole = { start: 0, end: size, bytes: () => input.bytes!() };
+      const count = workers && size >= workers.minBytes ? Math.min(n, workers.threads) : 1;
       // Big5 is transcoded as a stream from the start; it is one range.
-      if (n <= 1 || size === 0 || (await sniffEncoding(file)) === 'big5') return [whole];
-      const cuts = await newlineCuts(file, size, n);
+      if (count <= 1 || size === 0 || (await sniffEncoding(file)) === 'big5') return [whole];
+      const cuts = await newlineCuts(file, size, count);
       return cuts.slice(0, -1).map((start, i) => {
         const end = cuts[i + 1]!;
         return {
           start,
           end,
-          async *bytes() {
-            const source = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
-            if (onRead) source.on('data', (chunk) => onRead(chunk.length));
-            try {
-              for await (const chunk of source) yield chunk as Buffer;
-            } finally {
-              source.destroy();
-            }
-          },
+          bytes: () => readRangeBytes(file, start, end, onRead),
+          scan: (scanner: string, params: unknown) => workers!.scan({ scanner, file, start, end, params }, onRead),
         };
       });
     },

@@ -6,6 +6,7 @@ import type { ResultStatus } from '../core/inspection/item-result.js';
 import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
 import { evidenceFromFile, type ReadProgress } from '../io/evidence-input.js';
 import type { InspectionService } from './inspection-service.js';
+import { rangeWorkerPool, type RangeWorkerPool } from './range-workers.js';
 
 export function listAnalyzers() {
   return ANALYZERS;
@@ -24,11 +25,18 @@ export async function analyzeFiles(
   names?: readonly string[],
   /** Told how many bytes of evidence were read, as they are read (a progress bar over large logs). */
   onRead?: ReadProgress,
+  /** Worker threads for large logs; by default a pool of this call's own, started only for a large file. */
+  workers?: RangeWorkerPool,
 ): Promise<AnalyzerReport> {
   const analyzer = findAnalyzer(id);
   if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
   if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
-  return runAnalyzer(analyzer, { files: files.map((f, i) => evidenceFromFile(f, names?.[i], onRead)), today, options });
+  const pool = workers ?? rangeWorkerPool();
+  try {
+    return await runAnalyzer(analyzer, { files: files.map((f, i) => evidenceFromFile(f, names?.[i], onRead, pool)), today, options });
+  } finally {
+    if (!workers) await pool.close();
+  }
 }
 
 const STATUS: Record<AnalyzerReport['verdict'], ResultStatus> = { pass: 'pass', fail: 'fail', error: 'error', not_applicable: 'not_applicable' };

@@ -2,24 +2,22 @@ import { z } from 'zod';
 import type { AnalyzerFinding, AnalyzerOutcome, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { defineAnalyzer, option, verdictOf } from '../../core/analysis/analyzer.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
+import { CappedFindings, parseLogTime, readingFindings, scanLogRanges } from './log-records.js';
 import {
-  CappedFindings,
-  field,
-  mergeReads,
-  MESSAGE_KEYS,
-  normKey,
-  parseLogTime,
-  plain,
-  readingFindings,
-  readJsonLinesFast,
-  readLog,
-  type LogRecord,
-  type ReadLog,
-  type QuickLine,
-} from './log-records.js';
-import { mergeTimelines, shiftTimeline, SourceTimeline, type Endpoint } from './source-timeline.js';
+  CLAUSE,
+  joinMonitoringRanges,
+  joinMonitoringTotals,
+  MONITORING_SCANNER,
+  scanMonitoringLines,
+  scanMonitoringRange,
+  type MonitoringPart,
+  type MonitoringScanParams,
+  type MonitoringTotals,
+  type RegisterRow,
+} from './monitoring-scan.js';
+import { shiftTimeline, type Endpoint, type SourceTimeline } from './source-timeline.js';
 
-const CLAUSE = '8/(4)/d';
+export { APP_KEYS, FAILURES, HOST_KEYS } from './monitoring-scan.js';
 
 /** The action register template: one row per log-processing failure or silence and what was done. */
 export const ACTION_COLUMNS = [
@@ -31,71 +29,23 @@ export const ACTION_COLUMNS = [
   { key: 'handledBy', zh: '處理人員', en: 'handled_by', required: false },
 ] as const satisfies readonly ColumnSpec[];
 
-export const HOST_KEYS = ['host', 'hostname', 'source', 'device', 'computer', 'computername', 'server', 'node', '主機', '主機名稱', '來源'].map(normKey);
-export const APP_KEYS = ['app', 'appname', 'application', 'program', 'service', 'process', 'tag', '系統', '系統名稱', '應用程式'].map(normKey);
-/** A failure record that carries its own action (`action`, a ticket number) was handled in the log itself. */
-const ACTION_KEYS = ['action', 'actiontaken', 'remediation', 'ticket', 'ticketid', 'incident', 'incidentid', '處理措施', '處理方式', '工單', '工單編號'].map(
-  normKey,
-);
-const EVENT_KEYS = ['event', 'eventtype', 'type', 'category', 'eventid', '事件', '事件類型'].map(normKey);
-
 /**
- * Log-processing failures (8/(4)/d: 處理失效), by what they say: messages dropped or lost, a
- * queue or disk full, a rotation that failed, a collector or forwarder in error; also Windows
- * Security events 1101 (audit events dropped) and 1104 (the security log is full).
+ * At most how many byte ranges (`EvidenceInput.ranges`) a large log is read in, each into its own
+ * timelines and findings, merged exactly in file order. The shell decides how many it gives: one
+ * per worker thread for a large file, one for a small file or without worker threads (read one
+ * after the other on one thread, two ranges measured about 5% slower than one, with no gain).
+ * Inputs that offer ranges regardless of `n` (tests) are read in theirs.
  */
-export const FAILURES: readonly { readonly kind: string; readonly en: string; readonly zh: string; readonly test: RegExp }[] = [
-  {
-    kind: 'dropped',
-    en: 'log messages dropped or lost',
-    zh: '日誌訊息遺失或丟棄',
-    test: /\b(?:drop(?:ped|ping)?|discard(?:ed|ing)?|lost|los(?:s|ing)|suppress(?:ed)?)\b[^\n]{0,60}\b(?:messages?|events?|logs?|records?|entries|lines)\b|\b(?:messages?|events?|logs?|records?)\b[^\n]{0,40}\b(?:dropped|discarded|lost)\b|backlog limit exceeded|audit_lost=[1-9]|rate-?limit(?:ed|ing)[^\n]{0,40}\bmessages?/i,
-  },
-  {
-    kind: 'overflow',
-    en: 'log queue, buffer or storage full',
-    zh: '日誌佇列、緩衝區或儲存空間已滿',
-    test: /\b(?:queue|buffer|spool|disk|partition|volume|log file|audit log|security log)\b[^\n]{0,40}\b(?:full|overflow(?:ed)?|exhausted|no space)\b|no space left on device|\boverflow\b[^\n]{0,40}\b(?:queue|buffer|log)/i,
-  },
-  {
-    kind: 'rotation',
-    en: 'log rotation failed',
-    zh: '日誌輪替失敗',
-    test: /\b(?:logrotate|log ?rotation|rotat(?:e|ing|ion))\b[^\n]{0,80}\b(?:fail(?:ed|ure)?|error|cannot|unable)\b|\b(?:fail(?:ed|ure)?|error|cannot|unable)\b[^\n]{0,80}\brotat(?:e|ing|ion)\b/i,
-  },
-  {
-    kind: 'collector',
-    en: 'log collector or forwarder error',
-    zh: '日誌收集或轉送程式錯誤',
-    test: /\b(?:rsyslogd?|syslog-ng|fluentd|fluent-bit|filebeat|winlogbeat|logstash|nxlog|splunkd?|auditd|journald|log (?:collector|forwarder|shipper|agent)|collector|forwarder|omfwd|imjournal)\b[^\n]{0,120}\b(?:error|fail(?:ed|ure)?|cannot|unable|refused|timed? ?out|suspended|unreachable)\b/i,
-  },
-  {
-    kind: 'failure_zh',
-    en: 'log processing failed',
-    zh: '日誌處理失效',
-    test: /(?:日誌|日志|稽核紀錄|稽核日誌|log)[^\n]{0,20}(?:失敗|失效|遺失|丟棄|溢位|已滿|中斷|錯誤)/i,
-  },
-];
+export const LOG_RANGES = 64;
 
-/** Windows Security event IDs for lost audit records: 1101 events dropped, 1104 log full. */
-const WINDOWS_FAILURE_IDS = new Set(['1101', '1104']);
-
-interface RegisterRow {
-  readonly file: string;
-  readonly row: number;
-  readonly source: string | null;
-  readonly occurred: number;
-  readonly action: string | null;
+/** One log file scanned for 8/(4)/d: in byte ranges when the shell offers them (see `scanLogRanges`), else whole. */
+async function scanLog(f: EvidenceInput, params: (continued: boolean) => MonitoringScanParams): Promise<MonitoringPart> {
+  const cap = params(false).maxFindingsPerKind;
+  return (
+    (await scanLogRanges(f, LOG_RANGES, MONITORING_SCANNER, params, scanMonitoringRange, (parts) => joinMonitoringRanges(parts, cap))) ??
+    (await scanMonitoringLines(f.lines(), params(false)))
+  );
 }
-
-/**
- * How many byte ranges (`EvidenceInput.ranges`) a large log is read in, each into its own
- * timelines and findings, merged exactly in file order. One until the ranges run on worker
- * threads: read one after the other, two ranges measured about 5% slower than one (2M lines,
- * 3.80 s against 3.61 s in the same run), with no gain. Inputs that offer ranges regardless of
- * `n` (tests) are read in theirs.
- */
-export const LOG_RANGES = 1;
 
 const fmtTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 const hours = (ms: number) => Math.round((ms / 3600_000) * 10) / 10;
@@ -167,13 +117,8 @@ export const logMonitoringAnalyzer = defineAnalyzer({
     const o = ctx.options;
     const todayMs = Date.parse(`${ctx.today}T23:59:59.999+08:00`);
     const threshold = o.silence_hours * 3600_000;
-    const found = new CappedFindings(o.max_findings_per_kind);
     const reading: AnalyzerFinding[] = [];
     const register: RegisterRow[] = [];
-    const timelines = new Map<string, SourceTimeline>();
-    let scope = 0;
-    let undated = 0;
-    let handledInLog = 0;
 
     const covers = (source: string, from: number, to: number) =>
       register.find(
@@ -183,48 +128,6 @@ export const logMonitoringAnalyzer = defineAnalyzer({
           r.occurred >= from - o.action_window_hours * 3600_000 &&
           r.occurred <= to + o.action_window_hours * 3600_000,
       );
-
-    let handledByRegister = 0;
-    let failureCount = 0;
-    // The part being read: the whole file, or one byte range of it (lines counted from the range).
-    let partFound = found;
-    let partTimelines = timelines;
-    const judgeFailure = (record: LogRecord, file: string, source: string, kind: (typeof FAILURES)[number]): void => {
-      const found = partFound;
-      failureCount++;
-      const when = record.time ?? todayMs;
-      const entry = record.time === null ? undefined : covers(source, when, when);
-      const what = `${record.timeText ?? '(no time)'} ${source}: ${kind.en} — "${record.message.slice(0, 120)}"`;
-      const whatZh = `${record.timeText ?? '（無時間）'} ${source}：${kind.zh} —「${record.message.slice(0, 120)}」`;
-      if (entry) {
-        handledByRegister++;
-        found.push({
-          kind: 'log_failure_handled',
-          severity: 'info',
-          failing: false,
-          clause: CLAUSE,
-          file,
-          line: record.line,
-          rule: source,
-          blocking: [{ file: entry.file, line: entry.row, rule: entry.action }],
-          detail: `${what}; action recorded: ${entry.action} (${entry.file} row ${entry.row})`,
-          detailZh: `${whatZh}；已記錄處理措施：${entry.action}（${entry.file} 第 ${entry.row} 列）`,
-        });
-        return;
-      }
-      found.push({
-        kind: 'log_failure_unhandled',
-        severity: 'high',
-        failing: true,
-        clause: CLAUSE,
-        file,
-        line: record.line,
-        rule: source,
-        blocking: [],
-        detail: `${what}; no action is recorded (no action field, no action register row within ${o.action_window_hours} h); 8/(4)/d requires acting when log processing fails`,
-        detailZh: `${whatZh}；查無處理紀錄（日誌無處理欄位，處理紀錄表 ${o.action_window_hours} 小時內亦無對應列）；違反 8/(4)/d 處理失效時應採取適當行動`,
-      });
-    };
 
     const logs: EvidenceInput[] = [];
     for (const f of ctx.files) {
@@ -253,98 +156,27 @@ export const logMonitoringAnalyzer = defineAnalyzer({
       }
     }
 
-    const sources = new Map<string, string>();
-    const sourceOf = (host: string | null, app: string | null): string => {
-      const raw = o.source_by === 'host_app' && host && app ? `${host}/${app}` : (host ?? app ?? '(no source)');
-      let source = sources.get(raw);
-      if (source === undefined) {
-        source = raw.toLowerCase();
-        if (sources.size < 100_000) sources.set(raw, source);
-      }
-      return source;
-    };
-    const seen = (source: string, time: number, file: string, line: number) => {
-      const t = partTimelines.get(source);
-      if (t) t.add(time, file, line);
-      else partTimelines.set(source, new SourceTimeline(time, file, line, threshold));
-    };
-    const failureOf = (text: string) => FAILURES.find((k) => k.test.test(text));
-    // Most lines of a log repeat a handful of messages: remember which are not failures (per
-    // app and event, so no string is built per line to look them up).
-    const clean = new Map<string, Map<string, Set<string>>>();
-    let cleanSize = 0;
-
+    // Each log on its own (in ranges, maybe on other threads), then all of them in file order.
+    let total: MonitoringTotals | null = null;
     for (const f of logs) {
-      const onRecord = (record: LogRecord) => {
-        scope++;
-        const host = field(record.fields, HOST_KEYS);
-        const app = field(record.fields, APP_KEYS);
-        const source = sourceOf(host, app);
-        if (record.time === null) undated++;
-        else seen(source, record.time, f.name, record.line);
-        const text = `${app ?? ''} ${record.message} ${field(record.fields, EVENT_KEYS) ?? ''}`;
-        const eventId = record.fields.get('eventid') ?? record.fields.get('eventcode');
-        const kind = eventId && WINDOWS_FAILURE_IDS.has(eventId) ? FAILURES[1]! : failureOf(text);
-        if (!kind) return;
-        if (field(record.fields, ACTION_KEYS)) {
-          handledInLog++;
-          return;
-        }
-        judgeFailure(record, f.name, source, kind);
-      };
-      // The quick path (JSON Lines from bytes): a line whose values are plain and whose text is
-      // known not to be a failure only marks its source as alive; anything else is read whole.
-      const quick = (q: QuickLine): boolean => {
-        const [host = null, app = null, message = null, event = null] = q.values.map(plain);
-        if (q.time === null || host === null || message === null) return false;
-        let byEvent = clean.get(app ?? '');
-        let known = byEvent?.get(event ?? '');
-        if (!known?.has(message)) {
-          if (failureOf(`${app ?? ''} ${message} ${event ?? ''}`)) return false;
-          if (cleanSize >= 10_000) {
-            clean.clear();
-            cleanSize = 0;
-            byEvent = undefined;
-            known = undefined;
-          }
-          if (!byEvent) clean.set(app ?? '', (byEvent = new Map<string, Set<string>>()));
-          if (!known) byEvent.set(event ?? '', (known = new Set<string>()));
-          known.add(message);
-          cleanSize++;
-        }
-        scope++;
-        seen(sourceOf(host, app), q.time, f.name, q.line);
-        return true;
-      };
-      const roles = [HOST_KEYS, APP_KEYS, MESSAGE_KEYS, EVENT_KEYS];
-      const ranges = (await f.ranges?.(LOG_RANGES)) ?? [];
-      let read: ReadLog | null = null;
-      if (ranges.length > 1) {
-        // Each range into its own timelines and findings, renumbered and merged in file order;
-        // the first range decides the format (not JSON Lines: the whole file is read below).
-        for (const [i, range] of ranges.entries()) {
-          partFound = new CappedFindings(o.max_findings_per_kind);
-          partTimelines = new Map();
-          const part = await readJsonLinesFast(range.bytes(), todayMs, roles, quick, onRecord, i > 0);
-          if (!part) break;
-          const by = read?.lines ?? 0;
-          found.absorb(partFound, by);
-          for (const [source, t] of partTimelines) {
-            const moved = shiftTimeline(t, by);
-            const before = timelines.get(source);
-            timelines.set(source, before ? mergeTimelines(before, moved) : moved);
-          }
-          read = read ? mergeReads(read, part) : part;
-        }
-        partFound = found;
-        partTimelines = timelines;
-      } else {
-        const chunks = f.bytes?.();
-        read = chunks ? await readJsonLinesFast(chunks, todayMs, roles, quick, onRecord) : null;
-      }
-      read ??= await readLog(f.lines(), todayMs, onRecord);
-      reading.push(...readingFindings(f.name, read, CLAUSE));
+      const params = (continued: boolean): MonitoringScanParams => ({
+        file: f.name,
+        todayMs,
+        threshold,
+        sourceBy: o.source_by,
+        actionWindowHours: o.action_window_hours,
+        maxFindingsPerKind: o.max_findings_per_kind,
+        register,
+        continued,
+      });
+      const part = await scanLog(f, params);
+      reading.push(...readingFindings(f.name, part.read, CLAUSE));
+      total = total ? joinMonitoringTotals(total, part, 0, o.max_findings_per_kind) : part;
     }
+    const found = new CappedFindings(o.max_findings_per_kind);
+    if (total) found.absorb(total.found, 0);
+    const timelines = new Map<string, SourceTimeline>([...(total?.timelines ?? [])].map(([source, t]) => [source, shiftTimeline(t, 0)]));
+    const { scope = 0, undated = 0, handledInLog = 0, handledByRegister = 0, failureCount = 0 } = total ?? {};
 
     // The period: as given, else the span of all events, so a source that stopped early shows.
     const all = [...timelines.values()];

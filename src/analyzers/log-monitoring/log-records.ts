@@ -1,4 +1,4 @@
-import type { AnalyzerFinding } from '../../core/analysis/analyzer.js';
+import type { AnalyzerFinding, EvidenceInput } from '../../core/analysis/analyzer.js';
 import { isUtf8 } from 'node:buffer';
 
 /**
@@ -425,6 +425,23 @@ export function readingFindings(file: string, read: ReadLog, clause: string): An
   return out;
 }
 
+/** Capped findings as plain data (structured-clone-able): the kept findings and every kind's full count. */
+export interface FindingsData {
+  readonly list: readonly AnalyzerFinding[];
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+/**
+ * Consecutive byte ranges of one file, scanned apart, as one scan of the file: each part joined
+ * to the ones before it by `joinTotals` with its lines moved by theirs, and the reads merged.
+ */
+export function joinRanges<T, P extends T & { readonly read: ReadLog }>(parts: readonly P[], joinTotals: (a: T, b: T, by: number) => T): T & { read: ReadLog } {
+  const [first, ...rest] = parts;
+  let out: T & { read: ReadLog } = first!;
+  for (const b of rest) out = { ...joinTotals(out, b, out.read.lines), read: mergeReads(out.read, b.read) };
+  return out;
+}
+
 /**
  * Keeps at most `cap` findings of each kind and counts the rest, so ten million missing fields
  * give a readable report; `finish()` adds one info finding per capped kind saying how many more.
@@ -438,12 +455,15 @@ export class CappedFindings {
     this.counts.set(f.kind, c);
     if (c <= this.cap) this.list.push(f);
   }
-  /** Takes a later range's findings in order, their lines moved by `by`; what it counted beyond its cap stays counted. */
-  absorb(other: CappedFindings, by: number): void {
+  /**
+   * Takes a later range's findings in order, their lines moved by `by` (by `move`, for findings
+   * whose text names their line); what it counted beyond its cap stays counted.
+   */
+  absorb(other: FindingsData, by: number, move: (f: AnalyzerFinding, line: number) => AnalyzerFinding = (f, line) => ({ ...f, line })): void {
     const listed = new Map<string, number>();
     for (const f of other.list) {
       listed.set(f.kind, (listed.get(f.kind) ?? 0) + 1);
-      this.push(f.line === null ? f : { ...f, line: f.line + by });
+      this.push(f.line === null || by === 0 ? f : move(f, f.line + by));
     }
     for (const [kind, c] of other.counts) this.counts.set(kind, (this.counts.get(kind) ?? 0) + c - (listed.get(kind) ?? 0));
   }
@@ -666,4 +686,47 @@ export async function readJsonLinesFast(
     if (text.trim() !== '') slow(text);
   }
   return problems.result('jsonl', records, problems.lastBad === n ? n : null, n);
+}
+
+/** Whether bytes are JSON Lines as `readJsonLinesFast` decides it: the first byte that is not blank (after a BOM) is `{`. */
+async function startsAsJsonLines(chunks: AsyncIterable<Buffer>): Promise<boolean> {
+  let head = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    head = Buffer.concat([head, chunk]);
+    if (head.length < 3) continue;
+    const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+    const first = body.findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a);
+    if (first >= 0) return body[first] === 0x7b;
+    head = Buffer.from(head.subarray(0, 3)); // only blank so far: keep what decides a BOM
+  }
+  return false;
+}
+
+/**
+ * A JSON Lines log scanned by a range scanner (`scanRange`, a module-level function of plain
+ * data): in the byte ranges the shell offers (`EvidenceInput.ranges(maxRanges)`), all at once on
+ * its worker threads when every range can `scan`, else one after the other here, and the parts
+ * joined in file order; without ranges, from `bytes()` in one pass. Null when the file is not
+ * JSON Lines or offers no bytes: the caller reads it line by line.
+ */
+export async function scanLogRanges<P, Params>(
+  f: EvidenceInput,
+  maxRanges: number,
+  scanner: string,
+  params: (continued: boolean) => Params,
+  scanRange: (chunks: AsyncIterable<Buffer>, params: Params) => Promise<P | null>,
+  join: (parts: P[]) => P,
+): Promise<P | null> {
+  const ranges = (await f.ranges?.(maxRanges)) ?? [];
+  // The format is the file head's (a later range alone cannot tell): decided before any range is sent off.
+  if (ranges.length > 1 && (await startsAsJsonLines(ranges[0]!.bytes()))) {
+    const parts: (P | null)[] = [];
+    if (ranges.every((r) => r.scan !== undefined))
+      parts.push(...(await Promise.all(ranges.map((r, i) => r.scan!(scanner, params(i > 0)) as Promise<P | null>))));
+    else for (const [i, r] of ranges.entries()) parts.push(await scanRange(r.bytes(), params(i > 0)));
+    const whole = parts.filter((p): p is P => p !== null);
+    if (whole.length === parts.length) return join(whole);
+  }
+  const chunks = f.bytes?.();
+  return chunks ? scanRange(chunks, params(false)) : null;
 }

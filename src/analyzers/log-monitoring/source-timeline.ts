@@ -111,8 +111,14 @@ export function mergeTimelines(a: SourceTimeline, b: SourceTimeline): SourceTime
   return out;
 }
 
-/** The same timeline with every line number moved by `by`: a range's lines renumbered in its file. */
-export function shiftTimeline(t: SourceTimeline, by: number): SourceTimeline {
+/** A timeline as plain data (as it arrives from a worker thread: fields, no methods). */
+export type TimelineData = Pick<SourceTimeline, 'first' | 'lastTime' | 'lastFile' | 'lastLine' | 'gaps' | 'threshold'>;
+
+/**
+ * The same timeline with every line number moved by `by`: a range's lines renumbered in its file.
+ * Takes plain data too, so it also rebuilds a timeline sent from a worker thread.
+ */
+export function shiftTimeline(t: TimelineData, by: number): SourceTimeline {
   const at = (e: Endpoint): Endpoint => ({ ...e, line: e.line + by });
   const out = new SourceTimeline(t.first.time, t.first.file, t.first.line + by, t.threshold);
   out.lastTime = t.lastTime;

@@ -59,6 +59,13 @@ export interface EvidenceRange {
   readonly start: number;
   readonly end: number;
   bytes(): AsyncIterable<Buffer>;
+  /**
+   * Optional: runs the named range scanner over this range on another thread and resolves to its
+   * result. `params` and the result are plain data (structured-clone-able); the scanner is the
+   * analyzer's own module-level function, known to the shell's worker by name, so it does exactly
+   * what the analyzer would do with `bytes()` here. Analyzers must fall back to `bytes()`.
+   */
+  scan?(scanner: string, params: unknown): Promise<unknown>;
 }
 
 /** An analyzer's options as a strict zod object: unknown keys and bad values are refused before it runs. */
