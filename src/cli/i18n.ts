@@ -51,8 +51,10 @@ const zh = {
     PLAN_INVALID_RANGE: '期間起日晚於迄日。',
     OUTPUT_EXISTS: '檔案已存在；如要覆寫請加 --force。',
     RESULT_INVALID: '查核結果不完整（{{what}}）。',
-    RESULT_SELF_APPROVAL: '{{actor}} 為此結果之紀錄者，不得自行覆核（覆核須由他人為之）。',
+    RESULT_SELF_APPROVAL: '{{actor}} 為此結果之紀錄者，不得自行覆核或退回（覆核須由他人為之）。',
     ACTOR_NAME_INVALID: '使用者名稱「{{name}}」含有看不見的格式或控制字元（{{codepoint}}），請以一般文字輸入姓名。',
+    // i18next context 'account': a local operator's name in an account's form (localOperator).
+    ACTOR_NAME_INVALID_account: '使用者名稱「{{name}}」為帳號之格式（… [account id]），本機操作者請以一般姓名表示。',
     RESULT_NOT_FOUND: '找不到查核結果。',
     RUN_NOT_FOUND: '找不到 {{period}} 的查核，請先執行 ccheck inspect start。',
     RUN_EXISTS: '{{period}} 的查核已存在。',
