@@ -23,8 +23,8 @@ export function reviewState(currentHash: string, lastRecordingSeq: number, revie
   const last = [...reviews].sort((a, b) => a.seq - b.seq).pop();
   if (!last) return null;
   const current = last.hash === currentHash && last.seq > lastRecordingSeq;
-  if (last.kind === 'reject')
-    return current ? { state: 'rejected', by: last.by, at: last.at, reason: last.reason } : { state: 'void', by: last.by, at: last.at };
+  // Recorded again after a rejection: the officer's correction awaits a review; nothing to void.
+  if (last.kind === 'reject') return current ? { state: 'rejected', by: last.by, at: last.at, reason: last.reason } : null;
   return { state: current ? 'approved' : 'void', by: last.by, at: last.at };
 }
 
