@@ -549,6 +549,8 @@ export class InspectionService {
     const ids = results.map((r) => r.id);
     const approvals = ids.length ? await this.db.selectFrom('approvals').selectAll().where('result_id', 'in', ids).execute() : [];
     const approvalOf = new Map(approvals.map((a) => [a.id, a]));
+    const rejections = ids.length ? await this.db.selectFrom('rejections').selectAll().where('result_id', 'in', ids).execute() : [];
+    const rejectionOf = new Map(rejections.map((r) => [r.id, r]));
     const recordings = ids.length
       ? await this.db.selectFrom('result_recordings').selectAll().where('result_id', 'in', ids).where('revision', '>=', 2).orderBy('revision').execute()
       : [];
@@ -569,6 +571,18 @@ export class InspectionService {
                     'entity_id',
                     'in',
                     approvals.map((a) => a.id),
+                  ),
+                ]),
+              ]
+            : []),
+          ...(rejections.length
+            ? [
+                eb.and([
+                  eb('entity', '=', 'rejections'),
+                  eb(
+                    'entity_id',
+                    'in',
+                    rejections.map((r) => r.id),
                   ),
                 ]),
               ]
@@ -598,6 +612,9 @@ export class InspectionService {
       } else if (e.entity === 'approvals') {
         const a = approvalOf.get(e.entity_id)!;
         history.push({ ...base, role: 'reviewer', action: 'approve', item: pathOf.get(a.result_id) ?? null, hash: a.approved_hash });
+      } else if (e.entity === 'rejections') {
+        const r = rejectionOf.get(e.entity_id)!;
+        history.push({ ...base, role: 'reviewer', action: 'reject', item: pathOf.get(r.result_id) ?? null, hash: r.rejected_hash, reason: r.reason });
       } else if (signoff) {
         history.push({ ...base, role: signoff.role, action: 'signoff', item: null, hash: signoff.results_hash, authentication: signoff.authentication });
       }
