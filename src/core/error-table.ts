@@ -168,14 +168,21 @@ export const ERROR_TABLE = {
   RESULT_SELF_APPROVAL: {
     exit: 'conflict',
     http: 409,
-    zh: '{{actor}} 為此結果之紀錄者，不得自行覆核（覆核須由他人為之）。',
-    en: '{{actor}} recorded this result and may not approve it (someone else must).',
+    zh: '{{actor}} 為此結果之紀錄者，不得自行覆核或退回（覆核須由他人為之）。',
+    en: '{{actor}} recorded this result and may not approve or reject it (someone else must).',
   },
   ACTOR_NAME_INVALID: {
     exit: 'badInput',
     http: 400,
     zh: '使用者名稱「{{name}}」含有看不見的格式或控制字元（{{codepoint}}），請以一般文字輸入姓名。',
     en: 'the name "{{name}}" holds an invisible formatting or control character ({{codepoint}}); write the name in plain text.',
+    variants: {
+      // context 'account': a local operator's name in an account's form (localOperator).
+      account: {
+        zh: '使用者名稱「{{name}}」為帳號之格式（… [account id]），本機操作者請以一般姓名表示。',
+        en: 'the name "{{name}}" has the form of an account (… [account id]); a local operator gives a plain name.',
+      },
+    },
   },
   RESULT_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到查核結果。', en: 'no such result.' },
   RUN_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到 {{period}} 的查核。', en: 'no inspection for {{period}}.' },

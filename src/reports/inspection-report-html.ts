@@ -96,6 +96,7 @@ export const REPORT_LABELS = {
     action: '改善措施',
     none: '無',
     void: '已失效（覆核後結果有異動）',
+    rejected: '退回',
     repeat: '重複缺失',
     results: { pass: '符合', fail: '不符合', partial: '部分符合', not_applicable: '不適用', error: '無法判定', not_run: '未執行' } as Record<string, string>,
     note: '「無法判定」與「未執行」不計入符合；不適用項目不列入分母。',
@@ -136,6 +137,7 @@ export const REPORT_LABELS = {
     action: 'Corrective action',
     none: 'none',
     void: 'void (changed after approval)',
+    rejected: 'rejected',
     repeat: 'repeat',
     results: { pass: 'pass', fail: 'fail', partial: 'partial', not_applicable: 'not applicable', error: 'error', not_run: 'not run' } as Record<string, string>,
     note: '“error” and “not run” never count as compliant; not-applicable items are outside the rate.',
@@ -249,7 +251,9 @@ export function renderInspectionReportHtml(data: InspectionReportData, lang: 'zh
       const approval = i.approval
         ? i.approval.state === 'approved'
           ? `✓ ${esc(i.approval.by)}<br><small>${esc(formatTaipeiInstant(i.approval.at))}</small>`
-          : `<span class="void">✗ ${esc(t.void)}</span>`
+          : i.approval.state === 'rejected'
+            ? `<span class="void">✗ ${esc(t.rejected)} ${esc(i.approval.by)}</span><br><small>${esc(i.approval.reason)}</small>`
+            : `<span class="void">✗ ${esc(t.void)}</span>`
         : '';
       return `<tr id="item-${esc(i.path)}"><td class="path">${esc(i.path)}</td><td class="code">${esc(i.code)}</td><td>${esc([i.title, i.text].filter(Boolean).join(' ') || '（略）')}</td><td><span class="badge" style="background:${COLOR[i.effectiveStatus]}">${esc(t.results[i.effectiveStatus])}</span>${i.effectiveStatus !== i.status ? `<br><small>${esc(t.results[i.status])}</small>` : ''}</td><td>${esc(i.recordedBy)}<br><small>${esc(i.source)}</small></td><td>${approval}</td><td>${esc(i.justification)}${evidence}${af ? `<ul class="af">${af}</ul>` : ''}</td></tr>`;
     })

@@ -126,7 +126,12 @@ export function renderInspectionReportPdf(data: InspectionReportData, fonts: Rep
     const notes =
       [i.justification, ...i.evidence.map((e) => `${e.name} sha256:${e.sha256.slice(0, 16)}…`), ...findings].filter(Boolean).join('\n') ||
       (i.title ?? i.text ?? (zh ? '（略）' : '(elided)'));
-    const who = [i.recordedBy ?? '', i.approval ? `${i.approval.state === 'approved' ? '✓' : `✗ ${t.void}`} ${i.approval.by}` : ''].filter(Boolean).join('\n');
+    const who = [
+      i.recordedBy ?? '',
+      i.approval ? `${i.approval.state === 'approved' ? '✓' : `✗ ${i.approval.state === 'rejected' ? t.rejected : t.void}`} ${i.approval.by}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     doc.font('tc').fontSize(8);
     const height = Math.max(doc.heightOfString(notes, { width: cols[4]!.w }), doc.heightOfString(who, { width: cols[3]!.w }), 10);
     if (doc.y + height > doc.page.height - 50) {

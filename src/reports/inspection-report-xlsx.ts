@@ -67,7 +67,9 @@ export async function renderInspectionReportXlsx(data: InspectionReportData): Pr
       RESULT_ZH[i.effectiveStatus] ?? i.effectiveStatus,
       [i.justification, evidence].filter(Boolean).join('\n'),
       i.recordedBy ?? '',
-      i.approval ? `${i.approval.state === 'approved' ? '已覆核' : '已失效'} ${i.approval.by} ${formatTaipeiInstant(i.approval.at)}` : '',
+      i.approval
+        ? `${i.approval.state === 'approved' ? '已覆核' : i.approval.state === 'rejected' ? `退回（${i.approval.reason ?? ''}）` : '已失效'} ${i.approval.by} ${formatTaipeiInstant(i.approval.at)}`
+        : '',
       findings,
     ]);
     row.alignment = { wrapText: true, vertical: 'top' };

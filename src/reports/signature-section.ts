@@ -12,7 +12,7 @@ export const SIGNATURE_LABELS = {
     key: '封存檔簽章公鑰（Ed25519）',
     fingerprint: '公鑰指紋',
     cols: ['序', '時間（臺北）', '動作', '人員', '角色', '項次', '雜湊（所核內容）', '身分驗證方式'],
-    actions: { start: '開始查核', record: '紀錄結果', approve: '覆核', signoff: '簽核完竣', revise: '建立更正版次' } as Record<string, string>,
+    actions: { start: '開始查核', record: '紀錄結果', approve: '覆核', reject: '退回', signoff: '簽核完竣', revise: '建立更正版次' } as Record<string, string>,
     roles: { operator: '作業人員', recorder: '紀錄者', reviewer: '覆核者', ciso: '資安長' } as Record<string, string>,
   },
   en: {
@@ -24,7 +24,10 @@ export const SIGNATURE_LABELS = {
     key: 'Package signing public key (Ed25519)',
     fingerprint: 'Key fingerprint',
     cols: ['Seq', 'Time (Taipei)', 'Action', 'Person', 'Role', 'Item', 'Hash (what was covered)', 'Authenticated as'],
-    actions: { start: 'started', record: 'recorded', approve: 'approved', signoff: 'signed off', revise: 'revision created' } as Record<string, string>,
+    actions: { start: 'started', record: 'recorded', approve: 'approved', reject: 'rejected', signoff: 'signed off', revise: 'revision created' } as Record<
+      string,
+      string
+    >,
     roles: { operator: 'operator', recorder: 'recorder', reviewer: 'reviewer', ciso: 'CISO' } as Record<string, string>,
   },
 };
@@ -35,7 +38,8 @@ export function historyCells(e: SignatureEvent, lang: 'zh-TW' | 'en'): string[] 
   return [
     String(e.seq),
     formatTaipeiInstant(e.at),
-    t.actions[e.action] ?? e.action,
+    // A rejection carries its reason: the history says why the item went back to the officer.
+    `${t.actions[e.action] ?? e.action}${e.reason ? `${lang === 'zh-TW' ? '：' : ': '}${e.reason}` : ''}`,
     e.actor,
     t.roles[e.role] ?? e.role,
     e.item ?? '',

@@ -2,6 +2,7 @@ import { runAnalyzer, type AnalyzerReport } from '../core/analysis/analyzer.js';
 import { decideItems } from '../core/analysis/item-verdicts.js';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
+import { findingSeverityOf } from '../core/inspection/finding.js';
 import type { ResultStatus } from '../core/inspection/item-result.js';
 import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
 import { evidenceFromFile, type ReadProgress } from '../io/evidence-input.js';
@@ -79,6 +80,8 @@ export async function recordAnalysis(
           source: 'analyzer',
           justification: `[${report.analyzer}] ${report.summaryZh} / ${report.summary}${failing ? ` (${failing} failing findings on ${d.item})` : ''}`,
           evidence: shas,
+          // An analyzer's `high` finding opens a `high` finding, not the default medium.
+          severity: findingSeverityOf(d.failing),
         },
       );
       recorded.push(d.item);

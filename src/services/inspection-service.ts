@@ -1,60 +1,46 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpSync, createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { evaluateApplicability } from '../core/applicability/evaluate-applicability.js';
-import { canonicalJson, type CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
-import { assertTransition, FINDING_SEVERITIES, type FindingSeverity, type FindingStatus } from '../core/inspection/finding.js';
-import {
-  assertCanApprove,
-  effectiveStatus,
-  resultContentHash,
-  validateResult,
-  type ItemResultView,
-  type ResultContent,
-  type ResultSource,
-  type ResultStatus,
-} from '../core/inspection/item-result.js';
+import type { FindingSeverity, FindingStatus } from '../core/inspection/finding.js';
+import { resultContentHash, type ItemResultView, type ResultContent, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
-import {
-  assertReadyForSignoff,
-  assertRetentionOver,
-  assertRetentionYears,
-  assertRunWritable,
-  assertSignerIndependent,
-  signedResultsHash,
-} from '../core/inspection/signoff.js';
+import { ROLES } from '../core/people/roles.js';
+import type { Actor } from '../core/people/actor.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { Review } from '../core/ports/records.js';
+import { assertReadyForSignoff, assertRetentionOver, assertRetentionYears, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
-import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
 import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
 import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
-import { databaseUrlFor, isInitialised, migrate, openDatabase, withWriteTransaction, type OpenDatabase } from '../storage/database.js';
+import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
-import type { Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
+import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
+import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow } from '../storage/repositories/rows.js';
+import type { ApprovalsTable, Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
 import { versionFor } from './firm-service.js';
+import type { InspectionDeps } from './use-cases/deps.js';
+import { recordEvidence, attachEvidence as attachEvidenceUseCase } from './use-cases/evidence.js';
+import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseCase } from './use-cases/findings.js';
+import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirmProfileUseCase } from './use-cases/firms.js';
+import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
+import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
 
-/** The clock, behind a port: tests and the CLI pass one in; the core never reads time itself. */
-export interface Clock {
-  /** An instant, ISO 8601 UTC. */
-  now(): string;
-  /** The calendar day in Taipei, which decides expiry and due dates. */
-  today(): IsoDate;
-}
+export type { Clock } from '../core/ports/clock.js';
 
 /**
  * Crash-test hooks: with CCHECK_FAULT=<point> the process kills itself (SIGKILL) exactly there,
  * so that tests can prove what survives a crash without racing a timer.
  */
-function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
+export function faultPoint(env: NodeJS.ProcessEnv, point: string): void {
   if (env.CCHECK_FAULT === point) process.kill(process.pid, 'SIGKILL');
   // `<point>:stop` freezes the process there (SIGSTOP) until the test sends SIGCONT, so a second
   // command can run at exactly that moment: races are tested by state, never by timing.
@@ -72,16 +58,41 @@ export const systemClock: Clock = {
 };
 
 /**
+ * The actor behind a name passed to the façade (the callers from before actors: the CLI's older
+ * paths and other services): a local operator with every role, named exactly as given. A name in
+ * an account's form keeps meaning that account in the trail (principalOf reads its id). Callers
+ * that have an Actor pass it and it is used as is.
+ */
+function actorOf(actor: string | Actor): Actor {
+  if (typeof actor !== 'string') return actor;
+  principalOf(actor); // a name with invisible characters is refused before anything is written
+  return { kind: 'local', id: actor, name: actor, grants: ROLES.map((role) => ({ role, firmId: null })), method: 'local', factorAt: null };
+}
+
+/**
  * Inspections that hold up to an examiner: every write is audited in the same transaction,
  * approvals bind to a hash of what was approved, evidence is encrypted and content-addressed.
  */
 export class InspectionService {
+  /** The store behind the use cases (ports in src/core/ports, Kysely repositories in src/storage/repositories). */
+  readonly store: KyselyInspectionStore;
+
   private constructor(
     readonly open: OpenDatabase,
     readonly home: string,
     private readonly env: NodeJS.ProcessEnv,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.store = new KyselyInspectionStore(open, clock, () => this.ensureAuditKey());
+  }
+
+  /**
+   * What the use cases (src/services/use-cases) are given. This class is a façade over them that
+   * keeps the signatures its callers use (names, table rows); new code calls the use cases.
+   */
+  get deps(): InspectionDeps {
+    return { store: this.store, clock: this.clock, ids: { next: () => randomUUID() }, fault: (point) => faultPoint(this.env, point) };
+  }
 
   static async connect(home: string, env: NodeJS.ProcessEnv, clock: Clock = systemClock, options: { create?: boolean } = {}): Promise<InspectionService> {
     const open = openDatabase(databaseUrlFor(env, home), options);
@@ -98,13 +109,12 @@ export class InspectionService {
     return service;
   }
 
-  /** The transaction `transaction()` opened, while inside it: reads see its writes, and no second connection is needed. */
-  private readonly scope = new AsyncLocalStorage<Kysely<Database>>();
   /** Files this service already put into the vault (path, size, mtime → content), so a `run` encrypts each once. */
   private readonly stored = new Map<string, { sha256: string; size: number }>();
 
+  /** The connection or, inside `transaction()`, the transaction: reads see its writes, and no second connection is needed. */
   get db(): Kysely<Database> {
-    return this.scope.getStore() ?? this.open.db;
+    return this.store.db;
   }
 
   /**
@@ -113,8 +123,7 @@ export class InspectionService {
    * when a command fails). Writes nested inside join it.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.scope.getStore()) return fn();
-    return withWriteTransaction(this.open, (tx) => this.scope.run(tx, fn));
+    return this.store.transaction(fn);
   }
 
   async close(): Promise<void> {
@@ -191,62 +200,33 @@ export class InspectionService {
     return readWitnesses(witnessFile(this.env, this.home));
   }
 
-  private async write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
     principalOf(actor); // a name with invisible characters is refused before anything is written
-    const key = await this.ensureAuditKey();
-    return this.transaction(() => {
-      const tx = this.scope.getStore()!;
-      return fn(new AuditedWriter(tx, actor, this.clock.now(), key), tx);
-    });
+    return this.store.writeRows(actor, fn);
   }
 
   // ── firms ──────────────────────────────────────────────────────────────────────────────
 
-  async addFirm(actor: string, profile: FirmProfile): Promise<FirmsTable> {
-    return this.write(actor, async (w, tx) => {
-      const exists = await tx.selectFrom('firms').select('id').where('licence', '=', profile.firm.licence).executeTakeFirst();
-      if (exists) throw new CoreError('FIRM_EXISTS', `a firm with licence ${profile.firm.licence} already exists`, { licence: profile.firm.licence });
-      return w.insert('firms', {
-        id: randomUUID(),
-        name: profile.firm.name,
-        licence: profile.firm.licence,
-        profile_json: JSON.stringify(profile),
-        created_at: this.clock.now(),
-      });
-    });
+  async addFirm(actor: string | Actor, profile: FirmProfile): Promise<FirmsTable> {
+    return firmRow(await addFirmUseCase(this.deps, actorOf(actor), profile));
   }
 
   /**
    * Replaces a firm's profile (audited, with the old one in the event). Runs already started keep
    * the applicability frozen into them; the new profile decides from the next run on.
    */
-  async updateFirmProfile(actor: string, profile: FirmProfile): Promise<{ firm: FirmsTable; changed: boolean }> {
-    const firm = await this.firm(profile.firm.licence);
-    if (canonicalJson(JSON.parse(firm.profile_json)) === canonicalJson(profile)) return { firm, changed: false };
-    return this.write(actor, async (w) => ({
-      firm: await w.update('firms', firm.id, { name: profile.firm.name, profile_json: JSON.stringify(profile) }, 'firms.update_profile'),
-      changed: true,
-    }));
+  async updateFirmProfile(actor: string | Actor, profile: FirmProfile): Promise<{ firm: FirmsTable; changed: boolean }> {
+    const r = await updateFirmProfileUseCase(this.deps, actorOf(actor), profile);
+    return { firm: firmRow(r.firm), changed: r.changed };
   }
 
-  listFirms(): Promise<FirmsTable[]> {
-    return this.db.selectFrom('firms').selectAll().orderBy('name').execute();
+  async listFirms(): Promise<FirmsTable[]> {
+    return (await this.store.firms.list()).map(firmRow);
   }
 
   /** By id, licence number or exact name. */
   async firm(ref: string): Promise<FirmsTable> {
-    const f = await this.db
-      .selectFrom('firms')
-      .selectAll()
-      .where((eb) => eb.or([eb('id', '=', ref), eb('licence', '=', ref), eb('name', '=', ref)]))
-      .execute();
-    if (f.length !== 1)
-      throw new CoreError(
-        'FIRM_NOT_FOUND',
-        f.length ? `"${ref}" names ${f.length} firms; use the licence number` : `no firm "${ref}" (see: ccheck firm list)`,
-        { ref },
-      );
-    return f[0]!;
+    return firmRow(await resolveFirm(this.store.firms, ref));
   }
 
   // ── runs ───────────────────────────────────────────────────────────────────────────────
@@ -257,85 +237,14 @@ export class InspectionService {
    * the applicability decisions are frozen into the run.
    */
   async startRun(
-    actor: string,
+    actor: string | Actor,
     firmRef: string,
     periodId: string,
     versionRef?: string,
   ): Promise<{ run: InspectionRunsTable; applicable: number; notApplicable: number }> {
-    const firm = await this.firm(firmRef);
-    const period = parsePeriod(periodId);
-    const store = openCatalogStore(this.home);
-    const version: CatalogVersion = versionFor(store, versionRef);
-    const profile = JSON.parse(firm.profile_json) as FirmProfile;
-    const decisions = evaluateApplicability(version, loadApplicabilityRules(), profile).decisions;
-    const decisionOf = new Map(decisions.map((d) => [d.path, d]));
-    const parents = new Set(version.nodes.map((n) => n.parentPath).filter((p): p is string => p !== null));
-    const items = version.nodes.filter((n) => !parents.has(n.path) && n.frequency === period.frequency);
-    return this.write(actor, async (w, tx) => {
-      const existing = await tx.selectFrom('inspection_runs').select('id').where('firm_id', '=', firm.id).where('period', '=', period.id).executeTakeFirst();
-      if (existing) throw new CoreError('RUN_EXISTS', `${firm.name} already has an inspection for ${period.id}`, { period: period.id });
-      const stored = await tx.selectFrom('catalog_versions').select(['id', 'hash']).where('id', '=', version.id).executeTakeFirst();
-      if (!stored) {
-        await w.insert('catalog_versions', {
-          id: version.id,
-          hash: version.hash,
-          effective_date: version.effectiveDate,
-          content_json: JSON.stringify(version),
-          stored_at: this.clock.now(),
-        });
-      } else if (stored.hash !== version.hash) {
-        throw new CoreError('CATALOG_VERSION_CONFLICT', `catalog version ${version.id} in the database differs from the catalog (${stored.hash})`, {
-          id: version.id,
-        });
-      }
-      const run = await w.insert('inspection_runs', {
-        id: randomUUID(),
-        firm_id: firm.id,
-        catalog_version_id: version.id,
-        catalog_hash: version.hash,
-        period: period.id,
-        frequency: period.frequency,
-        applicability_json: JSON.stringify(decisions.filter((d) => items.some((i) => i.path === d.path))),
-        profile_hash: `sha256:${createHash('sha256').update(canonicalJson(profile)).digest('hex')}`,
-        started_at: this.clock.now(),
-        started_by: actor,
-      });
-      let applicable = 0;
-      for (const item of items) {
-        const d = decisionOf.get(item.path)!;
-        const notYet = item.effectiveDate !== null && item.effectiveDate > period.end;
-        const applies = d.applies && !notYet;
-        applicable += applies ? 1 : 0;
-        const content: ResultContent = {
-          runId: run.id,
-          path: item.path,
-          status: applies ? 'not_run' : 'not_applicable',
-          justification: applies
-            ? null
-            : notYet
-              ? `尚未生效（${item.effectiveDate}）/ not in force until ${item.effectiveDate}`
-              : `${d.reasonZh} / ${d.reason}`,
-          source: 'system',
-          evidence: [],
-          expiresOn: null,
-        };
-        await w.insert('item_results', {
-          id: randomUUID(),
-          run_id: run.id,
-          path: item.path,
-          code: item.code,
-          status: content.status,
-          justification: content.justification,
-          source: 'system',
-          expires_on: null,
-          recorded_by: null,
-          recorded_at: null,
-          content_hash: resultContentHash(content),
-          revision: 1,
-        });
-      }
-      return { run, applicable, notApplicable: items.length - applicable };
-    });
+    const catalog = { version: (ref?: string) => versionFor(openCatalogStore(this.home), ref), rules: () => loadApplicabilityRules() };
+    const r = await startRunUseCase({ ...this.deps, catalog }, actorOf(actor), { firm: firmRef, period: periodId, version: versionRef });
+    return { ...r, run: runRow(r.run) };
   }
 
   /**
@@ -343,16 +252,8 @@ export class InspectionService {
    * A signed run that was revised stays stored as it was; the correction is the next revision.
    */
   async run(firmRef: string, periodId: string, revision?: number): Promise<{ firm: FirmsTable; run: InspectionRunsTable; revision: number }> {
-    const firm = await this.firm(firmRef);
-    const period = parsePeriod(periodId).id;
-    const runs = await this.db.selectFrom('inspection_runs').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).execute();
-    if (!runs.length) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period} (start one: ccheck inspect start)`, { period });
-    const revisions = await this.db.selectFrom('run_revisions').selectAll().where('firm_id', '=', firm.id).where('period', '=', period).execute();
-    const numberOf = (id: string) => revisions.find((r) => r.id === id)?.revision ?? 1;
-    const ordered = [...runs].sort((a, b) => numberOf(a.id) - numberOf(b.id));
-    const run = revision === undefined ? ordered[ordered.length - 1]! : ordered.find((r) => numberOf(r.id) === revision);
-    if (!run) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no revision ${revision} of ${period} (it has ${ordered.length})`, { period });
-    return { firm, run, revision: numberOf(run.id) };
+    const r = await resolveRun(this.store, { firm: firmRef, period: periodId, revision });
+    return { firm: firmRow(r.firm), run: runRow(r.run), revision: r.revision };
   }
 
   /** The sign-off of a run, or null. */
@@ -361,9 +262,8 @@ export class InspectionService {
   }
 
   /** The read-only rule (臺證輔字第1060504884號: 簽核完竣之稽核報告應採唯讀方式儲存), checked inside each write's transaction. */
-  private async assertWritable(tx: Kysely<Database>, run: InspectionRunsTable, what: string): Promise<void> {
-    const s = await this.signoffOf(run.id, tx);
-    assertRunWritable(s ? { signedBy: s.signed_by, signedAt: s.signed_at } : null, run.period, what);
+  private async assertWritable(_tx: Kysely<Database>, run: InspectionRunsTable, what: string): Promise<void> {
+    await assertRunWritableIn(this.store, runOf(run), what);
   }
 
   /** A run by its id or an unambiguous prefix of at least 8 characters (as `inspect list` shows it), with its firm's licence. */
@@ -389,10 +289,8 @@ export class InspectionService {
     return { licence: rows[0]!.licence, period: rows[0]!.period };
   }
 
-  listRuns(firmId?: string): Promise<InspectionRunsTable[]> {
-    let q = this.db.selectFrom('inspection_runs').selectAll().orderBy('period', 'desc');
-    if (firmId) q = q.where('firm_id', '=', firmId);
-    return q.execute();
+  async listRuns(firmId?: string): Promise<InspectionRunsTable[]> {
+    return (await this.store.runs.list(firmId)).map(runRow);
   }
 
   // ── evidence ───────────────────────────────────────────────────────────────────────────
@@ -402,25 +300,11 @@ export class InspectionService {
    * stored once and reused across items and periods. The vault write happens before the
    * transaction; a process killed in between leaves a complete, unreferenced blob at most.
    */
-  async addEvidence(actor: string, firmRef: string, file: string, meta: { collectedAt: string; expiresOn?: IsoDate | null; name?: string }) {
-    const firm = await this.firm(firmRef);
-    const { sha256, size } = await this.storeFile(file);
-    return this.write(actor, async (w, tx) => {
-      const existing = await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', '=', sha256).executeTakeFirst();
-      if (existing) return { evidence: existing, reused: true };
-      const evidence = await w.insert('evidence', {
-        id: randomUUID(),
-        firm_id: firm.id,
-        sha256,
-        size,
-        name: meta.name ?? path.basename(file),
-        collected_at: meta.collectedAt,
-        uploaded_at: this.clock.now(),
-        uploaded_by: actor,
-        expires_on: meta.expiresOn ?? null,
-      });
-      return { evidence, reused: false };
-    });
+  async addEvidence(actor: string | Actor, firmRef: string, file: string, meta: { collectedAt: string; expiresOn?: IsoDate | null; name?: string }) {
+    const firm = await resolveFirm(this.store.firms, firmRef);
+    const blob = await this.storeFile(file);
+    const r = await recordEvidence(this.deps, actorOf(actor), firm.id, { ...blob, name: meta.name ?? path.basename(file) }, meta);
+    return { evidence: evidenceRow(r.evidence), reused: r.reused };
   }
 
   /**
@@ -443,18 +327,9 @@ export class InspectionService {
   }
 
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
-  async attachEvidence(actor: string, ref: { firm: string; period: string; path: string }, sha256: string) {
-    const { run } = await this.run(ref.firm, ref.period);
-    await this.assertWritable(this.db, run, 'evidence link');
-    const current = await this.resultRow(this.db, run.id, ref.path);
-    const evidence = await this.evidenceOf(this.db, current.id);
-    return this.setResult(actor, ref, {
-      status: current.status as ResultStatus,
-      justification: current.justification,
-      source: current.source as ResultSource,
-      expiresOn: current.expires_on,
-      evidence: [...evidence, sha256],
-    });
+  async attachEvidence(actor: string | Actor, ref: { firm: string; period: string; path: string }, sha256: string) {
+    const r = await attachEvidenceUseCase(this.deps, actorOf(actor), ref, sha256);
+    return { result: resultRow(r.result), finding: null as FindingsTable | null };
   }
 
   /**
@@ -464,7 +339,7 @@ export class InspectionService {
    */
   async verifyEvidence(): Promise<{ checked: number; problems: { sha256: string; name: string | null; code: string; detail: string }[] }> {
     const vault = this.vault();
-    const rows = await this.db.selectFrom('evidence').select(['sha256', 'name']).orderBy('sha256').execute();
+    const rows = await this.store.evidence.all();
     const nameOf = new Map(rows.map((r) => [r.sha256, r.name]));
     const all = [...new Set([...rows.map((r) => r.sha256), ...vault.list()])].sort();
     const problems: { sha256: string; name: string | null; code: string; detail: string }[] = [];
@@ -479,41 +354,16 @@ export class InspectionService {
     return { checked: all.length, problems };
   }
 
-  listEvidence(firmId: string) {
-    return this.db.selectFrom('evidence').selectAll().where('firm_id', '=', firmId).orderBy('uploaded_at').execute();
+  async listEvidence(firmId: string) {
+    return (await this.store.evidence.list(firmId)).map(evidenceRow);
   }
 
   // ── results ────────────────────────────────────────────────────────────────────────────
 
-  private async resultRow(tx: Kysely<Database>, runId: string, itemPath: string): Promise<ItemResultsTable> {
-    const r = await tx.selectFrom('item_results').selectAll().where('run_id', '=', runId).where('path', '=', itemPath).executeTakeFirst();
-    if (!r)
-      throw new CoreError('RUN_ITEM_NOT_IN_RUN', `item ${itemPath} is not part of this inspection (it has another frequency, or does not exist)`, {
-        path: itemPath,
-      });
-    return r;
-  }
-
-  private async evidenceOf(tx: Kysely<Database>, resultId: string): Promise<string[]> {
-    const rows = await tx
-      .selectFrom('result_evidence')
-      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
-      .select('evidence.sha256')
-      .where('result_evidence.result_id', '=', resultId)
-      .execute();
-    return rows.map((r) => r.sha256).sort();
-  }
-
-  private contentOf(r: ItemResultsTable, evidence: readonly string[]): ResultContent {
-    return {
-      runId: r.run_id,
-      path: r.path,
-      status: r.status as ResultStatus,
-      justification: r.justification,
-      source: r.source as ResultSource,
-      evidence,
-      expiresOn: r.expires_on,
-    };
+  /** The content a result's hash covers, read from the store (revisions copy it). */
+  private async contentOfRow(r: ItemResultsTable): Promise<ResultContent> {
+    const stored = await this.store.results.byId(r.id);
+    return { ...contentOf(stored!), runId: r.run_id };
   }
 
   /**
@@ -521,7 +371,7 @@ export class InspectionService {
    * a finding, linked to the same item's finding in an earlier period when it recurs.
    */
   async setResult(
-    actor: string,
+    actor: string | Actor,
     ref: { firm: string; period: string; path: string },
     input: {
       status: ResultStatus;
@@ -531,136 +381,23 @@ export class InspectionService {
       evidence?: readonly string[];
       severity?: FindingSeverity;
     },
-  ) {
-    const { firm, run } = await this.run(ref.firm, ref.period);
-    const today = this.clock.today();
-    return this.write(actor, async (w, tx) => {
-      await this.assertWritable(tx, run, input.source === 'analyzer' ? 'analyzer result' : 'result set');
-      const current = await this.resultRow(tx, run.id, ref.path);
-      const wanted = [...new Set(input.evidence ?? [])];
-      const evidenceRows = wanted.length
-        ? await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', 'in', wanted).execute()
-        : [];
-      const missing = wanted.filter((s) => !evidenceRows.some((e) => e.sha256 === s));
-      if (missing.length)
-        throw new CoreError('EVIDENCE_NOT_FOUND', `no evidence ${missing[0]!.slice(0, 12)}… for ${firm.name} (add it first: ccheck evidence add)`, {
-          sha256: missing[0]!,
-        });
-      const content: ResultContent = {
-        runId: run.id,
-        path: ref.path,
-        status: input.status,
-        justification: input.justification?.trim() || null,
-        source: input.source,
-        evidence: evidenceRows.map((e) => e.sha256).sort(),
-        expiresOn: input.expiresOn ?? null,
-      };
-      validateResult(content, today);
-      const linked = await tx.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', current.id).execute();
-      for (const l of linked)
-        if (!evidenceRows.some((e) => e.id === l.evidence_id)) await w.delete('result_evidence', { result_id: current.id, evidence_id: l.evidence_id });
-      for (const e of evidenceRows)
-        if (!linked.some((l) => l.evidence_id === e.id)) await w.insert('result_evidence', { result_id: current.id, evidence_id: e.id });
-      const result = await w.update(
-        'item_results',
-        current.id,
-        {
-          status: content.status,
-          justification: content.justification,
-          source: content.source,
-          expires_on: content.expiresOn,
-          recorded_by: actor,
-          recorded_at: this.clock.now(),
-          content_hash: resultContentHash(content),
-          revision: current.revision + 1,
-        },
-        'result.set',
-      );
-      await w.insert('result_recordings', {
-        id: randomUUID(),
-        result_id: current.id,
-        content_hash: result.content_hash,
-        recorded_by: actor,
-        recorded_at: result.recorded_at!,
-        revision: result.revision,
-      });
-      faultPoint(this.env, 'result.before-commit');
-      let finding: FindingsTable | null = null;
-      if (content.status === 'fail' || content.status === 'partial') {
-        const open = await tx
-          .selectFrom('findings')
-          .selectAll()
-          .where('result_id', '=', current.id)
-          .where('status', '!=', 'verified_closed')
-          .executeTakeFirst();
-        if (!open) {
-          const earlier = await tx
-            .selectFrom('findings')
-            .innerJoin('inspection_runs', 'inspection_runs.id', 'findings.run_id')
-            .select(['findings.id', 'inspection_runs.period'])
-            .where('findings.firm_id', '=', firm.id)
-            .where('findings.path', '=', ref.path)
-            .where('findings.run_id', '!=', run.id)
-            .where('inspection_runs.period', '<', run.period)
-            .orderBy('inspection_runs.period', 'desc')
-            .executeTakeFirst();
-          finding = await w.insert(
-            'findings',
-            {
-              id: randomUUID(),
-              firm_id: firm.id,
-              run_id: run.id,
-              result_id: current.id,
-              path: ref.path,
-              severity: input.severity ?? 'medium',
-              status: 'open',
-              root_cause: null,
-              corrective_action: null,
-              owner: null,
-              due_on: null,
-              effectiveness_check: null,
-              verified_by: null,
-              verified_at: null,
-              previous_finding_id: earlier?.id ?? null,
-              opened_at: this.clock.now(),
-              opened_by: actor,
-            },
-            earlier ? 'finding.open_repeat' : 'finding.open',
-          );
-        } else finding = open;
-      }
-      return { result, finding };
-    });
+  ): Promise<{ result: ItemResultsTable; finding: FindingsTable | null }> {
+    const r = await recordResult(this.deps, actorOf(actor), ref, input);
+    return { result: resultRow(r.result), finding: r.finding ? findingRow(r.finding) : null };
   }
 
   /**
    * Maker-checker sign-off: someone other than the recorder approves, and the approval stores
    * the hash of exactly what was approved. A later change voids it visibly.
    */
-  async approve(actor: string, ref: { firm: string; period: string; path: string }) {
-    const { run } = await this.run(ref.firm, ref.period);
-    return this.write(actor, async (w, tx) => {
-      await this.assertWritable(tx, run, 'approval');
-      const r = await this.resultRow(tx, run.id, ref.path);
-      if (r.status === 'not_run')
-        throw new CoreError('RESULT_INVALID', `${ref.path} has no result yet; nothing to approve`, { what: 'not run', path: ref.path });
-      const hash = resultContentHash(this.contentOf(r, await this.evidenceOf(tx, r.id)));
-      if (hash !== r.content_hash) {
-        throw new CoreError(
-          'AUDIT_CHAIN_BROKEN',
-          `${ref.path}: the stored result does not match its own hash; it was changed outside ccheck (run ccheck audit verify)`,
-          { path: ref.path },
-        );
-      }
-      // Everyone who ever recorded exactly this content for the item, not only the last recorder.
-      const history = await tx.selectFrom('result_recordings').select('recorded_by').where('result_id', '=', r.id).where('content_hash', '=', hash).execute();
-      assertCanApprove([...(r.recorded_by ? [r.recorded_by] : []), ...history.map((h) => h.recorded_by)], actor, ref.path);
-      return w.insert(
-        'approvals',
-        { id: randomUUID(), result_id: r.id, approved_by: actor, approved_at: this.clock.now(), approved_hash: hash },
-        'result.approve',
-      );
-    });
+  async approve(actor: string | Actor, ref: { firm: string; period: string; path: string }): Promise<ApprovalsTable> {
+    const a = await approveResult(this.deps, actorOf(actor), ref);
+    return { id: a.id, result_id: a.resultId, approved_by: a.by, approved_at: a.at, approved_hash: a.hash };
+  }
+
+  /** A supervisor sends a recorded result back to the officer with a reason (not their own: maker-checker). */
+  reject(actor: string | Actor, ref: { firm: string; period: string; path: string; reason: string }): Promise<Review> {
+    return rejectResult(this.deps, actorOf(actor), ref);
   }
 
   // ── retention ──────────────────────────────────────────────────────────────────────────
@@ -779,8 +516,7 @@ export class InspectionService {
       });
       const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', signed.id).execute();
       for (const r of rows) {
-        const evidence = await this.evidenceOf(tx, r.id);
-        const content = { ...this.contentOf(r, evidence), runId: run.id };
+        const content = { ...(await this.contentOfRow(r)), runId: run.id };
         const copy = await w.insert('item_results', { ...r, id: randomUUID(), run_id: run.id, content_hash: resultContentHash(content), revision: 1 });
         const links = await tx.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', r.id).execute();
         for (const l of links) await w.insert('result_evidence', { result_id: copy.id, evidence_id: l.evidence_id });
@@ -813,6 +549,8 @@ export class InspectionService {
     const ids = results.map((r) => r.id);
     const approvals = ids.length ? await this.db.selectFrom('approvals').selectAll().where('result_id', 'in', ids).execute() : [];
     const approvalOf = new Map(approvals.map((a) => [a.id, a]));
+    const rejections = ids.length ? await this.db.selectFrom('rejections').selectAll().where('result_id', 'in', ids).execute() : [];
+    const rejectionOf = new Map(rejections.map((r) => [r.id, r]));
     const recordings = ids.length
       ? await this.db.selectFrom('result_recordings').selectAll().where('result_id', 'in', ids).where('revision', '>=', 2).orderBy('revision').execute()
       : [];
@@ -833,6 +571,18 @@ export class InspectionService {
                     'entity_id',
                     'in',
                     approvals.map((a) => a.id),
+                  ),
+                ]),
+              ]
+            : []),
+          ...(rejections.length
+            ? [
+                eb.and([
+                  eb('entity', '=', 'rejections'),
+                  eb(
+                    'entity_id',
+                    'in',
+                    rejections.map((r) => r.id),
                   ),
                 ]),
               ]
@@ -862,6 +612,9 @@ export class InspectionService {
       } else if (e.entity === 'approvals') {
         const a = approvalOf.get(e.entity_id)!;
         history.push({ ...base, role: 'reviewer', action: 'approve', item: pathOf.get(a.result_id) ?? null, hash: a.approved_hash });
+      } else if (e.entity === 'rejections') {
+        const r = rejectionOf.get(e.entity_id)!;
+        history.push({ ...base, role: 'reviewer', action: 'reject', item: pathOf.get(r.result_id) ?? null, hash: r.rejected_hash, reason: r.reason });
       } else if (signoff) {
         history.push({ ...base, role: signoff.role, action: 'signoff', item: null, hash: signoff.results_hash, authentication: signoff.authentication });
       }
@@ -870,158 +623,24 @@ export class InspectionService {
   }
 
   async results(firmRef: string, periodId: string, revision?: number): Promise<{ run: InspectionRunsTable; results: ItemResultView[] }> {
-    const { run } = await this.run(firmRef, periodId, revision);
-    const rows = await this.db.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
-    const approvals = await this.db
-      .selectFrom('approvals')
-      .innerJoin('item_results', 'item_results.id', 'approvals.result_id')
-      .selectAll('approvals')
-      .where('item_results.run_id', '=', run.id)
-      .orderBy('approved_at')
-      .execute();
-    // Every evidence link of the run in one query, not one query per item.
-    const links = await this.db
-      .selectFrom('result_evidence')
-      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
-      .innerJoin('item_results', 'item_results.id', 'result_evidence.result_id')
-      .select(['result_evidence.result_id', 'evidence.sha256'])
-      .where('item_results.run_id', '=', run.id)
-      .execute();
-    const evidenceOf = new Map<string, string[]>();
-    for (const l of links) evidenceOf.set(l.result_id, [...(evidenceOf.get(l.result_id) ?? []), l.sha256]);
-    // An approval counts only for the recording it signed: a result changed and changed back
-    // has the approved hash again, but a recording after the approval voids it. The audit chain
-    // orders the two events.
-    const lastSet = new Map<string, number>();
-    const approvalSeq = new Map<string, number>();
-    const events = approvals.length
-      ? await this.db
-          .selectFrom('audit_events')
-          .select(['entity', 'entity_id', 'seq'])
-          .where((eb) =>
-            eb.or([
-              eb.and([
-                eb('entity', '=', 'item_results'),
-                eb('action', '=', 'result.set'),
-                eb(
-                  'entity_id',
-                  'in',
-                  approvals.map((a) => a.result_id),
-                ),
-              ]),
-              eb.and([
-                eb('entity', '=', 'approvals'),
-                eb(
-                  'entity_id',
-                  'in',
-                  approvals.map((a) => a.id),
-                ),
-              ]),
-            ]),
-          )
-          .execute()
-      : [];
-    for (const e of events) {
-      if (e.entity === 'approvals') approvalSeq.set(e.entity_id, Number(e.seq));
-      else lastSet.set(e.entity_id, Math.max(lastSet.get(e.entity_id) ?? 0, Number(e.seq)));
-    }
-    const today = this.clock.today();
-    const views: ItemResultView[] = [];
-    for (const r of rows) {
-      const evidence = (evidenceOf.get(r.id) ?? []).sort();
-      const last = approvals.filter((a) => a.result_id === r.id).pop();
-      views.push({
-        path: r.path,
-        code: r.code,
-        status: r.status as ResultStatus,
-        effectiveStatus: effectiveStatus({ status: r.status as ResultStatus, source: r.source as ResultSource, expiresOn: r.expires_on }, today),
-        source: r.source,
-        justification: r.justification,
-        recordedBy: r.recorded_by,
-        recordedAt: r.recorded_at,
-        expiresOn: r.expires_on,
-        evidence,
-        // Valid only while the result is exactly what was approved.
-        approval: last
-          ? {
-              state:
-                last.approved_hash === resultContentHash(this.contentOf(r, evidence)) && (approvalSeq.get(last.id) ?? 0) > (lastSet.get(r.id) ?? 0)
-                  ? 'approved'
-                  : 'void',
-              by: last.approved_by,
-              at: last.approved_at,
-            }
-          : null,
-      });
-    }
-    // Catalog order, as frozen into the run.
-    const frozen = JSON.parse(run.applicability_json) as { path: string }[];
-    const order = new Map(frozen.map((d, i) => [d.path, i]));
-    views.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
-    return { run, results: views };
+    const { run } = await resolveRun(this.store, { firm: firmRef, period: periodId, revision });
+    return { run: runRow(run), results: await resultViews(this.store, run, this.clock.today()) };
   }
 
   // ── findings ───────────────────────────────────────────────────────────────────────────
 
-  listFindings(firmId?: string): Promise<FindingsTable[]> {
-    let q = this.db.selectFrom('findings').selectAll().orderBy('opened_at');
-    if (firmId) q = q.where('firm_id', '=', firmId);
-    return q.execute();
-  }
-
-  private async finding(tx: Kysely<Database>, id: string): Promise<FindingsTable> {
-    const rows = await tx.selectFrom('findings').selectAll().where('id', 'like', `${id}%`).execute();
-    if (rows.length !== 1) throw new CoreError('FINDING_NOT_FOUND', rows.length ? `finding id ${id} is ambiguous` : `no finding ${id}`, { id });
-    return rows[0]!;
+  async listFindings(firmId?: string): Promise<FindingsTable[]> {
+    return (await listFindingsUseCase(this.deps, actorOf('ccheck'), firmId)).map(findingRow);
   }
 
   async updateFinding(
-    actor: string,
+    actor: string | Actor,
     id: string,
     patch: { severity?: FindingSeverity; rootCause?: string; correctiveAction?: string; owner?: string; dueOn?: IsoDate },
     to?: FindingStatus,
     effectivenessCheck?: string,
   ): Promise<FindingsTable> {
-    if (patch.severity && !FINDING_SEVERITIES.includes(patch.severity)) {
-      throw new CoreError('RESULT_INVALID', `unknown severity "${patch.severity}" (${FINDING_SEVERITIES.join(', ')})`, { what: 'severity', path: id });
-    }
-    return this.write(actor, async (w, tx) => {
-      const f = await this.finding(tx, id);
-      const owning = await tx.selectFrom('inspection_runs').selectAll().where('id', '=', f.run_id).executeTakeFirstOrThrow();
-      await this.assertWritable(tx, owning, 'finding update');
-      const next: Partial<FindingsTable> = {};
-      if (patch.severity) next.severity = patch.severity;
-      if (patch.rootCause) next.root_cause = patch.rootCause;
-      if (patch.correctiveAction) next.corrective_action = patch.correctiveAction;
-      if (patch.owner) {
-        principalOf(patch.owner, 'owner'); // an owner's name must be one maker-checker can compare
-        next.owner = patch.owner;
-      }
-      if (patch.dueOn) next.due_on = patch.dueOn;
-      if (to) {
-        const merged = { ...f, ...next };
-        assertTransition(
-          {
-            id: f.id,
-            status: f.status as FindingStatus,
-            owner: merged.owner,
-            correctiveAction: merged.corrective_action,
-            dueOn: merged.due_on,
-            rootCause: merged.root_cause,
-          },
-          to,
-          { actor, effectivenessCheck },
-        );
-        next.status = to;
-        if (to === 'verified_closed') {
-          next.effectiveness_check = effectivenessCheck!.trim();
-          next.verified_by = actor;
-          next.verified_at = this.clock.now();
-        }
-      }
-      if (Object.keys(next).length === 0) return f;
-      return w.update('findings', f.id, next, to ? `finding.${to}` : 'finding.update');
-    });
+    return findingRow(await updateFindingUseCase(this.deps, actorOf(actor), id, { ...patch, to, effectivenessCheck }));
   }
 
   /** Keeps an analyzer's whole report with the run, so reports can show its findings row by row. */

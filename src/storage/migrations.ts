@@ -230,6 +230,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('audit_events').addColumn('mac', 'text').execute();
     },
   },
+  // 0005 belongs to accounts and sessions (the auth stream).
+  '0006_rejections': {
+    // A supervisor's rejection of a recorded result (issue 12 item 3: the e-signature history
+    // lists rejections): a new table, not a column, for the reason given at 0004.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('rejections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('rejected_by', 'text', (c) => c.notNull())
+        .addColumn('rejected_at', 'text', (c) => c.notNull())
+        .addColumn('rejected_hash', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rejections_result').on('rejections').column('result_id').execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

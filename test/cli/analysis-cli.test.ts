@@ -77,8 +77,10 @@ describe('ccheck analyzers / analyze', () => {
     // Each item gets its own verdict: the rules were reviewed on 2026-06-01, so the yearly review
     // (7/(1)/b/(i)) passes while the rules themselves (7/(1)/b/(h)) fail; one finding opens.
     expect(shown.results.find((x) => x.path === '7/(1)/b/(i)')).toMatchObject({ status: 'pass', source: 'analyzer' });
-    const findings = JSON.parse((await ccheck('finding', 'list', '--json')).out) as { findings: { path: string }[] };
+    const findings = JSON.parse((await ccheck('finding', 'list', '--json')).out) as { findings: { path: string; severity: string }[] };
     expect(findings.findings.map((f) => f.path).sort()).toEqual(['7/(1)/b/(h)']);
+    // The any-any permit is a high analyzer finding: the finding it opens is high too (issue 10).
+    expect(findings.findings[0]!.severity).toBe('high');
     expect((await ccheck('audit', 'verify')).code).toBe(0);
   });
 

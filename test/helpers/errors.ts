@@ -10,3 +10,14 @@ export function errorOf(fn: () => unknown): CoreError {
   }
   throw new Error('expected an error');
 }
+
+/** The code of the CoreError a promise rejects with, or 'none' when it resolves. */
+export async function codeOfAsync(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CoreError) return e.code;
+    throw e;
+  }
+  return 'none';
+}

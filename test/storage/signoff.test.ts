@@ -183,6 +183,7 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
       refused(s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'EOL switch found', expiresOn: '2027-11-27' }), 'result set'));
     it('analyzer result', () => refused(s.setResult('ccheck (alice)', ref, { status: 'pass', source: 'analyzer' }), 'analyzer result'));
     it('approval', () => refused(s.approve('erin', ref), 'approval'));
+    it('rejection', () => refused(s.reject('erin', { ...ref, reason: 'the inventory is from 2025' }), 'rejection'));
     it('evidence link', () => refused(s.attachEvidence('alice', ref, sha), 'evidence link'));
     it('analyzer report', () =>
       refused(

@@ -6,6 +6,7 @@ import { CoreError } from '../../core/errors.js';
 import { describeOptions } from '../../core/analysis/analyzer.js';
 import { analyzeFiles, listAnalyzers, recordAnalysis } from '../../services/analysis-service.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
+import { localOperator } from '../../core/people/actor.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
@@ -74,7 +75,7 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           if (o.firm && o.period) {
             const s = await InspectionService.connect(ctx.home, ctx.io.env);
             try {
-              recorded = await recordAnalysis(s, o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer', report, paths, {
+              recorded = await recordAnalysis(s, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer').name, report, paths, {
                 firm: o.firm,
                 period: o.period,
                 collectedAt: today,

@@ -5,6 +5,7 @@ import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { FINDING_STATUSES, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
 import { countsAs, RESULT_STATUSES, type ResultStatus } from '../../core/inspection/item-result.js';
+import { localOperator, type Actor } from '../../core/people/actor.js';
 import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import type { CliContext } from '../cli-context.js';
@@ -13,9 +14,16 @@ import { findingsRegisterCsv, findingsRegisterXlsx, type RegisterRow } from '../
 import { writeFileSync } from 'node:fs';
 import type { CommandRunner } from './catalog-commands.js';
 
-/** Who is acting: --as, else CCHECK_USER, else the login name. Recorded in every audit event. */
-function actorOf(ctx: CliContext, as: string | undefined): string {
-  return as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username;
+/**
+ * Who is acting: --as, else CCHECK_USER, else the login name, as a local operator (never in an
+ * account's form: ACTOR_NAME_INVALID). Recorded in every audit event.
+ */
+export function actorOf(ctx: CliContext, as: string | undefined): string {
+  return operatorOf(ctx, as).name;
+}
+
+export function operatorOf(ctx: CliContext, as: string | undefined): Actor {
+  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
 }
 
 async function withService<T>(ctx: CliContext, fn: (s: InspectionService) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
@@ -194,7 +202,7 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
                 r.effectiveStatus === r.status ? r.status : `${r.status}→${r.effectiveStatus}`,
                 r.source,
                 r.recordedBy ?? '',
-                r.approval ? `${r.approval.state === 'approved' ? '✓' : '✗ void'} ${r.approval.by}` : '',
+                r.approval ? `${r.approval.state === 'approved' ? '✓' : `✗ ${r.approval.state}`} ${r.approval.by}` : '',
                 String(r.evidence.length || ''),
                 r.justification ?? '',
               ]),
@@ -459,13 +467,38 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((o: { firm: string; period: string; item: string; as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const a = await s.approve(actorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item });
+          const a = await s.approve(operatorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item });
           if (ctx.json) return ctx.printJson({ path: o.item, approved_by: a.approved_by, approved_at: a.approved_at, approved_hash: a.approved_hash });
           ctx.print(
             zhOr(
               ctx,
               `${o.item} 已由 ${a.approved_by} 覆核（${a.approved_hash.slice(0, 19)}…）`,
               `${o.item} approved by ${a.approved_by} (${a.approved_hash.slice(0, 19)}…)`,
+            ),
+          );
+        }),
+      ),
+    );
+
+  result
+    .command('reject')
+    .description('權責主管退回結果並說明理由（紀錄者不得自行退回）/ send a result back to the officer, with the reason (maker-checker)')
+    .requiredOption('--firm <firm>', 'licence number or name')
+    .requiredOption('--period <period>', 'the inspection period')
+    .requiredOption('--item <path>', 'item path')
+    .requiredOption('--reason <text>', 'why the result goes back (at least 5 characters)')
+    .option('--as <user>', 'who is rejecting')
+    .option('--json', 'JSON output')
+    .action((o: { firm: string; period: string; item: string; reason: string; as?: string }, cmd: Command) =>
+      runner(cmd, (ctx) =>
+        withService(ctx, async (s) => {
+          const r = await s.reject(operatorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item, reason: o.reason });
+          if (ctx.json) return ctx.printJson({ path: o.item, rejected_by: r.by, rejected_at: r.at, rejected_hash: r.hash, reason: r.reason });
+          ctx.print(
+            zhOr(
+              ctx,
+              `${o.item} 已由 ${r.by} 退回（${r.hash.slice(0, 19)}…）：${r.reason ?? ''}`,
+              `${o.item} rejected by ${r.by} (${r.hash.slice(0, 19)}…): ${r.reason ?? ''}`,
             ),
           );
         }),

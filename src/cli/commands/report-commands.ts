@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
+import { localOperator } from '../../core/people/actor.js';
 import { runDemo } from '../../services/demo-service.js';
 import { runFromFiles, writeReports } from '../../services/run-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
@@ -92,7 +93,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .option('--json', 'JSON output')
     .action((o: { profile: string; evidence: string; period?: string; today?: string; output?: string; as?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        const actor = o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username;
+        const actor = localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username).name;
         const s = await InspectionService.connect(ctx.home, ctx.io.env, clockFor(o.today), { create: true });
         try {
           await s.init();

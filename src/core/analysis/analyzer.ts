@@ -5,7 +5,10 @@ import { CoreError } from '../errors.js';
 
 /** An analyzer's answer. `error` is never counted as pass or fail. */
 export type Verdict = 'pass' | 'fail' | 'error' | 'not_applicable';
-export type FindingSeverity = 'info' | 'low' | 'medium' | 'high';
+/** How serious an analyzer's finding is; a finding opened from it gets `findingSeverityOf` (core/inspection/finding.ts). */
+export type AnalyzerSeverity = 'info' | 'low' | 'medium' | 'high';
+/** @deprecated the inspection's FindingSeverity (low … critical) is another scale: use AnalyzerSeverity. */
+export type FindingSeverity = AnalyzerSeverity;
 
 /** Where a finding points: the file, the line or row, and the rule or record there. */
 export interface FindingLocation {
@@ -17,7 +20,7 @@ export interface FindingLocation {
 /** One thing an analyzer found, named down to the row that caused it. */
 export interface AnalyzerFinding extends FindingLocation {
   readonly kind: string;
-  readonly severity: FindingSeverity;
+  readonly severity: AnalyzerSeverity;
   /** What is wrong, and why (the clause). */
   readonly detail: string;
   readonly detailZh: string;

@@ -93,5 +93,9 @@ export interface ItemResultView {
   readonly recordedAt: string | null;
   readonly expiresOn: string | null;
   readonly evidence: readonly string[];
-  readonly approval: { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string } | null;
+  /** The review that counts now: approved (exactly this content), rejected (back to the officer, with the reason) or void (the content changed since). */
+  readonly approval:
+    | { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string }
+    | { readonly state: 'rejected'; readonly by: string; readonly at: string; readonly reason: string | null }
+    | null;
 }

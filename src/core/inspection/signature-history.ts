@@ -1,10 +1,10 @@
 /**
  * The e-signature history of one run (TWSE 臺證輔字第1060504884號: when an outside party inspects,
  * the whole history of the electronic sign-off is produced and printed on demand): every record,
- * approval, sign-off and revision, who, when, what exactly (the content hash), and how the person
+ * approval, rejection, sign-off and revision, who, when, what exactly (the content hash), and how the person
  * was authenticated. Assembled from the audit trail; this is the shape the reports print.
  */
-export type SignatureAction = 'start' | 'record' | 'approve' | 'signoff' | 'revise';
+export type SignatureAction = 'start' | 'record' | 'approve' | 'reject' | 'signoff' | 'revise';
 
 export interface SignatureEvent {
   /** The audit event's sequence number: the history is in chain order. */
@@ -20,6 +20,8 @@ export interface SignatureEvent {
   /** What was recorded, approved or signed: the result's content hash, or the sign-off's results hash. */
   readonly hash: string | null;
   readonly authentication: string;
+  /** Why a reviewer rejected the result (rejections only). */
+  readonly reason?: string | null;
 }
 
 /** The signature part of a report: which revision it is, its sign-off, its history, the key that signs packages. */

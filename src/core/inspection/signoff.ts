@@ -11,7 +11,7 @@ import { principalOf, principalOfStored } from './principal.js';
  */
 
 /** Why an item keeps a run from being signed off. */
-export type SignoffBlocker = 'not_run' | 'expired' | 'not_approved' | 'approval_void';
+export type SignoffBlocker = 'not_run' | 'expired' | 'not_approved' | 'approval_void' | 'rejected';
 
 /**
  * Readiness for sign-off: every item that applies has a current result (not `not_run`, not an
@@ -26,6 +26,7 @@ export function signoffBlockers(results: readonly ItemResultView[]): { path: str
     if (r.status === 'not_run') out.push({ path: r.path, blocker: 'not_run' });
     else if (r.effectiveStatus === 'not_run') out.push({ path: r.path, blocker: 'expired' });
     else if (!r.approval) out.push({ path: r.path, blocker: 'not_approved' });
+    else if (r.approval.state === 'rejected') out.push({ path: r.path, blocker: 'rejected' });
     else if (r.approval.state !== 'approved') out.push({ path: r.path, blocker: 'approval_void' });
   }
   return out;

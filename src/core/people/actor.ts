@@ -20,8 +20,19 @@ export interface Actor {
   readonly factorAt: string | null;
 }
 
-/** The CLI's actor: every role on every firm (the operator can open the store directly anyway), marked as local. */
+/**
+ * The CLI's actor: every role on every firm (the operator can open the store directly anyway),
+ * marked as local. The name may not take an account's form (`name [account id]`): a name typed
+ * at a terminal would otherwise be recorded as, and compared with, that account (ACTOR_NAME_INVALID).
+ */
 export function localOperator(name: string): Actor {
+  if (accountIdOfLabel(name) !== null)
+    throw new CoreError(
+      'ACTOR_NAME_INVALID',
+      `the name "${name}" has the form of an account ("… [account id]"); a local operator is named plainly`,
+      { name, codepoint: '', context: 'account' },
+      { field: 'as' },
+    );
   return { kind: 'local', id: name, name, grants: ROLES.map((role) => ({ role, firmId: null })), method: 'local', factorAt: null };
 }
 
