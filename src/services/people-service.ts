@@ -486,6 +486,9 @@ export class PeopleService {
   private async openSession(accountId: string, stage: SessionStage, method: string, origin: RequestOrigin, factorAt: string | null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
+    // Sessions past their absolute end are dead anyway; clear them out as new ones open.
+    const stale = new Date(Date.parse(now) - this.sessionPolicy.absoluteHours * 3_600_000).toISOString();
+    await this.db.deleteFrom('sessions').where('created_at', '<', stale).execute();
     await this.db
       .insertInto('sessions')
       .values({
