@@ -5,6 +5,7 @@ import { isCoreError } from '../core/errors.js';
 import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
+import authPlugin from './auth-plugin.js';
 import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf } from './errors.js';
 import type { ApiDeps } from './types.js';
 
@@ -95,6 +96,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.status(500).send(apiErrorBody('UNEXPECTED', lang, { message: lang === 'en' ? 'the server log has the details' : '詳情見伺服器紀錄' }));
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(apiErrorBody('ROUTE_NOT_FOUND', errorLangOf(request.headers['accept-language']))));
+
+  // Sign-in, people, and CSRF on every changing route: after the error handler (routes take the
+  // handler in force when they are added) and before every other route (so its hooks cover them).
+  await app.register(authPlugin, deps);
 
   app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
 

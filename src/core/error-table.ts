@@ -31,7 +31,7 @@ export interface ErrorSpec extends ErrorMessage {
 }
 
 /** Codes only a shell raises (never a CoreError): the CLI's and the API's own failures. */
-export const SHELL_ERROR_CODES = ['UNEXPECTED', 'REQUEST_INVALID', 'ROUTE_NOT_FOUND', 'RATE_LIMITED', 'CSRF_INVALID'] as const;
+export const SHELL_ERROR_CODES = ['UNEXPECTED', 'REQUEST_INVALID', 'ROUTE_NOT_FOUND', 'RATE_LIMITED'] as const;
 export type ShellErrorCode = (typeof SHELL_ERROR_CODES)[number];
 
 // Grouped by area; within an area, in the order the codes were introduced. Never rename a code.
@@ -342,6 +342,21 @@ export const ERROR_TABLE = {
     en: 'confirm your second factor again to do this (within {{seconds}} seconds).',
   },
 
+  // ── people and sign-in ──
+  AUTH_INVALID_CREDENTIALS: { exit: 'badInput', http: 401, zh: '帳號或密碼錯誤。', en: 'wrong username or password.' },
+  AUTH_LOCKED: { exit: 'conflict', http: 429, zh: '登入失敗次數過多，帳號已暫時鎖定至 {{until}}。', en: 'too many failed sign-ins: the account is locked until {{until}}.' },
+  AUTH_THROTTLED: { exit: 'environment', http: 429, zh: '此來源位址登入失敗次數過多，請於 {{until}} 後再試。', en: 'too many failed sign-ins from this address: try again after {{until}}.' },
+  AUTH_FACTOR_INVALID: { exit: 'badInput', http: 401, zh: '驗證碼或通行金鑰不正確。', en: 'that code or passkey is not valid.' },
+  AUTH_ENROLMENT_REQUIRED: { exit: 'badInput', http: 403, zh: '請先設定第二因素（TOTP 驗證器）。', en: 'set up your second factor (a TOTP authenticator) first.' },
+  PASSWORD_WEAK: { exit: 'badInput', http: 400, zh: '密碼強度不足（{{reason}}）：至少 {{min}} 個字元，且不得為常見密碼、帳號名稱、連續或重複字元。', en: 'the password is too weak ({{reason}}): at least {{min}} characters, not common, not the username, no sequence or repetition.' },
+  USERNAME_INVALID: { exit: 'badInput', http: 400, zh: '帳號名稱須為 3 至 64 個英數字或「. _ - @」，並以英數字開頭。', en: 'a username is 3 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit.' },
+  ACCOUNT_EXISTS: { exit: 'conflict', http: 409, zh: '此帳號名稱已有人使用。', en: 'that username is taken.' },
+  ACCOUNT_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到此帳號。', en: 'no such account.' },
+  ACCOUNT_LAST_ADMIN: { exit: 'conflict', http: 409, zh: '此變更將使系統沒有任何可用的系統管理者，已拒絕。', en: 'refused: no enabled administrator would be left.' },
+  SETUP_DONE: { exit: 'conflict', http: 409, zh: '第一位系統管理者已建立，初始設定僅能執行一次。', en: 'the first administrator exists already; setup runs once.' },
+  SETUP_TOKEN_INVALID: { exit: 'badInput', http: 403, zh: '初始設定代碼不正確或已使用（請見啟動伺服器時印出的網址）。', en: 'the setup token is wrong or used (see the address printed when the server started).' },
+  PASSKEY_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到此通行金鑰。', en: 'no such passkey.' },
+  ROLE_INVALID: { exit: 'badInput', http: 400, zh: '沒有「{{role}}」這個角色（admin、officer、supervisor、ciso、auditor、examiner）。', en: 'no role "{{role}}" (admin, officer, supervisor, ciso, auditor, examiner).' },
   // ── shell-only codes (SHELL_ERROR_CODES) ──
   UNEXPECTED: { exit: 'unexpected', http: 500, zh: '發生未預期的錯誤：{{message}}', en: 'unexpected error: {{message}}' },
   REQUEST_INVALID: { exit: 'usage', http: 400, zh: '無法處理此請求。', en: 'the request could not be processed.' },
