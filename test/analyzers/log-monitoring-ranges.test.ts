@@ -123,3 +123,41 @@ describe('log-monitoring read in byte ranges (8/(4)/d)', () => {
     }
   });
 });
+
+describe('pd-trails read in byte ranges (8/(5)/k)', () => {
+  const trails = findAnalyzer('pd-trails')!;
+  // A record with each of the five fields present, empty or absent, and now and then a bad line.
+  const record = fc.oneof(
+    {
+      weight: 10,
+      arbitrary: fc
+        .record({
+          account: fc.constantFrom('A1', '', null),
+          function: fc.constantFrom('customer.view', '-', null),
+          time: fc.constantFrom('2026-11-02T09:00:00+08:00', 'bad time', null),
+          system: fc.constantFrom('CRM', 'n/a', null),
+          query: fc.constantFrom('id=A1', '', null),
+        })
+        .map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)))),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('garbage', '', '{"account":{"name":"B2"},"function":"x","time":"2026-11-02T09:00:00+08:00"}') },
+  );
+
+  it('reports exactly what the sequential read reports, line numbers in the text included, with 1, 2 or 3 ranges', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        fc.array(fc.nat({ max: 3000 }), { maxLength: 2 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (lines, cutOff, offsets, cap) => {
+          const text = [...lines, ...(cutOff ? ['{"account":"A1","func'] : [])].join('\n');
+          const options = { max_findings_per_kind: String(cap) };
+          const run = (input: EvidenceInput) => runAnalyzer(trails, { files: [input], today: TODAY, options });
+          expect(await run(inRanges('pd.jsonl', text, offsets))).toEqual(await run(sequential('pd.jsonl', text)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
