@@ -8,6 +8,7 @@ import { PeopleService } from '../../src/services/people-service.js';
 import { DIALECTS, freshStore } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const ADMIN = { username: 'Admin.Chen', display_name: '系統管理者 陳', password: 'correct horse battery staple' };
@@ -409,5 +410,58 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     // Without a pending session there is nothing to verify against.
     const stranger = new Browser(app, '10.9.9.9');
     expect((await stranger.call('POST', '/api/auth/webauthn/verify', { response: assertion })).json.code).toBe('AUTH_REQUIRED');
+  });
+  it('WebAuthn with a software authenticator: registers a passkey, signs in and re-authenticates with it; another origin or rpID, or a replayed assertion, is refused', async () => {
+    const { b } = await adminSignedIn();
+    // inject() speaks plain HTTP to host ccheck.example.tw: that is the origin the server expects.
+    const key = new SoftAuthenticator('http://ccheck.example.tw', 'ccheck.example.tw');
+    const opts = await b.call('POST', '/api/me/passkeys/options');
+    const made = await b.call('POST', '/api/me/passkeys', { response: key.register(opts.json.challenge as string), name: 'YubiKey' });
+    expect(made).toMatchObject({ status: 201, json: { passkey: { name: 'YubiKey' } } });
+    expect(((await b.call('GET', '/api/me/passkeys')).json.passkeys as unknown[]).length).toBe(1);
+
+    // A second registration ceremony by an authenticator that speaks for another site is refused.
+    const phish = new SoftAuthenticator('http://ccheck.example.tw.evil.example', 'ccheck.example.tw');
+    const o2 = await b.call('POST', '/api/me/passkeys/options');
+    expect((await b.call('POST', '/api/me/passkeys', { response: phish.register(o2.json.challenge as string) })).json.code).toBe('AUTH_FACTOR_INVALID');
+    const otherRp = new SoftAuthenticator('http://ccheck.example.tw', 'evil.example');
+    const o3 = await b.call('POST', '/api/me/passkeys/options');
+    expect((await b.call('POST', '/api/me/passkeys', { response: otherRp.register(o3.json.challenge as string) })).json.code).toBe('AUTH_FACTOR_INVALID');
+
+    await b.call('POST', '/api/auth/logout');
+    expect((await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password })).json.methods).toEqual([
+      'totp',
+      'webauthn',
+      'recovery',
+    ]);
+    const ask = await b.call('POST', '/api/auth/webauthn/options');
+    expect(ask.json.allowCredentials).toEqual([{ id: key.credentialId.toString('base64url'), type: 'public-key', transports: ['internal'] }]);
+    const assertion = key.assert(ask.json.challenge as string);
+    const inside = await b.call('POST', '/api/auth/webauthn/verify', { response: assertion });
+    expect(inside.json).toMatchObject({ stage: 'signed_in' });
+    expect((await session(b)).json.method).toBe('password+webauthn');
+
+    // The same assertion again (its challenge is spent) and a passkey for another origin: refused.
+    await b.call('POST', '/api/auth/logout');
+    await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password });
+    expect((await b.call('POST', '/api/auth/webauthn/verify', { response: assertion })).json.code).toBe('AUTH_FACTOR_INVALID');
+    const ask2 = await b.call('POST', '/api/auth/webauthn/options');
+    const wrongSite = new SoftAuthenticator('http://evil.example', 'ccheck.example.tw');
+    expect(
+      (
+        await b.call('POST', '/api/auth/webauthn/verify', {
+          response: { ...wrongSite.assert(ask2.json.challenge as string), id: assertion.id, rawId: assertion.rawId },
+        })
+      ).json.code,
+    ).toBe('AUTH_FACTOR_INVALID');
+    const ask3 = await b.call('POST', '/api/auth/webauthn/options');
+    expect((await b.call('POST', '/api/auth/webauthn/verify', { response: key.assert(ask3.json.challenge as string) })).json.stage).toBe('signed_in');
+
+    // Re-authentication with the passkey makes the factor fresh again.
+    clock.advance(6);
+    expect((await b.call('POST', '/api/people', OFFICER)).json.code).toBe('FACTOR_NOT_FRESH');
+    const ask4 = await b.call('POST', '/api/auth/webauthn/options');
+    expect((await b.call('POST', '/api/auth/reauth', { response: key.assert(ask4.json.challenge as string) })).json.factor_at).toBe(clock.now());
+    expect((await b.call('POST', '/api/people', OFFICER)).status).toBe(201);
   });
 });
