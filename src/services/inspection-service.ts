@@ -10,7 +10,7 @@ import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
 import type { Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
-import type { Review } from '../core/ports/records.js';
+import type { ChainHead, Review } from '../core/ports/records.js';
 import { assertReadyForSignoff, assertRetentionOver, assertRetentionYears, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
@@ -19,7 +19,7 @@ import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
 import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
-import { backup, restore, type BackupManifest } from '../storage/backup.js';
+import { assertAuditIntact, backup, readSnapshot, restore, type BackupManifest } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
@@ -180,8 +180,8 @@ export class InspectionService {
 
   /** Appends the chain head to the witness file (outside the database): at sign-off, backup and key creation. */
   async witness(reason: string): Promise<Witness> {
-    const last = await this.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const w: Witness = { seq: last ? Number(last.seq) : 0, head: last ? String(last.hash) : 'genesis', at: this.clock.now(), reason };
+    const last = await this.store.audit.head();
+    const w: Witness = { seq: last.seq, head: last.seq ? last.hash : 'genesis', at: this.clock.now(), reason };
     appendWitness(witnessFile(this.env, this.home), w);
     return w;
   }
@@ -680,8 +680,25 @@ export class InspectionService {
   // ── audit ──────────────────────────────────────────────────────────────────────────────
 
   /** The chain, every row against it, each event's MAC (audit key) and each witnessed head. */
+  /** The chain head, read directly (one indexed row, never a walk of the chain). */
+  auditHead(): Promise<ChainHead> {
+    return this.store.audit.head();
+  }
+
+  /** Refuses `doing` unless the audit trail verifies, checked in one snapshot (so a concurrent write is not tampering). */
+  assertAuditIntact(doing: string): Promise<{ head: string; events: number }> {
+    if (this.store.inTransaction) return assertAuditIntact(this.db, doing);
+    return readSnapshot(this.open, (db) => assertAuditIntact(db as Kysely<Database>, doing));
+  }
+
   verifyAudit() {
-    return verifyAuditTrail(this.db, { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() });
+    const auth = { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() };
+    const check = (db: Kysely<Database>) => verifyAuditTrail(db, auth, () => faultPoint(this.env, 'audit.after-chain'));
+    // Inside a write (a report within a transaction) the transaction is the snapshot; otherwise one
+    // read transaction holds the chain and the rows together, so a write committing between the two
+    // reads can never look like tampering.
+    if (this.store.inTransaction) return check(this.db);
+    return readSnapshot(this.open, (db) => check(db as Kysely<Database>));
   }
 
   // ── backup ─────────────────────────────────────────────────────────────────────────────
