@@ -10,6 +10,7 @@ import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
 import type { Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { NamedStream } from '../core/ports/evidence-blobs.js';
 import type { ChainHead, Review } from '../core/ports/records.js';
 import { assertReadyForSignoff, assertRetentionOver, assertRetentionYears, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
@@ -23,12 +24,13 @@ import { assertAuditIntact, backup, readSnapshot, restore, type BackupManifest }
 import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
+import { VaultBlobStore } from '../storage/repositories/vault-blob-store.js';
 import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow } from '../storage/repositories/rows.js';
 import type { ApprovalsTable, Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
 import { versionFor } from './firm-service.js';
 import type { InspectionDeps } from './use-cases/deps.js';
-import { recordEvidence, attachEvidence as attachEvidenceUseCase } from './use-cases/evidence.js';
+import { addEvidence as addEvidenceUseCase, attachEvidence as attachEvidenceUseCase, recordEvidence } from './use-cases/evidence.js';
 import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseCase } from './use-cases/findings.js';
 import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirmProfileUseCase } from './use-cases/firms.js';
 import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
@@ -318,12 +320,26 @@ export class InspectionService {
     const key = `${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`;
     const known = this.stored.get(key);
     if (known && this.vault().has(known.sha256)) return known;
-    const put = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
-      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
-    });
+    const put = await this.blobs().put(createReadStream(file, { highWaterMark: 1 << 20 }));
     faultPoint(this.env, 'evidence.after-vault');
     this.stored.set(key, put);
     return put;
+  }
+
+  /** The evidence blob store (the vault), with the crash-test hook after the first MiB. */
+  private blobs(): VaultBlobStore {
+    return new VaultBlobStore(this.vault(), (bytes) => {
+      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
+    });
+  }
+
+  /**
+   * Evidence as a named stream (an upload, or any source that is not a file here): the same path
+   * a file takes — into the vault first, then the row.
+   */
+  async addEvidenceStream(actor: string | Actor, firmRef: string, input: NamedStream, meta: { collectedAt: string; expiresOn?: IsoDate | null }) {
+    const r = await addEvidenceUseCase({ ...this.deps, blobs: this.blobs() }, actorOf(actor), firmRef, input, meta);
+    return { evidence: evidenceRow(r.evidence), reused: r.reused };
   }
 
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
