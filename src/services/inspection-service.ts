@@ -12,7 +12,7 @@ import type { Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { NamedStream } from '../core/ports/evidence-blobs.js';
 import type { ChainHead, Review } from '../core/ports/records.js';
-import { assertReadyForSignoff, assertRetentionOver, assertRetentionYears, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
+import { assertRetentionOver, assertRetentionYears } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
@@ -25,7 +25,7 @@ import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
 import { VaultBlobStore } from '../storage/repositories/vault-blob-store.js';
-import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow } from '../storage/repositories/rows.js';
+import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow, signoffRow } from '../storage/repositories/rows.js';
 import type { ApprovalsTable, Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
 import { versionFor } from './firm-service.js';
@@ -35,6 +35,7 @@ import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseC
 import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirmProfileUseCase } from './use-cases/firms.js';
 import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
 import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
+import { signRun as signRunUseCase } from './use-cases/signoff.js';
 
 export type { Clock } from '../core/ports/clock.js';
 
@@ -466,43 +467,12 @@ export class InspectionService {
    * chain head after the sign-off is witnessed outside the database.
    */
   async signRun(
-    actor: string,
+    actor: string | Actor,
     ref: { firm: string; period: string },
     how: { role: string; authentication: string },
   ): Promise<{ signoff: RunSignoffsTable; revision: number; witness: Witness }> {
-    const { run, revision } = await this.run(ref.firm, ref.period);
-    const signoff = await this.write(actor, async (w, tx) => {
-      await this.assertWritable(tx, run, 'sign-off');
-      const { results } = await this.results(ref.firm, ref.period, revision);
-      assertReadyForSignoff(run.period, results);
-      const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
-      const recordings = await tx
-        .selectFrom('result_recordings')
-        .innerJoin('item_results', 'item_results.id', 'result_recordings.result_id')
-        .select(['result_recordings.recorded_by', 'result_recordings.content_hash', 'item_results.content_hash as current'])
-        .where('item_results.run_id', '=', run.id)
-        .execute();
-      const recorders = [
-        ...rows.flatMap((r) => (r.recorded_by ? [r.recorded_by] : [])),
-        ...recordings.filter((r) => r.content_hash === r.current).map((r) => r.recorded_by),
-      ];
-      assertSignerIndependent(recorders, actor, run.period);
-      const hashOf = new Map(rows.map((r) => [r.path, r.content_hash]));
-      return w.insert(
-        'run_signoffs',
-        {
-          id: randomUUID(),
-          run_id: run.id,
-          signed_by: actor,
-          signed_at: this.clock.now(),
-          role: how.role,
-          authentication: how.authentication,
-          results_hash: signedResultsHash(results.map((r) => ({ path: r.path, contentHash: hashOf.get(r.path)!, approvedBy: r.approval?.by ?? null }))),
-        },
-        'run.signoff',
-      );
-    });
-    return { signoff, revision, witness: await this.witness(`signoff ${run.id}`) };
+    const { signoff, revision } = await signRunUseCase(this.deps, actorOf(actor), ref, how);
+    return { signoff: signoffRow(signoff), revision, witness: await this.witness(`signoff ${signoff.runId}`) };
   }
 
   /**

@@ -3,34 +3,24 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
-import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
+import type { InspectionService, Clock } from '../../src/services/inspection-service.js';
+import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
+import { freshService } from '../helpers/fresh-service.js';
 import { internetTier1 } from '../helpers/profiles.js';
-import { tempDir } from '../helpers/shared.js';
 
-const KEY = Buffer.alloc(32, 7).toString('base64');
 const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
 const LICENCE = '金管證總字第0000號';
 
 // Issue 10 item 5: evidence enters as a named stream; a file and an upload take the same path.
 describe.each(DIALECTS)('evidence as a named stream on %s', { timeout: 60_000 }, (dialect: DialectUnderTest) => {
-  let tmp: { dir: string; cleanup: () => void };
-  let drop: () => Promise<void>;
+  let ctx: Awaited<ReturnType<typeof freshService>>;
   let s: InspectionService;
   beforeEach(async () => {
-    tmp = tempDir();
-    let env: NodeJS.ProcessEnv;
-    ({ env, drop } = await freshStore(dialect, tmp.dir));
-    env.CCHECK_VAULT_KEY = KEY;
-    s = await InspectionService.connect(tmp.dir, env, clock, { create: true });
-    await s.init();
+    ctx = await freshService(dialect, clock);
+    s = ctx.s;
     await s.addFirm('alice', internetTier1());
   });
-  afterEach(async () => {
-    await s.close();
-    await drop();
-    tmp.cleanup();
-  });
+  afterEach(() => ctx.close());
 
   it('stores an upload (chunks from anywhere) encrypted and content-addressed, and a file of the same bytes reuses it', async () => {
     const body = Buffer.from('hostname,model,eol\nfw-core-01,ASA5516,2030-08-31\n'.repeat(1000));
@@ -43,7 +33,7 @@ describe.each(DIALECTS)('evidence as a named stream on %s', { timeout: 60_000 },
     expect(up).toMatchObject({ reused: false, evidence: { sha256: sha, size: body.length, name: 'devices.csv', uploaded_by: 'alice' } });
     expect(s.vault().has(sha)).toBe(true);
 
-    const file = path.join(tmp.dir, 'devices-copy.csv');
+    const file = path.join(ctx.dir, 'devices-copy.csv');
     writeFileSync(file, body);
     const again = await s.addEvidence('bob', LICENCE, file, { collectedAt: '2026-11-21' });
     expect(again).toMatchObject({ reused: true, evidence: { id: up.evidence.id } });
