@@ -10,8 +10,9 @@ import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
 import type { Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
-import type { Review } from '../core/ports/records.js';
-import { assertReadyForSignoff, assertRetentionOver, assertRetentionYears, assertSignerIndependent, signedResultsHash } from '../core/inspection/signoff.js';
+import type { NamedStream } from '../core/ports/evidence-blobs.js';
+import type { ChainHead, Review } from '../core/ports/records.js';
+import { assertRetentionOver, assertRetentionYears } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
@@ -19,20 +20,22 @@ import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
 import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
-import { backup, restore, type BackupManifest } from '../storage/backup.js';
+import { assertAuditIntact, backup, readSnapshot, restore, type BackupManifest } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
-import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow } from '../storage/repositories/rows.js';
+import { VaultBlobStore } from '../storage/repositories/vault-blob-store.js';
+import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow, signoffRow } from '../storage/repositories/rows.js';
 import type { ApprovalsTable, Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
 import { openCatalogStore } from './catalog-service.js';
 import { versionFor } from './firm-service.js';
 import type { InspectionDeps } from './use-cases/deps.js';
-import { recordEvidence, attachEvidence as attachEvidenceUseCase } from './use-cases/evidence.js';
+import { addEvidence as addEvidenceUseCase, attachEvidence as attachEvidenceUseCase, recordEvidence } from './use-cases/evidence.js';
 import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseCase } from './use-cases/findings.js';
 import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirmProfileUseCase } from './use-cases/firms.js';
 import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
 import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
+import { signRun as signRunUseCase } from './use-cases/signoff.js';
 
 export type { Clock } from '../core/ports/clock.js';
 
@@ -180,8 +183,8 @@ export class InspectionService {
 
   /** Appends the chain head to the witness file (outside the database): at sign-off, backup and key creation. */
   async witness(reason: string): Promise<Witness> {
-    const last = await this.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const w: Witness = { seq: last ? Number(last.seq) : 0, head: last ? String(last.hash) : 'genesis', at: this.clock.now(), reason };
+    const last = await this.store.audit.head();
+    const w: Witness = { seq: last.seq, head: last.seq ? last.hash : 'genesis', at: this.clock.now(), reason };
     appendWitness(witnessFile(this.env, this.home), w);
     return w;
   }
@@ -318,12 +321,26 @@ export class InspectionService {
     const key = `${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`;
     const known = this.stored.get(key);
     if (known && this.vault().has(known.sha256)) return known;
-    const put = await this.vault().put(createReadStream(file, { highWaterMark: 1 << 20 }), (bytes) => {
-      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
-    });
+    const put = await this.blobs().put(createReadStream(file, { highWaterMark: 1 << 20 }));
     faultPoint(this.env, 'evidence.after-vault');
     this.stored.set(key, put);
     return put;
+  }
+
+  /** The evidence blob store (the vault), with the crash-test hook after the first MiB. */
+  private blobs(): VaultBlobStore {
+    return new VaultBlobStore(this.vault(), (bytes) => {
+      if (bytes > 1 << 20) faultPoint(this.env, 'evidence.mid-vault');
+    });
+  }
+
+  /**
+   * Evidence as a named stream (an upload, or any source that is not a file here): the same path
+   * a file takes — into the vault first, then the row.
+   */
+  async addEvidenceStream(actor: string | Actor, firmRef: string, input: NamedStream, meta: { collectedAt: string; expiresOn?: IsoDate | null }) {
+    const r = await addEvidenceUseCase({ ...this.deps, blobs: this.blobs() }, actorOf(actor), firmRef, input, meta);
+    return { evidence: evidenceRow(r.evidence), reused: r.reused };
   }
 
   /** Attaches stored evidence to an item's result, keeping its status; a changed result voids its approval. */
@@ -450,43 +467,12 @@ export class InspectionService {
    * chain head after the sign-off is witnessed outside the database.
    */
   async signRun(
-    actor: string,
+    actor: string | Actor,
     ref: { firm: string; period: string },
     how: { role: string; authentication: string },
   ): Promise<{ signoff: RunSignoffsTable; revision: number; witness: Witness }> {
-    const { run, revision } = await this.run(ref.firm, ref.period);
-    const signoff = await this.write(actor, async (w, tx) => {
-      await this.assertWritable(tx, run, 'sign-off');
-      const { results } = await this.results(ref.firm, ref.period, revision);
-      assertReadyForSignoff(run.period, results);
-      const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', run.id).execute();
-      const recordings = await tx
-        .selectFrom('result_recordings')
-        .innerJoin('item_results', 'item_results.id', 'result_recordings.result_id')
-        .select(['result_recordings.recorded_by', 'result_recordings.content_hash', 'item_results.content_hash as current'])
-        .where('item_results.run_id', '=', run.id)
-        .execute();
-      const recorders = [
-        ...rows.flatMap((r) => (r.recorded_by ? [r.recorded_by] : [])),
-        ...recordings.filter((r) => r.content_hash === r.current).map((r) => r.recorded_by),
-      ];
-      assertSignerIndependent(recorders, actor, run.period);
-      const hashOf = new Map(rows.map((r) => [r.path, r.content_hash]));
-      return w.insert(
-        'run_signoffs',
-        {
-          id: randomUUID(),
-          run_id: run.id,
-          signed_by: actor,
-          signed_at: this.clock.now(),
-          role: how.role,
-          authentication: how.authentication,
-          results_hash: signedResultsHash(results.map((r) => ({ path: r.path, contentHash: hashOf.get(r.path)!, approvedBy: r.approval?.by ?? null }))),
-        },
-        'run.signoff',
-      );
-    });
-    return { signoff, revision, witness: await this.witness(`signoff ${run.id}`) };
+    const { signoff, revision } = await signRunUseCase(this.deps, actorOf(actor), ref, how);
+    return { signoff: signoffRow(signoff), revision, witness: await this.witness(`signoff ${signoff.runId}`) };
   }
 
   /**
@@ -680,8 +666,25 @@ export class InspectionService {
   // ── audit ──────────────────────────────────────────────────────────────────────────────
 
   /** The chain, every row against it, each event's MAC (audit key) and each witnessed head. */
+  /** The chain head, read directly (one indexed row, never a walk of the chain). */
+  auditHead(): Promise<ChainHead> {
+    return this.store.audit.head();
+  }
+
+  /** Refuses `doing` unless the audit trail verifies, checked in one snapshot (so a concurrent write is not tampering). */
+  assertAuditIntact(doing: string): Promise<{ head: string; events: number }> {
+    if (this.store.inTransaction) return assertAuditIntact(this.db, doing);
+    return readSnapshot(this.open, (db) => assertAuditIntact(db as Kysely<Database>, doing));
+  }
+
   verifyAudit() {
-    return verifyAuditTrail(this.db, { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() });
+    const auth = { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() };
+    const check = (db: Kysely<Database>) => verifyAuditTrail(db, auth, () => faultPoint(this.env, 'audit.after-chain'));
+    // Inside a write (a report within a transaction) the transaction is the snapshot; otherwise one
+    // read transaction holds the chain and the rows together, so a write committing between the two
+    // reads can never look like tampering.
+    if (this.store.inTransaction) return check(this.db);
+    return readSnapshot(this.open, (db) => check(db as Kysely<Database>));
   }
 
   // ── backup ─────────────────────────────────────────────────────────────────────────────

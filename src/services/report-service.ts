@@ -7,7 +7,6 @@ import { reportFonts } from '../io/catalog-data.js';
 import { renderInspectionReportHtml, type InspectionReportData, type ReportCatalogChange, type ReportItem } from '../reports/inspection-report-html.js';
 import { renderInspectionReportPdf } from '../reports/inspection-report-pdf.js';
 import { renderInspectionReportXlsx } from '../reports/inspection-report-xlsx.js';
-import { assertAuditIntact } from '../storage/backup.js';
 import type { ReportSignature } from '../core/inspection/signature-history.js';
 import type { InspectionRunsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
@@ -23,7 +22,7 @@ export async function buildReportData(
   const { firm, run, revision: number } = await s.run(firmRef, periodId, revision);
   // A report is what an examiner relies on: it is written only from a store whose audit trail
   // verifies and whose cited evidence decrypts to its recorded hash; otherwise it names the problem.
-  const audit = await assertAuditIntact(s.db, 'the report');
+  const audit = await s.assertAuditIntact('the report');
   const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
   const version = JSON.parse(stored.content_json) as CatalogVersion;
   const nodeOf = new Map(version.nodes.map((n) => [n.path, n]));

@@ -106,9 +106,15 @@ export class AuditedWriter {
  * Reads the whole chain and every audited row, and checks one against the other; given the audit
  * key and the witnesses (kept outside the database), also each event's MAC and each witnessed head.
  */
-export async function verifyAuditTrail(db: Kysely<Database>, auth?: { key: Uint8Array | null; witnesses: readonly Witness[] }) {
+export async function verifyAuditTrail(
+  db: Kysely<Database>,
+  auth?: { key: Uint8Array | null; witnesses: readonly Witness[] },
+  /** Called between reading the chain and reading the rows (a test stops the process there to race a writer). */
+  afterChainRead?: () => void,
+) {
   const any = db as unknown as Kysely<any>;
   const rows = (await any.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as Row[];
+  afterChainRead?.();
   const events: AuditEvent[] = rows.map((r) => ({
     seq: Number(r.seq),
     at: String(r.at),

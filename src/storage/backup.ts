@@ -51,7 +51,8 @@ const sha256File = (file: string): Promise<string> =>
   });
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tables are iterated by name */
-async function readSnapshot<T>(open: OpenDatabase, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
+/** Runs `fn` in one read transaction: every read sees the same committed state while writers go on. */
+export async function readSnapshot<T>(open: OpenDatabase, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
   if (open.dialect === 'postgres') {
     return open.db
       .transaction()

@@ -20,7 +20,7 @@ describe('ccheck result reject (issue 12 item 3)', () => {
 
     const r = await as('bob', 'result', 'reject', ...ref, '--reason', 'the inventory is from 2025', '--json');
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ path: ITEM, rejected_by: 'bob', reason: 'the inventory is from 2025' });
+    expect(JSON.parse(r.out)).toMatchObject({ path: ITEM, review: 'reject', by: 'bob', reason: 'the inventory is from 2025' });
     const shown = JSON.parse((await as('alice', 'inspect', 'show', '--firm', LICENCE, '--period', '2026-11', '--json')).out) as {
       results: { path: string; approval: { state: string; reason?: string } | null }[];
     };

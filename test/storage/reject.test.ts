@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
-import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import type { InspectionService, Clock } from '../../src/services/inspection-service.js';
 import { exportPackage } from '../../src/services/package-service.js';
-import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
+import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
+import { freshService } from '../helpers/fresh-service.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { codeOfAsync } from '../helpers/errors.js';
 import { internetTier1 } from '../helpers/profiles.js';
-import { tempDir } from '../helpers/shared.js';
 import { zipEntries } from '../helpers/zip.js';
 import path from 'node:path';
 
-const KEY = Buffer.alloc(32, 7).toString('base64');
 const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
 const LICENCE = '金管證總字第0000號';
 const PERIOD = '2026-11';
@@ -20,28 +19,18 @@ const REASON = 'the device inventory is from 2025';
 // Issue 12 item 3: a supervisor rejects a recorded result with a reason; the item goes back to
 // the officer; the rejection is in the audit trail and in the e-signature history.
 describe.each(DIALECTS)('rejecting a result on %s', { timeout: 120_000 }, (dialect: DialectUnderTest) => {
-  let tmp: { dir: string; cleanup: () => void };
-  let drop: () => Promise<void>;
+  let ctx: Awaited<ReturnType<typeof freshService>>;
   let s: InspectionService;
-  const ref = { firm: LICENCE, period: PERIOD, path: ITEM };
-  const attest = (who: string, justification = 'no EOL devices found') =>
-    s.setResult(who, ref, { status: 'pass', source: 'attestation', justification, expiresOn: '2027-11-27' });
-
   beforeEach(async () => {
-    tmp = tempDir();
-    let env: NodeJS.ProcessEnv;
-    ({ env, drop } = await freshStore(dialect, tmp.dir));
-    env.CCHECK_VAULT_KEY = KEY;
-    s = await InspectionService.connect(tmp.dir, env, clock, { create: true });
-    await s.init();
+    ctx = await freshService(dialect, clock);
+    s = ctx.s;
     await s.addFirm('alice', internetTier1());
     await s.startRun('alice', LICENCE, PERIOD);
   });
-  afterEach(async () => {
-    await s.close();
-    await drop();
-    tmp.cleanup();
-  });
+  afterEach(() => ctx.close());
+  const ref = { firm: LICENCE, period: PERIOD, path: ITEM };
+  const attest = (who: string, justification = 'no EOL devices found') =>
+    s.setResult(who, ref, { status: 'pass', source: 'attestation', justification, expiresOn: '2027-11-27' });
 
   it('needs a reason, is never the recorder’s own, and sends the item back until it is recorded again', async () => {
     expect(await codeOfAsync(s.reject('bob', { ...ref, reason: REASON }))).toBe('RESULT_INVALID'); // nothing recorded yet
@@ -87,7 +76,7 @@ describe.each(DIALECTS)('rejecting a result on %s', { timeout: 120_000 }, (diale
     // In chain order: recorded, rejected, recorded again, approved.
     expect(history.filter((e) => e.item === ITEM).map((e) => e.action)).toEqual(['record', 'reject', 'record', 'approve']);
 
-    const archive = path.join(tmp.dir, 'package.zip');
+    const archive = path.join(ctx.dir, 'package.zip');
     await exportPackage(s, { firm: LICENCE, period: PERIOD }, archive, 'en');
     const entries = await zipEntries(archive);
     expect(entries.get('signature-history.csv')!.toString('utf8')).toContain(`rejected: ${REASON}`);

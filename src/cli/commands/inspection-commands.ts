@@ -3,11 +3,22 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { FINDING_STATUSES, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
-import { countsAs, RESULT_STATUSES, type ResultStatus } from '../../core/inspection/item-result.js';
+import { FINDING_STATUSES } from '../../core/inspection/finding.js';
+import { countsAs, RESULT_STATUSES } from '../../core/inspection/item-result.js';
 import { localOperator, type Actor } from '../../core/people/actor.js';
 import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
+import { listFindings, updateFinding } from '../../services/use-cases/findings.js';
+import { approveResult, recordResult, rejectResult } from '../../services/use-cases/results.js';
+import {
+  findingUpdateSchema,
+  parseInput,
+  presentFinding,
+  presentRecording,
+  presentReview,
+  recordResultInputSchema,
+  rejectInputSchema,
+} from '../../services/use-cases/schemas.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import { findingsRegisterCsv, findingsRegisterXlsx, type RegisterRow } from '../../reports/findings-register.js';
@@ -424,32 +435,27 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
       ) =>
         runner(cmd, (ctx) =>
           withService(ctx, async (s) => {
-            const r = await s.setResult(
-              actorOf(ctx, o.as),
-              { firm: o.firm, period: o.period, path: o.item },
+            const ref = { firm: o.firm, period: o.period, path: o.item };
+            const input = parseInput(
+              recordResultInputSchema,
               {
-                status: o.status as ResultStatus,
+                status: o.status,
                 justification: o.justification ?? null,
                 source: 'attestation',
                 expiresOn: o.expires ? parseAnyDate(o.expires) : null,
                 evidence: o.evidence ?? [],
-                severity: o.severity as FindingSeverity | undefined,
+                severity: o.severity,
               },
+              o.item,
             );
-            if (ctx.json)
-              return ctx.printJson({
-                path: r.result.path,
-                status: r.result.status,
-                content_hash: r.result.content_hash,
-                revision: r.result.revision,
-                finding: r.finding ? { id: r.finding.id, status: r.finding.status, previous: r.finding.previous_finding_id } : null,
-              });
-            ctx.print(`${r.result.path}: ${r.result.status} (${r.result.content_hash.slice(0, 19)}…)`);
+            const r = await recordResult(s.deps, operatorOf(ctx, o.as), ref, input);
+            if (ctx.json) return ctx.printJson(presentRecording(r));
+            ctx.print(`${r.result.path}: ${r.result.status} (${r.result.contentHash.slice(0, 19)}…)`);
             if (r.finding) {
               ctx.print(
                 zhOr(ctx, `缺失 ${r.finding.id.slice(0, 8)}：${r.finding.status}`, `finding ${r.finding.id.slice(0, 8)}: ${r.finding.status}`) +
-                  (r.finding.previous_finding_id
-                    ? zhOr(ctx, `（重複缺失，前次 ${r.finding.previous_finding_id.slice(0, 8)}）`, ` (repeat of ${r.finding.previous_finding_id.slice(0, 8)})`)
+                  (r.finding.previousFindingId
+                    ? zhOr(ctx, `（重複缺失，前次 ${r.finding.previousFindingId.slice(0, 8)}）`, ` (repeat of ${r.finding.previousFindingId.slice(0, 8)})`)
                     : ''),
               );
             }
@@ -467,15 +473,9 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((o: { firm: string; period: string; item: string; as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const a = await s.approve(operatorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item });
-          if (ctx.json) return ctx.printJson({ path: o.item, approved_by: a.approved_by, approved_at: a.approved_at, approved_hash: a.approved_hash });
-          ctx.print(
-            zhOr(
-              ctx,
-              `${o.item} 已由 ${a.approved_by} 覆核（${a.approved_hash.slice(0, 19)}…）`,
-              `${o.item} approved by ${a.approved_by} (${a.approved_hash.slice(0, 19)}…)`,
-            ),
-          );
+          const a = await approveResult(s.deps, operatorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item });
+          if (ctx.json) return ctx.printJson(presentReview(o.item, a));
+          ctx.print(zhOr(ctx, `${o.item} 已由 ${a.by} 覆核（${a.hash.slice(0, 19)}…）`, `${o.item} approved by ${a.by} (${a.hash.slice(0, 19)}…)`));
         }),
       ),
     );
@@ -492,8 +492,9 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((o: { firm: string; period: string; item: string; reason: string; as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const r = await s.reject(operatorOf(ctx, o.as), { firm: o.firm, period: o.period, path: o.item, reason: o.reason });
-          if (ctx.json) return ctx.printJson({ path: o.item, rejected_by: r.by, rejected_at: r.at, rejected_hash: r.hash, reason: r.reason });
+          const input = parseInput(rejectInputSchema, { firm: o.firm, period: o.period, path: o.item, reason: o.reason }, o.item);
+          const r = await rejectResult(s.deps, operatorOf(ctx, o.as), input);
+          if (ctx.json) return ctx.printJson(presentReview(o.item, r));
           ctx.print(
             zhOr(
               ctx,
@@ -514,7 +515,7 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((o: { firm?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const list = await s.listFindings(o.firm ? (await s.firm(o.firm)).id : undefined);
+          const list = (await listFindings(s.deps, operatorOf(ctx, undefined), o.firm ? (await s.firm(o.firm)).id : undefined)).map(presentFinding);
           if (ctx.json) return ctx.printJson({ findings: list });
           ctx.print(
             renderTable(
@@ -582,22 +583,23 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
       ) =>
         runner(cmd, (ctx) =>
           withService(ctx, async (s) => {
-            if (o.status && !FINDING_STATUSES.includes(o.status as FindingStatus)) {
+            if (o.status && !FINDING_STATUSES.some((st) => st === o.status)) {
               throw new CoreError('FINDING_INVALID_TRANSITION', `unknown status ${o.status} (${FINDING_STATUSES.join(', ')})`, { id, to: o.status });
             }
-            const f = await s.updateFinding(
-              actorOf(ctx, o.as),
-              id,
+            const update = parseInput(
+              findingUpdateSchema,
               {
                 rootCause: o.rootCause,
                 correctiveAction: o.action,
                 owner: o.owner,
                 dueOn: o.due ? parseAnyDate(o.due) : undefined,
-                severity: o.severity as FindingSeverity | undefined,
+                severity: o.severity,
+                to: o.status,
+                effectivenessCheck: o.effectiveness,
               },
-              o.status as FindingStatus | undefined,
-              o.effectiveness,
+              `finding ${id}`,
             );
+            const f = presentFinding(await updateFinding(s.deps, operatorOf(ctx, o.as), id, update));
             if (ctx.json) return ctx.printJson({ finding: f });
             ctx.print(`${f.id.slice(0, 8)}  ${f.path}  ${f.status}`);
           }),

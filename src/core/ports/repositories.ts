@@ -32,6 +32,7 @@ export interface RunRepository {
   byId(id: string): Promise<InspectionRun | null>;
   add(run: InspectionRun): Promise<InspectionRun>;
   signoff(runId: string): Promise<Signoff | null>;
+  addSignoff(signoff: Signoff): Promise<Signoff>;
   /** The catalog version a run freezes is stored once, by id; returns the stored hash, or null. */
   storedCatalogVersion(id: string): Promise<CatalogVersionRef | null>;
   storeCatalogVersion(version: CatalogVersionRef & { effectiveDate: string | null; contentJson: string }, at: string): Promise<void>;
@@ -57,6 +58,8 @@ export interface ResultRepository {
     recording: { readonly id: string; readonly by: string; readonly at: string; readonly contentHash: string },
     evidenceIds: readonly string[],
   ): Promise<StoredResult>;
+  /** Everyone who recorded the current content of any result of the run (maker-checker at sign-off). */
+  currentRecordersOfRun(runId: string): Promise<string[]>;
   /** Everyone who ever recorded exactly `contentHash` for the result (maker-checker). */
   recordersOf(resultId: string, contentHash: string): Promise<string[]>;
   /** For each result, the audit sequence number of its last recording (absent: never recorded by a person or analyzer). */

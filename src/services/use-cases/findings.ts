@@ -1,5 +1,5 @@
 import { CoreError } from '../../core/errors.js';
-import { assertTransition, FINDING_SEVERITIES, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
+import { assertTransition, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
 import { principalOf } from '../../core/inspection/principal.js';
 import { actorLabel, assertCan, type Actor } from '../../core/people/actor.js';
 import { firmsAllowed } from '../../core/people/roles.js';
@@ -7,6 +7,7 @@ import type { Finding } from '../../core/ports/records.js';
 import type { FindingPatch, FindingRepository } from '../../core/ports/repositories.js';
 import type { InspectionDeps } from './deps.js';
 import { assertWritable } from './runs.js';
+import { findingUpdateSchema, parseInput } from './schemas.js';
 
 export interface FindingUpdate {
   readonly severity?: FindingSeverity;
@@ -37,8 +38,7 @@ export async function resolveFinding(findings: FindingRepository, id: string): P
 
 /** Root cause, corrective action, owner, due date, severity, and the finding's next state (audited). */
 export async function updateFinding(deps: InspectionDeps, actor: Actor, id: string, u: FindingUpdate): Promise<Finding> {
-  if (u.severity && !FINDING_SEVERITIES.includes(u.severity))
-    throw new CoreError('RESULT_INVALID', `unknown severity "${u.severity}" (${FINDING_SEVERITIES.join(', ')})`, { what: 'severity', path: id });
+  u = parseInput(findingUpdateSchema, u, `finding ${id}`);
   const label = actorLabel(actor);
   return deps.store.write(label, async (tx) => {
     const f = await resolveFinding(tx.findings, id);

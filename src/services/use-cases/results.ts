@@ -1,5 +1,5 @@
 import { CoreError } from '../../core/errors.js';
-import { decideFinding, FINDING_SEVERITIES, type FindingSeverity } from '../../core/inspection/finding.js';
+import { decideFinding, type FindingSeverity } from '../../core/inspection/finding.js';
 import {
   assertCanApprove,
   effectiveStatus,
@@ -16,6 +16,7 @@ import type { Finding, InspectionRun, Review, StoredResult } from '../../core/po
 import type { InspectionRepositories } from '../../core/ports/repositories.js';
 import type { InspectionDeps } from './deps.js';
 import { assertWritable, resolveRun, type RunRef } from './runs.js';
+import { parseInput, recordResultInputSchema } from './schemas.js';
 
 export interface ItemRef {
   readonly firm: string;
@@ -62,8 +63,7 @@ export async function recordResult(
   ref: ItemRef,
   input: RecordResultInput,
 ): Promise<{ result: StoredResult; finding: Finding | null }> {
-  if (input.severity && !FINDING_SEVERITIES.includes(input.severity))
-    throw new CoreError('RESULT_INVALID', `unknown severity "${input.severity}" (${FINDING_SEVERITIES.join(', ')})`, { what: 'severity', path: ref.path });
+  input = parseInput(recordResultInputSchema, input, ref.path);
   const { firm, run } = await resolveRun(deps.store, ref);
   assertCan(actor, input.source === 'analyzer' ? 'analysis.run' : 'result.record', firm.id);
   const label = actorLabel(actor);

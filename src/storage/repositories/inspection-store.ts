@@ -71,6 +71,10 @@ export class KyselyInspectionStore implements InspectionStore {
     return this.reads.audit;
   }
 
+  get inTransaction(): boolean {
+    return this.scope.getStore() !== undefined;
+  }
+
   /** One write transaction; nested calls join the outer one. */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.scope.getStore()) return fn();

@@ -116,6 +116,16 @@ export class KyselyResultRepository implements ResultRepository {
     return resultOf(row, content.evidence);
   }
 
+  async currentRecordersOfRun(runId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('result_recordings')
+      .innerJoin('item_results', 'item_results.id', 'result_recordings.result_id')
+      .select(['result_recordings.recorded_by', 'result_recordings.content_hash', 'item_results.content_hash as current'])
+      .where('item_results.run_id', '=', runId)
+      .execute();
+    return rows.filter((r) => r.content_hash === r.current).map((r) => r.recorded_by);
+  }
+
   async recordersOf(resultId: string, contentHash: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('result_recordings')

@@ -3,7 +3,7 @@ import type { InspectionRun, RunRevision, Signoff } from '../../core/ports/recor
 import type { CatalogVersionRef, RunRepository } from '../../core/ports/repositories.js';
 import type { AuditedWriter } from '../audited-writer.js';
 import type { Database } from '../schema.js';
-import { runOf, runRow, signoffOf } from './rows.js';
+import { runOf, runRow, signoffOf, signoffRow } from './rows.js';
 import { writerOf } from './writer-of.js';
 
 export class KyselyRunRepository implements RunRepository {
@@ -52,6 +52,10 @@ export class KyselyRunRepository implements RunRepository {
   async signoff(runId: string): Promise<Signoff | null> {
     const r = await this.db.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).executeTakeFirst();
     return r ? signoffOf(r) : null;
+  }
+
+  async addSignoff(s: Signoff): Promise<Signoff> {
+    return signoffOf(await writerOf(this.w).insert('run_signoffs', signoffRow(s), 'run.signoff'));
   }
 
   async storedCatalogVersion(id: string): Promise<CatalogVersionRef | null> {
