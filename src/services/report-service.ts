@@ -23,7 +23,9 @@ export async function buildReportData(
   const { firm, run, revision: number } = await s.run(firmRef, periodId, revision);
   // A report is what an examiner relies on: it is written only from a store whose audit trail
   // verifies and whose cited evidence decrypts to its recorded hash; otherwise it names the problem.
-  const audit = await assertAuditIntact(s.db, 'the report');
+  // MACs and witnessed heads are checked too (a chain rewritten by a database writer is refused);
+  // MACs that cannot be checked here (no audit key) are flagged beside the head the report prints.
+  const audit = await assertAuditIntact(s.db, 'the report', s.auditAuth());
   const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
   const version = JSON.parse(stored.content_json) as CatalogVersion;
   const nodeOf = new Map(version.nodes.map((n) => [n.path, n]));
@@ -67,7 +69,7 @@ export async function buildReportData(
     startedAt: run.started_at,
     startedBy: run.started_by,
     generatedOn: today,
-    auditHead: audit.head,
+    auditHead: audit.flags.length ? `${audit.head}（未能驗證 MAC / MACs not verified: ${audit.flags[0]}）` : audit.head,
     items,
     findings,
     catalogChange,
