@@ -38,7 +38,7 @@ export async function runDemo(
   options: { force?: boolean; lang?: 'zh-TW' | 'en' } = {},
 ): Promise<DemoResult> {
   if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
-    throw new CoreError('OUTPUT_EXISTS', `${dir} is not empty; choose a new folder or pass --force`, {}, { file: dir });
+    throw new CoreError('OUTPUT_EXISTS', `${dir} is not empty; it was not overwritten`, {}, { file: dir });
   }
   mkdirSync(dir, { recursive: true });
   const demo = path.join(packageRoot(), 'data', 'demo');

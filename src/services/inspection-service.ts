@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { IsoDate } from '../core/dates.js';
@@ -20,7 +20,7 @@ import { loadApplicabilityRules } from '../io/catalog-data.js';
 import { appendWitness, auditKeyFile, createAuditKeyFile, readWitnesses, resolveAuditKey, witnessFile } from '../storage/audit-key.js';
 import { AuditedWriter, verifyAuditTrail } from '../storage/audited-writer.js';
 import { ensureSigningKey, readSigningPublicKey, signingKeyFiles } from '../storage/signing-key.js';
-import { assertAuditIntact, backup, readSnapshot, restore, type BackupManifest } from '../storage/backup.js';
+import { assertAuditIntact, backup, readSnapshot, restore, type AuditAuth, type BackupManifest, type RestoreOutcome } from '../storage/backup.js';
 import { databaseUrlFor, isInitialised, migrate, openDatabase, type OpenDatabase } from '../storage/database.js';
 import { createVaultKeyFile, EvidenceVault, resolveVaultKey } from '../storage/evidence-vault.js';
 import { KyselyInspectionStore } from '../storage/repositories/inspection-store.js';
@@ -672,13 +672,15 @@ export class InspectionService {
   }
 
   /** Refuses `doing` unless the audit trail verifies, checked in one snapshot (so a concurrent write is not tampering). */
-  assertAuditIntact(doing: string): Promise<{ head: string; events: number }> {
-    if (this.store.inTransaction) return assertAuditIntact(this.db, doing);
-    return readSnapshot(this.open, (db) => assertAuditIntact(db as Kysely<Database>, doing));
+  assertAuditIntact(doing: string): Promise<{ head: string; events: number; flags: string[] }> {
+    // MACs and witnessed heads are checked too (a chain rewritten by a database writer is refused);
+    // MACs that cannot be checked here (no audit key) come back as flags.
+    if (this.store.inTransaction) return assertAuditIntact(this.db, doing, this.auditAuth());
+    return readSnapshot(this.open, (db) => assertAuditIntact(db as Kysely<Database>, doing, this.auditAuth()));
   }
 
   verifyAudit() {
-    const auth = { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() };
+    const auth = this.auditAuth();
     const check = (db: Kysely<Database>) => verifyAuditTrail(db, auth, () => faultPoint(this.env, 'audit.after-chain'));
     // Inside a write (a report within a transaction) the transaction is the snapshot; otherwise one
     // read transaction holds the chain and the rows together, so a write committing between the two
@@ -687,27 +689,33 @@ export class InspectionService {
     return readSnapshot(this.open, (db) => check(db as Kysely<Database>));
   }
 
+  /** The audit key and the witnessed heads (both outside the database), for every check of the trail. */
+  auditAuth(): AuditAuth {
+    return { key: resolveAuditKey(this.env, this.home), witnesses: this.witnesses() };
+  }
+
   // ── backup ─────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * The database and the evidence, plus the signed packages and the signing key's public half
+   * (the private half only when asked, sealed with the vault key), every file in the manifest.
+   * A store whose MACs or witnessed heads fail is not backed up.
+   */
   async backup(dir: string, options: { withSigningKey?: boolean } = {}): Promise<BackupManifest> {
-    const manifest = await backup(this.open, this.vault(), dir, this.clock.now());
-    // The signed packages (self-verifying: each carries its signed manifest) and the public half
-    // of the signing key go with the backup; the private half stays beside the vault key.
-    const packages = path.join(this.home, 'packages');
-    if (existsSync(packages)) cpSync(packages, path.join(dir, 'packages'), { recursive: true });
     const pub = this.signingPublicKey();
-    if (pub) writeFileSync(path.join(dir, 'package-signing.pub'), pub.publicKeyPem, { mode: 0o600 });
-    // The private half only when asked, and then sealed with the vault key (AES-256-GCM).
-    if (pub && options.withSigningKey) {
-      const pem = readFileSync(signingKeyFiles(this.env, this.home).privateKey, 'utf8');
-      writeFileSync(path.join(dir, 'package-signing.key.sealed'), `${this.vault().sealText(pem)}\n`, { mode: 0o600 });
-    }
+    const sealed = pub && options.withSigningKey ? this.vault().sealText(readFileSync(signingKeyFiles(this.env, this.home).privateKey, 'utf8')) : null;
+    const extras = { packagesDir: path.join(this.home, 'packages'), signingPublicKeyPem: pub?.publicKeyPem ?? null, sealedSigningKey: sealed };
+    const manifest = await backup(this.open, this.vault(), dir, this.clock.now(), { auth: this.auditAuth(), extras });
     // The head a backup holds is witnessed outside the database: a tail cut later is detected.
     await this.witness('backup');
     return manifest;
   }
 
-  restore(dir: string): Promise<{ manifest: BackupManifest; verified: boolean }> {
-    return restore(this.open, this.vault(), dir);
+  /** Restores the database and evidence, then the packages and the signing key into this installation. */
+  restore(dir: string): Promise<RestoreOutcome> {
+    return restore(this.open, this.vault(), dir, {
+      auth: this.auditAuth(),
+      installation: { packagesDir: path.join(this.home, 'packages'), signingKey: signingKeyFiles(this.env, this.home) },
+    });
   }
 }

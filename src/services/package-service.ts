@@ -38,7 +38,7 @@ export async function exportPackage(
   const { firm, run, revision } = await s.run(ref.firm, ref.period, ref.revision);
   const signoff = await s.signoffOf(run.id);
   if (!signoff)
-    throw new CoreError('RUN_NOT_SIGNED', `${run.period} revision ${revision} is not signed off; only a signed revision is packaged (ccheck inspect sign)`, {
+    throw new CoreError('RUN_NOT_SIGNED', `${run.period} revision ${revision} is not signed off; only a signed revision is packaged`, {
       period: run.period,
       what: 'package export',
     });

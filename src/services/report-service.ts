@@ -22,6 +22,8 @@ export async function buildReportData(
   const { firm, run, revision: number } = await s.run(firmRef, periodId, revision);
   // A report is what an examiner relies on: it is written only from a store whose audit trail
   // verifies and whose cited evidence decrypts to its recorded hash; otherwise it names the problem.
+  // MACs and witnessed heads are checked too (a chain rewritten by a database writer is refused);
+  // MACs that cannot be checked here (no audit key) are flagged beside the head the report prints.
   const audit = await s.assertAuditIntact('the report');
   const stored = await s.db.selectFrom('catalog_versions').select('content_json').where('id', '=', run.catalog_version_id).executeTakeFirstOrThrow();
   const version = JSON.parse(stored.content_json) as CatalogVersion;
@@ -66,7 +68,7 @@ export async function buildReportData(
     startedAt: run.started_at,
     startedBy: run.started_by,
     generatedOn: today,
-    auditHead: audit.head,
+    auditHead: audit.flags.length ? `${audit.head}（未能驗證 MAC / MACs not verified: ${audit.flags[0]}）` : audit.head,
     items,
     findings,
     catalogChange,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import type { Witness } from '../core/audit/audit-auth.js';
 import { CoreError } from '../core/errors.js';
 import { verifyAuditTrail } from './audited-writer.js';
 import { migrate, type OpenDatabase } from './database.js';
@@ -37,9 +38,36 @@ export interface BackupManifest {
   readonly source: { readonly dialect: string; readonly location: string };
   readonly auditHead: string;
   readonly auditEvents: number;
+  /** What the audit check before the backup could not prove (no audit key here: MACs unchecked); empty when everything verified. */
+  readonly auditFlags?: readonly string[];
   readonly tables: readonly { readonly name: string; readonly file: string; readonly rows: number; readonly sha256: string }[];
   readonly blobs: readonly { readonly sha256: string; readonly file: string; readonly fileSha256: string }[];
+  /** Files kept outside the database (signed packages, the signing key), each with its SHA-256. Absent in backups before issue 12. */
+  readonly files?: readonly BackupFile[];
 }
+
+export interface BackupFile {
+  readonly kind: 'package' | 'signing-public-key' | 'signing-private-key-sealed';
+  readonly file: string;
+  readonly sha256: string;
+}
+
+/** The audit key and the witnessed heads, both kept outside the database (issue 12, item 4). */
+export interface AuditAuth {
+  readonly key: Uint8Array | null;
+  readonly witnesses: readonly Witness[];
+}
+
+/** Where the installation keeps what a backup carries besides the database. */
+export interface InstallationFiles {
+  /** The signed packages the installation kept (`<home>/packages`). */
+  readonly packagesDir: string;
+  /** The package-signing key's two halves (the private one only restored, never backed up in clear). */
+  readonly signingKey: { readonly privateKey: string; readonly publicKey: string };
+}
+
+const PUBLIC_KEY_FILE = 'package-signing.pub';
+const SEALED_KEY_FILE = 'package-signing.key.sealed';
 
 const sha256File = (file: string): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -75,11 +103,17 @@ export async function readSnapshot<T>(open: OpenDatabase, fn: (db: Kysely<any>) 
  * evidence blobs as stored (still encrypted), and a manifest with the SHA-256 of every file.
  * The format is logical, so a backup of SQLite restores into PostgreSQL and back.
  */
-export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: string, now: string): Promise<BackupManifest> {
+export async function backup(
+  open: OpenDatabase,
+  vault: EvidenceVault,
+  dir: string,
+  now: string,
+  options: { auth?: AuditAuth; extras?: BackupExtras } = {},
+): Promise<BackupManifest> {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new CoreError('OUTPUT_EXISTS', `${dir} is not empty; back up into a new folder`, {}, { file: dir });
   const existed = existsSync(dir);
   try {
-    return await writeBackup(open, vault, dir, now);
+    return await writeBackup(open, vault, dir, now, options);
   } catch (e) {
     // A backup that cannot be trusted is not left behind to be trusted later.
     if (existed) for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
@@ -88,27 +122,71 @@ export async function backup(open: OpenDatabase, vault: EvidenceVault, dir: stri
   }
 }
 
-/** The audit trail as one error naming its first problem, or nothing when it is intact. */
-export async function assertAuditIntact(db: Kysely<Database>, doing: string): Promise<{ head: string; events: number }> {
-  const check = await verifyAuditTrail(db);
-  const first = check.problems[0];
-  if (!check.ok && first) {
+/**
+ * The audit trail as one error naming its first problem, or its head when it is intact. Given the
+ * audit key and the witnesses, each event's MAC and each witnessed head are checked too: a chain
+ * rewritten from genesis with fresh hashes, or cut after a witnessed head, is refused like a
+ * broken link. What cannot be checked here (MACs without the audit key) is returned as a flag;
+ * `tolerate` turns other kinds into flags (a restore of an older backup lacks later witnessed events).
+ */
+export async function assertAuditIntact(
+  db: Kysely<Database>,
+  doing: string,
+  auth?: AuditAuth,
+  tolerate: readonly string[] = [],
+): Promise<{ head: string; events: number; flags: string[] }> {
+  const check = await verifyAuditTrail(db, auth);
+  const flagged = (kind: string) => kind === 'mac_unverifiable' || tolerate.includes(kind);
+  const refused = check.problems.filter((p) => !flagged(p.kind));
+  const first = refused[0];
+  if (first) {
     throw new CoreError(
       'AUDIT_CHAIN_BROKEN',
-      `${doing} refused: the audit trail has ${check.problems.length} problem(s), the first: ${first.kind}${first.seq !== null ? ` #${first.seq}` : ''} ${first.entity ?? ''}${first.label ? ` (${first.label})` : ''} ${first.detail} (run ccheck audit verify)`,
-      { problems: check.problems.length, first: `${first.kind} ${first.entity ?? ''} ${first.label ?? first.entityId ?? ''}`.trim() },
+      `${doing} refused: the audit trail has ${refused.length} problem(s), the first: ${first.kind}${first.seq !== null ? ` #${first.seq}` : ''} ${first.entity ?? ''}${first.label ? ` (${first.label})` : ''} ${first.detail}`,
+      { problems: refused.length, first: `${first.kind} ${first.entity ?? ''} ${first.label ?? first.entityId ?? ''}`.trim() },
     );
   }
-  return { head: check.head, events: check.events };
+  return { head: check.head, events: check.events, flags: check.problems.filter((p) => flagged(p.kind)).map((p) => `${p.kind}: ${p.detail}`) };
 }
 
-async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string, now: string): Promise<BackupManifest> {
+/** What a backup carries besides the database: the signed packages, the public key, and the sealed private key only when asked. */
+export interface BackupExtras {
+  readonly packagesDir: string;
+  readonly signingPublicKeyPem: string | null;
+  /** The private half sealed with the vault key (AES-256-GCM), or null: only when asked. */
+  readonly sealedSigningKey: string | null;
+}
+
+/** Copies the extras into the backup folder (files 0600) and lists them with their SHA-256 for the manifest. */
+function writeExtras(dir: string, extras: BackupExtras): BackupFile[] {
+  const files: BackupFile[] = [];
+  const put = (kind: BackupFile['kind'], file: string, body: Buffer | string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dir, file), body, { mode: 0o600 });
+    files.push({ kind, file, sha256: createHash('sha256').update(body).digest('hex') });
+  };
+  if (existsSync(extras.packagesDir))
+    for (const name of readdirSync(extras.packagesDir).sort())
+      if (name.endsWith('.zip')) put('package', path.join('packages', name), readFileSync(path.join(extras.packagesDir, name)));
+  if (extras.signingPublicKeyPem) put('signing-public-key', PUBLIC_KEY_FILE, extras.signingPublicKeyPem);
+  if (extras.sealedSigningKey) put('signing-private-key-sealed', SEALED_KEY_FILE, `${extras.sealedSigningKey}\n`);
+  return files;
+}
+
+async function writeBackup(
+  open: OpenDatabase,
+  vault: EvidenceVault,
+  dir: string,
+  now: string,
+  options: { auth?: AuditAuth; extras?: BackupExtras },
+): Promise<BackupManifest> {
   // Backups are data at rest too: the folder for its owner only, files 0600.
   mkdirSync(path.join(dir, 'tables'), { recursive: true, mode: 0o700 });
-  const { tables, shas } = await readSnapshot(open, async (db) => {
-    // Verified first, in the same snapshot that is copied: a tampered store is not backed up as if intact.
+  const { tables, shas, flags } = await readSnapshot(open, async (db) => {
+    // Verified first, in the same snapshot that is copied: a tampered store is not backed up as if
+    // intact, nor one whose MACs or witnessed heads fail (a chain rewritten by a database writer).
     // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- the snapshot is the same database, typed loosely to iterate tables by name
-    await assertAuditIntact(db, 'backup');
+    const { flags } = await assertAuditIntact(db, 'backup', options.auth);
     const out: { name: string; file: string; rows: number; sha256: string }[] = [];
     const shas: string[] = [];
     for (const t of TABLES) {
@@ -121,7 +199,7 @@ async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string
       writeFileSync(path.join(dir, file), body, { mode: 0o600 });
       out.push({ name: t.name, file, rows: rows.length, sha256: createHash('sha256').update(body).digest('hex') });
     }
-    return { tables: out, shas };
+    return { tables: out, shas, flags };
   });
   const blobs: { sha256: string; file: string; fileSha256: string }[] = [];
   for (const sha of [...new Set(shas)].sort()) {
@@ -133,6 +211,7 @@ async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string
     chmodSync(path.join(dir, file), 0o600);
     blobs.push({ sha256: sha, file, fileSha256: await sha256File(path.join(dir, file)) });
   }
+  const files = options.extras ? writeExtras(dir, options.extras) : [];
   const audit = tables.find((t) => t.name === 'audit_events')!;
   const lastEvent = readFileSync(path.join(dir, audit.file), 'utf8').trim().split('\n').pop();
   const manifest: BackupManifest = {
@@ -141,8 +220,10 @@ async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string
     source: { dialect: open.dialect, location: open.location },
     auditHead: lastEvent ? String((JSON.parse(lastEvent) as { hash: string }).hash) : 'none',
     auditEvents: audit.rows,
+    auditFlags: flags,
     tables,
     blobs,
+    files,
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(path.join(dir, 'manifest.json'), text, { mode: 0o600 });
@@ -150,12 +231,32 @@ async function writeBackup(open: OpenDatabase, vault: EvidenceVault, dir: string
   return manifest;
 }
 
+/** What a restore did besides the database, and what it could not prove. */
+export interface RestoreOutcome {
+  readonly manifest: BackupManifest;
+  readonly verified: boolean;
+  /** Audit problems that do not refuse a restore: MACs without the audit key here, events witnessed after the backup was made. */
+  readonly flags: readonly string[];
+  /** Signed packages put back into the installation (those already there with the same bytes are not counted). */
+  readonly packages: number;
+  /** The signing key: both halves restored, only the public half, the installation's own kept, or none in the backup. */
+  readonly signingKey: 'restored' | 'public-only' | 'kept' | 'none';
+}
+
 /**
  * Restores a backup into an empty database. Every hash is checked first — the manifest, each
- * table file, each blob file, and each blob's decrypted content with the vault key — and only
- * then is anything written, in one transaction; the audit trail is verified afterwards.
+ * table file, each blob file, each package and key file, and each blob's decrypted content with
+ * the vault key — and only then is anything written, in one transaction; the audit trail is
+ * verified before the commit (chain, and with the audit key and witnesses, MACs and heads).
+ * Then the signed packages and the signing key go back into the installation, never over a file
+ * it already has.
  */
-export async function restore(open: OpenDatabase, vault: EvidenceVault, dir: string): Promise<{ manifest: BackupManifest; verified: boolean }> {
+export async function restore(
+  open: OpenDatabase,
+  vault: EvidenceVault,
+  dir: string,
+  options: { auth?: AuditAuth; installation?: InstallationFiles } = {},
+): Promise<RestoreOutcome> {
   const bad = (file: string, what: string): never => {
     throw new CoreError('BACKUP_INVALID', `${path.join(dir, file)}: ${what}`, { what }, { file: path.join(dir, file) });
   };
@@ -172,6 +273,11 @@ export async function restore(open: OpenDatabase, vault: EvidenceVault, dir: str
   for (const b of manifest.blobs) {
     if (!existsSync(path.join(dir, b.file))) bad(b.file, 'missing');
     if ((await sha256File(path.join(dir, b.file))) !== b.fileSha256) bad(b.file, 'content does not match the manifest');
+  }
+  for (const f of manifest.files ?? []) {
+    if (path.isAbsolute(f.file) || f.file.split(/[\\/]/).includes('..')) bad('manifest.json', `${f.file}: not a file inside the backup`);
+    if (!existsSync(path.join(dir, f.file))) bad(f.file, 'missing');
+    if ((await sha256File(path.join(dir, f.file))) !== f.sha256) bad(f.file, 'content does not match the manifest');
   }
 
   await migrate(open.db);
@@ -196,7 +302,7 @@ export async function restore(open: OpenDatabase, vault: EvidenceVault, dir: str
     }
     await vault.verify(b.sha256);
   }
-  await open.db.transaction().execute(async (tx) => {
+  const flags = await open.db.transaction().execute(async (tx) => {
     const db = tx as unknown as Kysely<any>;
     for (const t of manifest.tables) {
       const lines = readFileSync(path.join(dir, t.file), 'utf8')
@@ -207,10 +313,59 @@ export async function restore(open: OpenDatabase, vault: EvidenceVault, dir: str
         await db.insertInto(t.name).values(rows).execute();
       }
     }
-    // Checked before the commit: a backup whose trail does not verify restores nothing.
-    const check = await assertAuditIntact(tx, 'restore');
+    // Checked before the commit: a backup whose trail does not verify restores nothing. Events
+    // witnessed after the backup was made are flagged, not refused: restoring last night's backup
+    // after losing the database is what backups are for, and the lost events stay on record.
+    const check = await assertAuditIntact(tx, 'restore', options.auth, ['tail_cut']);
     if (check.head !== manifest.auditHead) bad('manifest.json', `the restored audit trail ends at ${check.head}, the manifest says ${manifest.auditHead}`);
+    return check.flags;
   });
-  return { manifest, verified: true };
+  const files = options.installation
+    ? restoreInstallationFiles(vault, dir, manifest.files ?? [], options.installation)
+    : { packages: 0, signingKey: 'none' as const, flags: [] as string[] };
+  return { manifest, verified: true, flags: [...flags, ...files.flags], packages: files.packages, signingKey: files.signingKey };
+}
+
+/** Puts the packages and the signing key back, each through a temporary file and a rename, never over an existing file. */
+function restoreInstallationFiles(
+  vault: EvidenceVault,
+  dir: string,
+  files: readonly BackupFile[],
+  to: InstallationFiles,
+): { packages: number; signingKey: RestoreOutcome['signingKey']; flags: string[] } {
+  const flags: string[] = [];
+  const place = (target: string, body: Buffer | string, mode: number) => {
+    mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    writeFileSync(`${target}.restore`, body, { mode });
+    renameSync(`${target}.restore`, target);
+  };
+  let packages = 0;
+  for (const f of files.filter((x) => x.kind === 'package')) {
+    const target = path.join(to.packagesDir, path.basename(f.file));
+    const body = readFileSync(path.join(dir, f.file));
+    if (!existsSync(target)) {
+      place(target, body, 0o600); // decrypted evidence inside: owner only
+      packages++;
+    } else if (createHash('sha256').update(readFileSync(target)).digest('hex') !== f.sha256) {
+      flags.push(`package ${path.basename(f.file)}: the installation holds another file of that name; it was kept, the backup's copy is in ${dir}`);
+    }
+  }
+  const pub = files.find((x) => x.kind === 'signing-public-key');
+  const sealed = files.find((x) => x.kind === 'signing-private-key-sealed');
+  if (!pub) return { packages, signingKey: 'none', flags };
+  const pem = readFileSync(path.join(dir, pub.file), 'utf8');
+  const own = existsSync(to.signingKey.publicKey) ? readFileSync(to.signingKey.publicKey, 'utf8') : null;
+  if (own !== null && own.trim() !== pem.trim()) {
+    flags.push(`the installation signs with another key than the backup's; its own key was kept (the backup's public key is ${path.join(dir, pub.file)})`);
+    return { packages, signingKey: 'kept', flags };
+  }
+  if (own === null && !existsSync(to.signingKey.privateKey)) place(to.signingKey.publicKey, pem, 0o644);
+  if (sealed && !existsSync(to.signingKey.privateKey)) {
+    // Sealed with the vault key at backup time; the key was checked on every blob above.
+    const privatePem = vault.openText(readFileSync(path.join(dir, sealed.file), 'utf8').trim(), 'the package-signing key in the backup');
+    place(to.signingKey.privateKey, privatePem, 0o600);
+    return { packages, signingKey: 'restored', flags };
+  }
+  return { packages, signingKey: existsSync(to.signingKey.privateKey) ? 'kept' : 'public-only', flags };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -69,7 +69,7 @@ export class CatalogStore {
       if (hits.length === 1) return hits[0]!;
       if (hits.length > 1) throw new CoreError('CATALOG_VERSION_AMBIGUOUS', `hash prefix ${ref} matches ${hits.length} versions`, { ref });
     }
-    throw new CoreError('CATALOG_VERSION_NOT_FOUND', `no catalog version "${ref}" (see: ccheck catalog versions)`, {
+    throw new CoreError('CATALOG_VERSION_NOT_FOUND', `no catalog version "${ref}"`, {
       ref,
       known: all.map((s) => s.version.id),
     });

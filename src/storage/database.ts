@@ -57,7 +57,7 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
     return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
   }
   if (!options.create && !existsSync(url)) {
-    throw new CoreError('STORE_NOT_INITIALISED', `no ccheck database at ${url}: run ccheck init first`, { location: url });
+    throw new CoreError('STORE_NOT_INITIALISED', `no ccheck database at ${url}: it is not set up`, { location: url });
   }
   // The database holds firms' inspection data: the folder and the files for their owner only.
   // SQLite gives its -wal and -shm files the database file's mode, so creating it 0600 first

@@ -177,7 +177,7 @@ export class EvidenceVault {
    */
   async get(sha256: string, destination: string, options: { overwrite?: boolean } = {}): Promise<void> {
     if (!options.overwrite && existsSync(destination)) {
-      throw new CoreError('OUTPUT_EXISTS', `${destination} already exists; add --force to replace it`, { file: destination }, { file: destination });
+      throw new CoreError('OUTPUT_EXISTS', `${destination} already exists; it was not replaced`, { file: destination }, { file: destination });
     }
     const { iv, tag, size, file } = await this.headerOf(this.blobPath(sha256), sha256);
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);

@@ -3,11 +3,12 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Migrator, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH, rowHash } from '../../src/core/audit/audit-chain.js';
+import { rowHash } from '../../src/core/audit/audit-chain.js';
 import { canonicalJson } from '../../src/core/catalog/catalog-version.js';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
 import { exportPackage, verifyPackage } from '../../src/services/package-service.js';
+import { rewriteFromGenesis } from '../helpers/audit-tamper.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { rewriteZip, zipEntries } from '../helpers/zip.js';
 import { databaseUrlFor, migrate, openDatabase } from '../../src/storage/database.js';
@@ -49,36 +50,6 @@ async function runRowsHash(db: Kysely<Database>, runId: string): Promise<string>
     signoff: await db.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).execute(),
   };
   return createHash('sha256').update(canonicalJson(rows)).digest('hex');
-}
-
-/** The attack a database writer can make: change event `seq`'s actor and recompute every hash from genesis. */
-async function rewriteFromGenesis(db: Kysely<Database>, seq: number): Promise<void> {
-  const events = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
-  let prev = GENESIS_HASH;
-  for (const e of events) {
-    const body = {
-      seq: Number(e.seq),
-      at: e.at,
-      actor: Number(e.seq) === seq ? 'mallory' : e.actor,
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entity_id,
-      beforeHash: e.before_hash,
-      afterHash: e.after_hash,
-    };
-    const hash = chainHash(prev, body);
-    await db
-      .updateTable('audit_events')
-      .set({ actor: body.actor, prev_hash: prev, hash: `tmp-${hash}` })
-      .where('seq', '=', e.seq)
-      .execute();
-    prev = hash;
-  }
-  // Two passes: hashes are unique, and a new hash may equal an old one of another event.
-  await db
-    .updateTable('audit_events')
-    .set((eb) => ({ hash: eb.fn<string>('substr', [eb.ref('hash'), eb.val(5)]) }))
-    .execute();
 }
 
 describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (dialect: DialectUnderTest) => {

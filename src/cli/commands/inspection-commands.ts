@@ -668,15 +668,24 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
           ctx,
           async (s) => {
             const r = await s.restore(path.resolve(ctx.io.cwd, dir));
-            if (ctx.json) return ctx.printJson({ verified: r.verified, audit_head: r.manifest.auditHead, events: r.manifest.auditEvents });
+            if (ctx.json)
+              return ctx.printJson({
+                verified: r.verified,
+                audit_head: r.manifest.auditHead,
+                events: r.manifest.auditEvents,
+                packages: r.packages,
+                signing_key: r.signingKey,
+                flags: r.flags,
+              });
             // A backup whose audit trail does not verify is refused before its commit (exit 6), so here it verified.
             ctx.print(
               zhOr(
                 ctx,
-                `✓ 已還原並驗證稽核軌跡（${r.manifest.auditEvents} 筆事件）`,
-                `✓ restored and verified the audit trail (${r.manifest.auditEvents} events)`,
+                `✓ 已還原並驗證稽核軌跡（${r.manifest.auditEvents} 筆事件），查核封存檔 ${r.packages} 個，簽章金鑰：${r.signingKey}`,
+                `✓ restored and verified the audit trail (${r.manifest.auditEvents} events), ${r.packages} signed package(s), signing key: ${r.signingKey}`,
               ),
             );
+            for (const f of r.flags) ctx.print(zhOr(ctx, `！ 未能證明：${f}`, `! not proven: ${f}`));
           },
           { create: true },
         ),
