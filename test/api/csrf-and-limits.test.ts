@@ -37,9 +37,10 @@ describe('CSRF for every changing route, and the sign-in rate limit', () => {
     app.get('/api/things/read', { config: { access: { signedIn: true } } }, () => ({ read: true }));
     const refused = await app.inject({ method: 'POST', url: '/api/things', payload: {} });
     expect(refused.statusCode).toBe(403);
+    // zh-TW first (the error table); English when asked.
     expect(refused.json()).toEqual({
       code: 'CSRF_INVALID',
-      message: 'the request lacks a valid CSRF token: send the one the session gives in the x-csrf-token header',
+      message: '請求缺少有效的跨站請求偽造（CSRF）權杖，請重新整理頁面後再試。',
     });
     // Reads need no token.
     expect((await app.inject({ method: 'GET', url: '/api/things/read' })).statusCode).toBe(200);
@@ -85,7 +86,7 @@ describe('CSRF for every changing route, and the sign-in rate limit', () => {
     await login();
     const limited = await login();
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toEqual({ code: 'RATE_LIMITED', message: 'too many requests; wait and try again' });
+    expect(limited.json()).toEqual({ code: 'RATE_LIMITED', message: '請求過於頻繁，請稍後再試。' });
     // Another address is not limited.
     const other = await app.inject({
       method: 'POST',
