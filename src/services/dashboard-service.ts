@@ -4,7 +4,7 @@ import type { IsoDate } from '../core/dates.js';
 import { countsAs, effectiveStatus, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmsTable } from '../storage/schema.js';
-import { openCatalogStore } from './catalog-service.js';
+import { catalogVersions } from './catalog-view-service.js';
 import type { InspectionService } from './inspection-service.js';
 
 export type Tally = Record<'compliant' | 'non_compliant' | 'undetermined' | 'excluded' | 'total', number>;
@@ -43,9 +43,7 @@ const changes = new Map<string, Dashboard['catalogChange']>();
 
 function lastCatalogChange(home: string): Dashboard['catalogChange'] {
   // The mechanism's versions in order (an imported OSCAL catalog is another framework, not a version of it).
-  const dated = openCatalogStore(home)
-    .list()
-    .filter((v) => v.version.source.kind !== 'oscal_catalog');
+  const dated = catalogVersions(home).filter((v) => v.version.source.kind !== 'oscal_catalog');
   const to = dated[dated.length - 1]?.version;
   const from = dated[dated.length - 2]?.version;
   if (!to || !from) return null;
