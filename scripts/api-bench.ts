@@ -49,7 +49,7 @@ function months(n: number): string[] {
   return out;
 }
 
-async function fill(env: NodeJS.ProcessEnv, home: string): Promise<{ seconds: number; runs: number; results: number }> {
+export async function fill(env: NodeJS.ProcessEnv, home: string): Promise<{ seconds: number; runs: number; results: number }> {
   const t0 = performance.now();
   const s = await InspectionService.connect(home, env, clock, { create: true });
   try {
