@@ -336,6 +336,17 @@ describe.each(DIALECTS)('route × role × expected status (%s)', (dialect) => {
       const headers = { ...(sent.headers ?? {}), ...(role ? { [ACTOR_HEADER]: actorName(role, scope) } : {}) };
       const res = await st.app.inject({ ...sent, headers });
       if (want === route.ok && role !== null) allowedSoFar.set(route.name, n + 1);
+      // A job started by a cell ends before the next cell: its writes must not race the reads of
+      // later cells (a report verifies the chain; issue 10 moves that read into one snapshot).
+      if (res.statusCode === 202) {
+        const id = res.json<{ job_id: string }>().job_id;
+        for (;;) {
+          const { state } = (await st.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json<{ state: string }>();
+          if (state === 'done' || state === 'failed') break;
+          // inject answers through promises alone: give the job's own callbacks (setImmediate, the worker) a turn.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
       bodies.push({ name: route.name, body: res.body, type: String(res.headers['content-type'] ?? '') });
       if (res.statusCode !== want) wrong.push(`${route.name} as ${role ?? 'signed out'}@${scope}: ${res.statusCode} (want ${want}) ${res.body.slice(0, 200)}`);
       else if (want >= 400) {
