@@ -6,7 +6,9 @@ import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
 import authPlugin from './auth-plugin.js';
+import { apiDocs } from './docs.js';
 import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf } from './errors.js';
+import { domainRoutes } from './routes/index.js';
 import type { ApiDeps } from './types.js';
 
 export type { ApiErrorBody } from './errors.js';
@@ -47,6 +49,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
+  await apiDocs(app);
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
@@ -102,6 +105,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, deps);
 
   app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
+  await app.register(domainRoutes, { deps });
 
   return app;
 }

@@ -1,3 +1,4 @@
+import { safeMessage } from './presenters/safe-message.js';
 import { errorMessage, httpStatusOf, type AnyErrorCode, type ErrorLang } from '../core/error-table.js';
 import type { CoreError, SourceLocation } from '../core/errors.js';
 
@@ -8,6 +9,7 @@ export interface ApiErrorBody {
   readonly code: string;
   readonly message: string;
   readonly location?: SourceLocation;
+  readonly problems?: readonly { field: string | null; line?: number; en: string; zh: string }[];
 }
 
 /**
@@ -45,10 +47,15 @@ export function coreErrorBody(error: CoreError, lang: ErrorLang): ApiErrorBody {
         ...(loc.field ? { field: loc.field } : {}),
       }
     : undefined;
-  return { ...apiErrorBody(error.code, lang, error.params), ...(location ? { location } : {}) };
+  // Every problem of an input checked as a whole (a profile), with its field, never a file path.
+  const problems = error.problems.map((p) => ({
+    field: p.location.field ?? null,
+    ...(p.location.line ? { line: p.location.line } : {}),
+    en: safeMessage(p.en),
+    zh: safeMessage(p.zh),
+  }));
+  return { ...apiErrorBody(error.code, lang, error.params), ...(location ? { location } : {}), ...(problems.length ? { problems } : {}) };
 }
 
-/** A parameter may hold a local path (a folder, a file): the API never shows one. */
-function stripPaths(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}\/?/g, '…');
-}
+/** A parameter may hold a local path (a folder, a file): the API never shows one (item paths such as 7/(1)/d stay). */
+const stripPaths = safeMessage;

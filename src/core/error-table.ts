@@ -402,6 +402,9 @@ export const ERROR_TABLE = {
     zh: '沒有「{{role}}」這個角色（admin、officer、supervisor、ciso、auditor、examiner）。',
     en: 'no role "{{role}}" (admin, officer, supervisor, ciso, auditor, examiner).',
   },
+  // ── the HTTP API's jobs ──
+  /** A job id that does not exist, finished long ago, or belongs to someone else (never told apart). */
+  JOB_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到此工作（{{id}}）。', en: 'no such job ({{id}}).' },
   // ── shell-only codes (SHELL_ERROR_CODES) ──
   UNEXPECTED: { exit: 'unexpected', http: 500, zh: '發生未預期的錯誤：{{message}}', en: 'unexpected error: {{message}}' },
   REQUEST_INVALID: { exit: 'usage', http: 400, zh: '無法處理此請求。', en: 'the request could not be processed.' },
