@@ -230,7 +230,7 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
   /** An administrator of every firm, added to this store's app for one test. */
   async function apiAdmin() {
     const { buildApp } = await import('../../src/api/app.js');
-    const { headerSessions } = await import('../helpers/api-app.js');
+    const { headerSessions, sendCsrfToken } = await import('../helpers/api-app.js');
     const app = await buildApp({
       inspections: st.s,
       home: st.home,
@@ -239,6 +239,8 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
       sessions: headerSessions({ admin: account('acc-admin', '系統管理員', [grant('admin', null)]) }),
       logger: false,
     });
+    await app.ready();
+    await sendCsrfToken(app, 'admin');
     return async (sent: Sent) => {
       const r = await app.inject({ ...sent, headers: { [ACTOR_HEADER]: 'admin' } });
       bodies.push({ name: `${sent.method} ${sent.url}`, body: r.body, type: String(r.headers['content-type'] ?? '') });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { SessionPort } from '../../src/api/types.js';
 import type { Actor } from '../../src/core/people/actor.js';
@@ -63,8 +63,10 @@ export async function apiStore(
   const firm = await s.addFirm('setup', internetTier1());
   const base = internetTier1();
   const other = await s.addFirm('setup', { ...base, firm: { name: '其他證券', licence: OTHER_LICENCE } });
-  const app = await buildApp({ inspections: s, home: tmp.dir, env, clock, sessions: headerSessions(actors(firm.id, other.id)), logger: false });
+  const who = actors(firm.id, other.id);
+  const app = await buildApp({ inspections: s, home: tmp.dir, env, clock, sessions: headerSessions(who), logger: false });
   await app.ready();
+  await sendCsrfToken(app, Object.keys(who)[0]);
   return {
     app,
     s,
@@ -79,4 +81,25 @@ export async function apiStore(
       tmp.cleanup();
     },
   };
+}
+
+/**
+ * Every changing route needs the CSRF token (the sign-in plugin checks it for every route): the
+ * token a session gives (GET /api/auth/session) and its cookie go with every changing request
+ * these tests send, as the pages send them. Tests of CSRF itself live in test/api/csrf-and-limits.
+ */
+export async function sendCsrfToken(app: FastifyInstance, actor: string | undefined): Promise<void> {
+  if (actor === undefined) return;
+  const res = await app.inject({ method: 'GET', url: '/api/auth/session', headers: { [ACTOR_HEADER]: actor } });
+  const token = (res.json() as { csrf_token?: string }).csrf_token;
+  const cookie = res.cookies.find((c) => c.name === 'ccheck_csrf');
+  if (!token || !cookie) throw new Error(`no CSRF token from GET /api/auth/session (${res.statusCode})`);
+  const inject = app.inject.bind(app) as (o: InjectOptions) => Promise<LightMyRequestResponse>;
+  const withToken = (o: InjectOptions): InjectOptions => {
+    if (!o.method || o.method === 'GET' || o.method === 'HEAD') return o;
+    const headers = { 'x-csrf-token': token, ...(o.headers ?? {}) };
+    const cookies = { ccheck_csrf: cookie.value, ...(o.cookies ?? {}) };
+    return { ...o, headers, cookies };
+  };
+  (app as unknown as { inject: (o: InjectOptions) => Promise<LightMyRequestResponse> }).inject = (o: InjectOptions) => inject(withToken(o));
 }

@@ -23,20 +23,24 @@ const webauthnResponse = { type: 'object', additionalProperties: true, required:
  */
 export function registerAuthRoutes(app: FastifyInstance, people: PeopleService | null, rateLimit: SignInRateLimit): void {
   // The session works with any SessionPort (a test port too): the CSRF token always comes from here.
-  app.get('/api/auth/session', { config: { access: { signedIn: true } }, schema: {} }, async (request, reply) => {
-    const actor = request.actor!;
-    const view = people ? await people.session(sessionToken(request)) : null;
-    return reply.send({
-      account: view
-        ? { id: view.account.id, username: view.account.username, display_name: view.account.displayName, grants: view.account.grants.map(presentGrant) }
-        : { id: actor.id, username: actor.id, display_name: actor.name, grants: actor.grants.map(presentGrant) },
-      method: actor.method,
-      csrf_token: reply.generateCsrf(),
-      idle_expires_at: view?.idleExpiresAt ?? null,
-      expires_at: view?.expiresAt ?? null,
-      factor_at: actor.factorAt,
-    });
-  });
+  app.get(
+    '/api/auth/session',
+    { config: { access: { signedIn: true } }, schema: { summary: 'the signed-in session: account, grants, CSRF token and expiry' } },
+    async (request, reply) => {
+      const actor = request.actor!;
+      const view = people ? await people.session(sessionToken(request)) : null;
+      return reply.send({
+        account: view
+          ? { id: view.account.id, username: view.account.username, display_name: view.account.displayName, grants: view.account.grants.map(presentGrant) }
+          : { id: actor.id, username: actor.id, display_name: actor.name, grants: actor.grants.map(presentGrant) },
+        method: actor.method,
+        csrf_token: reply.generateCsrf(),
+        idle_expires_at: view?.idleExpiresAt ?? null,
+        expires_at: view?.expiresAt ?? null,
+        factor_at: actor.factorAt,
+      });
+    },
+  );
 
   if (!people) return;
 
@@ -45,6 +49,7 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
     {
       config: { access: { public: true }, rateLimit },
       schema: {
+        summary: 'sign in with a password (then a second factor)',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -62,7 +67,7 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
 
   app.post<{ Body: { code: string } }>(
     '/api/auth/totp',
-    { config: { access: { public: true }, rateLimit }, schema: { body: codeBody } },
+    { config: { access: { public: true }, rateLimit }, schema: { summary: 'second factor: a TOTP code', body: codeBody } },
     async (request, reply) => {
       const step = await people.signInWithTotp(sessionToken(request), request.body.code, originOf(request));
       setSessionCookie(request, reply, step.token);
@@ -72,7 +77,7 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
 
   app.post<{ Body: { code: string } }>(
     '/api/auth/recovery',
-    { config: { access: { public: true }, rateLimit }, schema: { body: codeBody } },
+    { config: { access: { public: true }, rateLimit }, schema: { summary: 'second factor: a single-use recovery code', body: codeBody } },
     async (request, reply) => {
       const step = await people.signInWithRecoveryCode(sessionToken(request), request.body.code, originOf(request));
       setSessionCookie(request, reply, step.token);
@@ -80,15 +85,20 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
     },
   );
 
-  app.post('/api/auth/webauthn/options', { config: { access: { public: true }, rateLimit }, schema: {} }, async (request) =>
-    people.webauthnSignInOptions(sessionToken(request), relyingPartyOf(request)),
+  app.post(
+    '/api/auth/webauthn/options',
+    { config: { access: { public: true }, rateLimit }, schema: { summary: 'passkey challenge for sign-in or re-authentication' } },
+    async (request) => people.webauthnSignInOptions(sessionToken(request), relyingPartyOf(request)),
   );
 
   app.post<{ Body: { response: AuthenticationResponseJSON } }>(
     '/api/auth/webauthn/verify',
     {
       config: { access: { public: true }, rateLimit },
-      schema: { body: { type: 'object', additionalProperties: false, required: ['response'], properties: { response: webauthnResponse } } },
+      schema: {
+        summary: 'second factor: a passkey assertion',
+        body: { type: 'object', additionalProperties: false, required: ['response'], properties: { response: webauthnResponse } },
+      },
     },
     async (request, reply) => {
       const step = await people.signInWithPasskey(sessionToken(request), request.body.response, relyingPartyOf(request), originOf(request));
@@ -97,17 +107,22 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
     },
   );
 
-  app.post('/api/auth/logout', { config: { access: { public: true } }, schema: {} }, async (request, reply) => {
-    await people.logout(sessionToken(request));
-    clearSessionCookie(request, reply);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { config: { access: { public: true } }, schema: { summary: 'sign out (the session ends on the server)' } },
+    async (request, reply) => {
+      await people.logout(sessionToken(request));
+      clearSessionCookie(request, reply);
+      return reply.status(204).send();
+    },
+  );
 
   app.post<{ Body: { code?: string; response?: AuthenticationResponseJSON } }>(
     '/api/auth/reauth',
     {
       config: { access: { signedIn: true }, rateLimit },
       schema: {
+        summary: 'confirm a second factor again (fresh for approve, sign-off, people changes)',
         body: {
           type: 'object',
           additionalProperties: false,

@@ -13,15 +13,20 @@ const passwordField = { type: 'string', minLength: 1, maxLength: 1024 } as const
  * checks for `people.manage`) and one's own second factors and password.
  */
 export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService): void {
-  app.get('/api/people', { config: { access: { action: 'people.read' } }, schema: {} }, async (request) => ({
-    people: (await people.listPeople(request.actor!)).map(presentAccount),
-  }));
+  app.get(
+    '/api/people',
+    { config: { access: { action: 'people.read' } }, schema: { summary: 'list people with their roles and grants' } },
+    async (request) => ({
+      people: (await people.listPeople(request.actor!)).map(presentAccount),
+    }),
+  );
 
   app.post<{ Body: { username: string; display_name: string; password: string } }>(
     '/api/people',
     {
       config: { access: { action: 'people.manage' } },
       schema: {
+        summary: 'add a person (administrator; fresh second factor)',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -46,6 +51,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
     {
       config: { access: { action: 'people.manage' } },
       schema: {
+        summary: 'change a person’s name or disable the account',
         params: idParams,
         body: {
           type: 'object',
@@ -67,6 +73,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
     {
       config: { access: { action: 'people.manage' } },
       schema: {
+        summary: 'set a person’s roles per firm',
         params: idParams,
         body: {
           type: 'object',
@@ -100,29 +107,34 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
 
   app.post<{ Params: { id: string } }>(
     '/api/people/:id/unlock',
-    { config: { access: { action: 'people.manage' } }, schema: { params: idParams } },
+    { config: { access: { action: 'people.manage' } }, schema: { summary: 'unlock an account locked after failed sign-ins', params: idParams } },
     async (request) => ({ account: presentAccount(await people.unlock(request.actor!, request.params.id, originOf(request))) }),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/people/:id/reset-factors',
-    { config: { access: { action: 'people.manage' } }, schema: { params: idParams } },
+    { config: { access: { action: 'people.manage' } }, schema: { summary: 'reset a person’s second factors (they enrol again)', params: idParams } },
     async (request) => ({ account: presentAccount(await people.resetFactors(request.actor!, request.params.id)) }),
   );
 
   // ── me ──
   // TOTP enrolment also serves a session that is waiting for it (an account without a factor
   // must enrol before anything else): the route is public and the service checks the session.
-  app.post('/api/me/totp/enrol', { config: { access: { public: true } }, schema: {} }, async (request) => {
-    const r = await people.enrolTotp(sessionToken(request));
-    return { otpauth_url: r.otpauthUrl, qr_svg: r.qrSvg };
-  });
+  app.post(
+    '/api/me/totp/enrol',
+    { config: { access: { public: true } }, schema: { summary: 'start TOTP enrolment: otpauth URL and QR code' } },
+    async (request) => {
+      const r = await people.enrolTotp(sessionToken(request));
+      return { otpauth_url: r.otpauthUrl, qr_svg: r.qrSvg };
+    },
+  );
 
   app.post<{ Body: { code: string } }>(
     '/api/me/totp/confirm',
     {
       config: { access: { public: true } },
       schema: {
+        summary: 'confirm TOTP enrolment with a code; recovery codes shown once',
         body: { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 64 } } },
       },
     },
@@ -133,11 +145,11 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
     },
   );
 
-  app.get('/api/me/passkeys', { config: { access: { signedIn: true } }, schema: {} }, async (request) => ({
+  app.get('/api/me/passkeys', { config: { access: { signedIn: true } }, schema: { summary: 'list my passkeys' } }, async (request) => ({
     passkeys: (await people.listPasskeys(sessionToken(request))).map((p) => ({ id: p.id, name: p.name, created_at: p.createdAt, last_used_at: p.lastUsedAt })),
   }));
 
-  app.post('/api/me/passkeys/options', { config: { access: { signedIn: true } }, schema: {} }, async (request) =>
+  app.post('/api/me/passkeys/options', { config: { access: { signedIn: true } }, schema: { summary: 'passkey registration options' } }, async (request) =>
     people.passkeyOptions(sessionToken(request), relyingPartyOf(request)),
   );
 
@@ -146,6 +158,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
     {
       config: { access: { signedIn: true } },
       schema: {
+        summary: 'register a passkey',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -165,7 +178,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
 
   app.delete<{ Params: { id: string } }>(
     '/api/me/passkeys/:id',
-    { config: { access: { signedIn: true } }, schema: { params: idParams } },
+    { config: { access: { signedIn: true } }, schema: { summary: 'remove one of my passkeys', params: idParams } },
     async (request, reply) => {
       await people.deletePasskey(sessionToken(request), request.params.id);
       return reply.status(204).send();
@@ -177,6 +190,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
     {
       config: { access: { signedIn: true } },
       schema: {
+        summary: 'change my password',
         body: {
           type: 'object',
           additionalProperties: false,

@@ -10,7 +10,10 @@ export function registerSetupRoutes(app: FastifyInstance, people: PeopleService,
     '/api/setup',
     {
       config: { access: { public: true } },
-      schema: { response: { 200: { type: 'object', properties: { needs_admin: { type: 'boolean' } }, required: ['needs_admin'] } } },
+      schema: {
+        summary: 'whether the first administrator is still to be created',
+        response: { 200: { type: 'object', properties: { needs_admin: { type: 'boolean' } }, required: ['needs_admin'] } },
+      },
     },
     async () => ({ needs_admin: await people.needsAdmin() }),
   );
@@ -20,6 +23,7 @@ export function registerSetupRoutes(app: FastifyInstance, people: PeopleService,
     {
       config: { access: { public: true }, rateLimit },
       schema: {
+        summary: 'create the first administrator with the one-time setup token',
         body: {
           type: 'object',
           additionalProperties: false,
