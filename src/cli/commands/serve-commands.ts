@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startServer } from '../../api/server.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
@@ -29,7 +31,7 @@ export function registerServeCommands(program: Command, runner: CommandRunner): 
           sessions,
           host: o.host,
           port: Number(o.port),
-          webRoot: null,
+          webRoot: builtPages(),
         });
         ctx.print(ctx.lang === 'zh-TW' ? `ccheck 已啟動：請以瀏覽器開啟 ${url}` : `ccheck is running: open ${url} in your browser`);
         await new Promise<void>((resolve) => {
@@ -41,4 +43,10 @@ export function registerServeCommands(program: Command, runner: CommandRunner): 
         await inspections.close();
       }),
     );
+}
+
+/** The pages `npm run build` put in dist/web (this file sits three folders below the package root, in src/ or dist/); null serves the API alone. */
+export function builtPages(): string | null {
+  const dir = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+  return existsSync(`${dir}index.html`) ? dir : null;
 }
