@@ -18,7 +18,7 @@ export function Switches() {
         type="button"
         className="link"
         lang={lang === 'en' ? 'zh-Hant-TW' : 'en'}
-        aria-label={t('app.langLabel')}
+        title={t('app.langLabel')}
         onClick={() => setLang(lang === 'en' ? 'zh-TW' : 'en')}
       >
         {t('app.lang')}

@@ -21,7 +21,9 @@ export interface Problem {
   readonly field?: string;
   readonly path?: string;
   readonly code?: string;
-  readonly message: string;
+  readonly message?: string;
+  readonly en?: string;
+  readonly zh?: string;
 }
 
 let csrfToken: string | null = null;
@@ -75,7 +77,12 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (!res.ok) throw await toApiError(res);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
-  return (type.includes('json') ? await res.json() : await res.text()) as T;
+  if (!type.includes('json')) return (await res.text()) as T;
+  const body = (await res.json()) as T;
+  // Each sign-in step hands out a new CSRF token with the new session; the next request must carry it.
+  const token = (body as { csrf_token?: unknown } | null)?.csrf_token;
+  if (typeof token === 'string') setCsrfToken(token);
+  return body;
 }
 
 /**

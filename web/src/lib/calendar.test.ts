@@ -21,9 +21,9 @@ describe('the month view', () => {
   });
   it('groups plan entries by due date in the order given', () => {
     const g = groupByDate([
-      { due_on: '2026-11-30', path: 'a' },
-      { due_on: '2026-11-05', path: 'b' },
-      { due_on: '2026-11-30', path: 'c' },
+      { due: '2026-11-30', path: 'a' },
+      { due: '2026-11-05', path: 'b' },
+      { due: '2026-11-30', path: 'c' },
     ]);
     expect(g.get('2026-11-30')!.map((e) => e.path)).toEqual(['a', 'c']);
     expect(g.get('2026-11-05')!.map((e) => e.path)).toEqual(['b']);

@@ -29,12 +29,12 @@ export function monthRange(month: string): { from: string; to: string } {
 }
 
 /** Entries grouped by their due date, each day's list in the order given. */
-export function groupByDate<T extends { due_on: string }>(entries: readonly T[]): Map<string, T[]> {
+export function groupByDate<T extends { due: string }>(entries: readonly T[]): Map<string, T[]> {
   const byDate = new Map<string, T[]>();
   for (const e of entries) {
-    const list = byDate.get(e.due_on);
+    const list = byDate.get(e.due);
     if (list) list.push(e);
-    else byDate.set(e.due_on, [e]);
+    else byDate.set(e.due, [e]);
   }
   return byDate;
 }

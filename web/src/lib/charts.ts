@@ -3,23 +3,27 @@
  * Statuses are told apart by colour AND by pattern (ECharts decals) and the chart carries an
  * ARIA description, so no meaning rests on colour alone.
  */
-export const STATUSES = ['compliant', 'partial', 'non_compliant', 'open', 'not_applicable'] as const;
+export const STATUSES = ['compliant', 'non_compliant', 'undetermined', 'excluded'] as const;
 export type ChartStatus = (typeof STATUSES)[number];
 type Counts = Partial<Record<ChartStatus, number>>;
 
 /** Colour-blind-safe (Okabe–Ito) colours; the decal pattern repeats the distinction. */
 export const STATUS_COLOURS: Record<ChartStatus, string> = {
   compliant: '#009E73',
-  partial: '#E69F00',
   non_compliant: '#D55E00',
-  open: '#56B4E9',
-  not_applicable: '#999999',
+  undetermined: '#E69F00',
+  excluded: '#999999',
 };
 
-/** The share of applicable, decided items that comply (not applicable and open items left out), in percent, or null with none decided. */
-export function complianceRate(c: Counts): number | null {
-  const decided = (c.compliant ?? 0) + (c.partial ?? 0) + (c.non_compliant ?? 0);
-  return decided === 0 ? null : Math.round(((c.compliant ?? 0) / decided) * 1000) / 10;
+/**
+ * Compliance in percent as the server defines it: compliant ÷ (all − excluded), so an item not yet
+ * determined counts against the rate; null when nothing applies. The server's own `rate` wins.
+ */
+export function complianceRate(c: Counts & { total?: number; rate?: number | null }): number | null {
+  if (typeof c.rate === 'number') return Math.round(c.rate * 1000) / 10;
+  const total = c.total ?? (c.compliant ?? 0) + (c.non_compliant ?? 0) + (c.undetermined ?? 0) + (c.excluded ?? 0);
+  const applicable = total - (c.excluded ?? 0);
+  return applicable <= 0 ? null : Math.round(((c.compliant ?? 0) / applicable) * 1000) / 10;
 }
 
 /** Rows keyed by a label → one stacked-bar series per status, categories in natural order (point 2 before 10). */
@@ -37,8 +41,8 @@ export function stackedSeries<T extends Counts>(rows: readonly T[], key: (row: T
   };
 }
 
-/** Compliance rate across periods, oldest first, gaps (no decided item) kept as null so the line breaks. */
-export function trendSeries(rows: readonly (Counts & { period: string })[]) {
+/** Compliance rate across periods, oldest first, gaps (nothing applicable) kept as null so the line breaks. */
+export function trendSeries(rows: readonly (Counts & { period: string; total?: number; rate?: number | null })[]) {
   const sorted = [...rows].sort((a, b) => a.period.localeCompare(b.period));
   return { periods: sorted.map((r) => r.period), rates: sorted.map((r) => complianceRate(r)) };
 }

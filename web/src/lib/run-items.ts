@@ -1,16 +1,20 @@
 import type { RunItemJson } from './types.js';
 
-/** Where an item stands, in one word: open (nothing recorded), its result's status, then approved/rejected once reviewed. */
+/**
+ * Where an item stands, in one word: not_run (nothing recorded), sent back (rejected), approved,
+ * or its result's status while it awaits approval.
+ */
 export function itemState(item: RunItemJson): string {
   if (!item.applies) return 'not_applicable';
-  const status = item.result?.status ?? 'open';
-  if (status === 'open') return 'open';
+  const status = item.result?.status ?? 'not_run';
+  if (status === 'not_run') return 'not_run';
   if (item.approval?.state === 'approved') return 'approved';
-  if (item.approval?.state === 'rejected') return 'rejected';
-  return status === 'non_compliant' ? 'non_compliant' : 'pending';
+  if (item.rejection) return 'rejected';
+  return 'pending';
 }
 
-export type ItemFilter = 'all' | 'open' | 'pending' | 'non_compliant' | 'approved';
+export type ItemFilter = 'all' | 'not_run' | 'pending' | 'rejected' | 'approved';
+export const ITEM_FILTERS: readonly ItemFilter[] = ['not_run', 'pending', 'rejected', 'approved'];
 
 /** The items the filter asks for, in catalog order (the server's order). */
 export function filterItems(items: readonly RunItemJson[], filter: ItemFilter): RunItemJson[] {

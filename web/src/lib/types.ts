@@ -29,82 +29,99 @@ export interface FirmJson {
   id: string;
   licence?: string;
   name: string;
+}
+export interface FirmDetailJson {
+  firm: FirmJson & { retention_years?: number | null };
   profile?: Record<string, unknown>;
-  applicability?: { applicable: number; not_applicable: number };
+  applicability?: { version?: string; applies?: number; not_applicable?: number };
 }
 
-export type ResultStatus = 'compliant' | 'partial' | 'non_compliant' | 'not_applicable' | 'open';
+export type ResultStatus = 'pass' | 'fail' | 'partial' | 'not_applicable' | 'error' | 'not_run';
 export interface RunItemJson {
   path: string;
-  title?: string;
+  code?: string | null;
+  title?: string | null;
   text: string;
-  frequency?: string;
   applies: boolean;
-  why?: string | string[];
+  why?: string | null;
   result?: {
     status: ResultStatus;
+    effective_status?: ResultStatus;
+    source?: string;
     note?: string | null;
     justification?: string | null;
     expires_on?: string | null;
     recorded_by?: string | null;
     recorded_at?: string | null;
   } | null;
-  approval?: { state: 'approved' | 'rejected' | 'pending'; by?: string | null; at?: string | null; reason?: string | null } | null;
+  approval?: { state: string; by?: string | null; at?: string | null } | null;
+  rejection?: { by?: string | null; at?: string | null; reason?: string | null } | null;
   evidence?: { sha256: string; name: string; size: number; collected_at?: string | null }[];
-  analyzer?: { verdict?: string | null; findings?: { message?: string; severity?: string; rows?: unknown }[] } | null;
+  analyzer?: {
+    verdicts?: { analyzer: string; verdict: string }[];
+    findings?: { analyzer?: string; severity?: string; message?: string; rows?: string[] }[];
+  } | null;
+}
+export interface SignatureJson {
+  signed: boolean;
+  revision?: number;
+  revises?: string | number | null;
+  signed_by?: string | null;
+  signed_at?: string | null;
 }
 export interface RunJson {
-  period: string;
-  revision?: number;
-  signed?: boolean;
-  signature?: { signed: boolean; signed_by?: string | null; signed_at?: string | null; revision?: number; revises?: number | null };
+  run: { id?: string; period: string; catalog_version?: string; signature?: SignatureJson };
   items: RunItemJson[];
 }
 export interface RunSummaryJson {
+  id?: string;
   period: string;
   revision?: number;
   signed?: boolean;
-  counts?: Partial<Record<ResultStatus, number>>;
+  started_by?: string;
 }
 export interface PlanEntryJson {
   path: string;
-  title?: string;
-  due_on: string;
-  state: 'done' | 'overdue' | 'due' | 'upcoming';
+  code?: string | null;
+  title?: string | null;
   frequency?: string;
+  period?: string;
+  due: string;
+  status: string;
 }
 export interface FindingJson {
   id: string;
   path: string;
-  title?: string;
+  period?: string;
+  severity?: string | null;
   status: string;
   owner?: string | null;
   due_on?: string | null;
-  opened_on?: string | null;
-  recurrence?: number;
-  period?: string;
-  note?: string | null;
+  opened_at?: string | null;
+  repeat_of?: string | null;
+  age_days?: number;
+}
+export interface StatusCounts {
+  compliant?: number;
+  non_compliant?: number;
+  undetermined?: number;
+  excluded?: number;
+  total?: number;
 }
 export interface DashboardJson {
-  by_point?: { point: string; compliant?: number; partial?: number; non_compliant?: number; not_applicable?: number; open?: number }[];
-  by_cc?: { cc: string; compliant?: number; partial?: number; non_compliant?: number; not_applicable?: number; open?: number }[];
-  trend?: { period: string; compliant?: number; partial?: number; non_compliant?: number; open?: number; not_applicable?: number }[];
-  overdue?: { path: string; title?: string; due_on: string }[];
+  latest_period?: string | null;
+  by_point?: (StatusCounts & { point: string })[];
+  by_code?: (StatusCounts & { code: string })[];
+  trend?: (StatusCounts & { period: string; revision?: number; signed?: boolean; rate?: number | null })[];
+  overdue?: { path: string; period?: string; due: string; status?: string }[];
   findings_by_age?: { bucket: string; count: number }[];
-  catalog_changes?: {
-    version?: string;
-    added?: number;
-    modified?: number;
-    removed?: number;
-    renumbered?: number;
-    items?: { path: string; kind: string }[];
-  } | null;
+  catalog_change?: { from?: string; to?: string; added?: number; modified?: number; removed?: number; renumbered?: number } | null;
 }
 export interface AuditEventJson {
   seq: number;
   at: string;
   actor: string;
   action: string;
-  firm_id?: string | null;
-  subject?: string | null;
+  entity?: string | null;
+  entity_id?: string | null;
 }

@@ -7,11 +7,9 @@ import type { AuditEventJson } from '../lib/types.js';
 
 interface VerifyJson {
   ok: boolean;
-  count?: number;
   events?: number;
   head?: string;
-  broken_at?: number | null;
-  first_break?: { seq: number } | null;
+  problems?: (string | { message?: string; seq?: number })[];
 }
 
 const PAGE = 50;
@@ -25,7 +23,8 @@ export function AuditPage() {
     queryFn: ({ pageParam }) => api(`/api/audit?limit=${PAGE}${pageParam !== null ? `&after=${pageParam}` : ''}`),
     getNextPageParam: (last) => {
       const events = listOf<AuditEventJson>(last, 'events');
-      return events.length === PAGE ? events[events.length - 1]!.seq : null;
+      const next = (last as { next_after?: number | null }).next_after;
+      return events.length === PAGE ? (next ?? events[events.length - 1]!.seq) : null;
     },
   });
   const events = (q.data?.pages ?? []).flatMap((p) => listOf<AuditEventJson>(p, 'events'));
@@ -40,7 +39,7 @@ export function AuditPage() {
       setError(e);
     }
   };
-  const broken = verify?.broken_at ?? verify?.first_break?.seq;
+  const problems = (verify?.problems ?? []).map((p) => (typeof p === 'string' ? p : `${p.seq ?? ''} ${p.message ?? ''}`.trim())).join('；');
   return (
     <>
       <h1>{t('audit.title')}</h1>
@@ -51,8 +50,8 @@ export function AuditPage() {
         <p role="status">
           {verify
             ? verify.ok
-              ? `✓ ${t('audit.ok', { n: verify.count ?? verify.events ?? events.length, head: (verify.head ?? '').slice(0, 16) })}`
-              : `✗ ${t('audit.broken', { seq: broken ?? '?' })}`
+              ? `✓ ${t('audit.ok', { n: verify.events ?? events.length, head: (verify.head ?? '').slice(0, 16) })}`
+              : `✗ ${t('audit.broken', { problems })}`
             : ''}
         </p>
       </div>
@@ -79,7 +78,9 @@ export function AuditPage() {
               <td>
                 <code>{e.action}</code>
               </td>
-              <td>{e.subject}</td>
+              <td>
+                {e.entity} <code className="muted">{e.entity_id?.slice(0, 12)}</code>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -55,8 +55,8 @@ export function CalendarPage() {
                       <span className="day">{Number(day.slice(8))}</span>
                       <ul className="plain">
                         {(byDate.get(day) ?? []).map((e) => (
-                          <li key={e.path}>
-                            <StatusBadge status={e.state} /> <code>{e.path}</code> <span className="muted">{e.title}</span>
+                          <li key={`${e.path}-${e.period ?? ''}`}>
+                            <StatusBadge status={e.status} /> <code>{e.path}</code> <span className="muted">{e.title}</span>
                           </li>
                         ))}
                       </ul>

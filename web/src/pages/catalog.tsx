@@ -1,20 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNote, Loading, listOf, useApi } from '../components/common.js';
+import { DateText, ErrorNote, Loading, listOf, useApi } from '../components/common.js';
 
 interface VersionJson {
   id: string;
-  label?: string;
-  name?: string;
-  effective_on?: string | null;
+  title?: string;
+  effective_date?: string | null;
+  nodes?: number;
+}
+interface TextJson {
+  title?: string | null;
+  text?: string | null;
 }
 interface ChangeJson {
   kind: string;
-  path?: string;
-  from_path?: string | null;
-  to_path?: string | null;
-  before?: string | null;
-  after?: string | null;
+  path?: string | null;
+  old_path?: string | null;
+  code?: string | null;
+  before?: TextJson | null;
+  after?: TextJson | null;
   rationale?: string | null;
 }
 
@@ -34,7 +38,7 @@ export function CatalogPage() {
     e.preventDefault();
     setAsked({ from: defaultFrom, to: defaultTo });
   };
-  const name = (v: VersionJson) => v.label ?? v.name ?? v.id.slice(0, 16);
+  const name = (v: VersionJson) => v.title ?? v.id;
   return (
     <>
       <h1>{t('catalog.title')}</h1>
@@ -45,7 +49,8 @@ export function CatalogPage() {
         <ul>
           {list.map((v) => (
             <li key={v.id}>
-              {name(v)} <code className="muted">{v.id.slice(0, 19)}</code>
+              {name(v)} <code className="muted">{v.id}</code> <DateText value={v.effective_date} />
+              {v.nodes ? <span className="muted"> · {v.nodes}</span> : null}
             </li>
           ))}
         </ul>
@@ -88,15 +93,17 @@ export function CatalogPage() {
                   <th scope="row">
                     {c.kind}
                     <br />
-                    <code>{c.to_path ?? c.path ?? c.from_path}</code>
+                    <code>{c.path ?? c.old_path}</code>
                   </th>
                   <td className="before">
-                    {c.from_path ? <code>{c.from_path} </code> : null}
-                    {c.before}
+                    {c.old_path ? <code>{c.old_path} </code> : null}
+                    {c.before?.title ? <strong>{c.before.title} </strong> : null}
+                    {c.before?.text}
                   </td>
                   <td className="after">
-                    {c.to_path ? <code>{c.to_path} </code> : null}
-                    {c.after}
+                    {c.after && c.path ? <code>{c.path} </code> : null}
+                    {c.after?.title ? <strong>{c.after.title} </strong> : null}
+                    {c.after?.text}
                     {c.rationale ? <p className="muted">{c.rationale}</p> : null}
                   </td>
                 </tr>

@@ -20,7 +20,7 @@ export function DashboardPage() {
     if (!d) return null;
     const label = (s: ChartStatus) => t(`status.${s}`);
     const byPoint = stackedSeries(d.by_point ?? [], (r) => r.point, label);
-    const byCc = stackedSeries(d.by_cc ?? [], (r) => r.cc, label);
+    const byCc = stackedSeries(d.by_code ?? [], (r) => r.code, label);
     const trend = trendSeries(d.trend ?? []);
     const age = ageBuckets(d.findings_by_age ?? []);
     const bar = (s: ReturnType<typeof stackedSeries>) => ({
@@ -59,7 +59,9 @@ export function DashboardPage() {
 
   return (
     <>
-      <h1>{t('dash.title')}</h1>
+      <h1>
+        {t('dash.title')} {d?.latest_period ? <DateText value={d.latest_period} /> : null}
+      </h1>
       <ErrorNote error={q.error} />
       {q.isPending ? <Loading /> : null}
       {d && charts ? (
@@ -85,8 +87,8 @@ export function DashboardPage() {
             {d.overdue?.length ? (
               <ul className="plain">
                 {d.overdue.map((o) => (
-                  <li key={o.path}>
-                    <code>{o.path}</code> {o.title} — <DateText value={o.due_on} />
+                  <li key={`${o.path}-${o.period ?? ''}`}>
+                    <code>{o.path}</code> <DateText value={o.period} /> — <DateText value={o.due} />
                   </li>
                 ))}
               </ul>
@@ -96,16 +98,19 @@ export function DashboardPage() {
           </section>
           <section aria-labelledby="h-changes" className="card">
             <h2 id="h-changes">{t('dash.changes')}</h2>
-            {d.catalog_changes ? (
+            {d.catalog_change ? (
               <>
                 <dl className="counts">
                   {(['added', 'modified', 'renumbered', 'removed'] as const).map((k) => (
                     <div key={k}>
                       <dt>{t(`dash.${k}`)}</dt>
-                      <dd>{d.catalog_changes?.[k] ?? 0}</dd>
+                      <dd>{d.catalog_change?.[k] ?? 0}</dd>
                     </div>
                   ))}
                 </dl>
+                <p className="muted">
+                  {d.catalog_change.from} → {d.catalog_change.to}
+                </p>
                 <Link to="/catalog">{t('catalog.diff')}</Link>
               </>
             ) : (

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { useParams } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DateText, ErrorNote, Loading, listOf, useApi } from '../components/common.js';
+import { DateText, ErrorNote, InstantText, Loading, listOf, useApi } from '../components/common.js';
 import { api, firmPath, seg } from '../lib/api.js';
 import type { FindingJson } from '../lib/types.js';
 
-const COLUMNS = ['open', 'in_progress', 'resolved', 'accepted', 'closed'] as const;
+const COLUMNS = ['open', 'in_progress', 'remediated', 'verified_closed'] as const;
 
 /** Findings as a board by status, each with its owner, due date and how often it recurred. */
 export function FindingsPage() {
@@ -67,12 +67,19 @@ function FindingCard({ path, finding }: { path: string; finding: FindingJson }) 
   return (
     <article className="card finding" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>
-        <code>{finding.path}</code> {finding.title}
+        <code>{finding.path}</code>
       </h3>
       <p className="muted">
-        {t('findings.opened')} <DateText value={finding.opened_on} />
-        {finding.recurrence && finding.recurrence > 1 ? ` · ${t('findings.recurrence')} ${t('findings.times', { n: finding.recurrence })}` : ''}
+        {finding.severity ? <span className="badge">{finding.severity}</span> : null} {t('findings.opened')} <InstantText value={finding.opened_at} />
+        {finding.age_days !== undefined ? ` · ${t('findings.age', { n: finding.age_days })}` : ''}
+        {finding.period ? (
+          <>
+            {' · '}
+            <DateText value={finding.period} />
+          </>
+        ) : null}
       </p>
+      {finding.repeat_of ? <p className="recur">↻ {t('findings.repeat', { id: finding.repeat_of.slice(0, 8) })}</p> : null}
       <label htmlFor={`${id}-owner`}>{t('findings.owner')}</label>
       <input id={`${id}-owner`} value={owner} onChange={(e) => setOwner(e.target.value)} />
       <label htmlFor={`${id}-due`}>

@@ -4,15 +4,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote, Loading, useApi } from '../components/common.js';
 import { ApiError, api, firmPath, type Problem } from '../lib/api.js';
-import type { FirmJson } from '../lib/types.js';
+import type { FirmDetailJson } from '../lib/types.js';
 
 /** The firm profile as JSON, checked by the server with the CLI's rules; each problem named by its field. */
 export function ProfilePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const { firm } = useParams({ from: '/app/firms/$firm/profile' });
   const path = firmPath(firm);
-  const q = useApi<FirmJson>(path);
+  const q = useApi<FirmDetailJson>(path);
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [problems, setProblems] = useState<readonly Problem[]>([]);
@@ -42,7 +42,7 @@ export function ProfilePage() {
   return (
     <>
       <h1>
-        {t('profile.title')} — {q.data?.name}
+        {t('profile.title')} — {q.data?.firm.name}
       </h1>
       <ErrorNote error={q.error} />
       <p>{t('profile.intro')}</p>
@@ -75,7 +75,7 @@ export function ProfilePage() {
                       <code>{p.field ?? p.path ?? ''}</code>
                     </th>
                     <td>
-                      {p.code ? <code>{p.code}</code> : null} {p.message}
+                      {p.code ? <code>{p.code}</code> : null} {(i18n.language === 'en' ? p.en : p.zh) ?? p.message ?? p.en}
                     </td>
                   </tr>
                 ))}

@@ -6,9 +6,9 @@ import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '
 import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
 import { taipeiToday } from '../lib/dates.js';
 import type { ResultStatus, RunItemJson, RunJson } from '../lib/types.js';
-import { itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
+import { ITEM_FILTERS, itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
 
-const RESULT_STATUSES: ResultStatus[] = ['compliant', 'partial', 'non_compliant', 'not_applicable'];
+const RESULT_STATUSES: ResultStatus[] = ['pass', 'partial', 'fail', 'not_applicable'];
 
 /** One inspection: every item with its text, why it applies, analyzer findings, evidence, result, approval; sign-off and reports. */
 export function RunPage() {
@@ -37,7 +37,8 @@ export function RunPage() {
   if (q.isPending) return <Loading />;
   if (!q.data) return <ErrorNote error={q.error} />;
   const run = q.data;
-  const signed = run.signature?.signed ?? run.signed ?? false;
+  const signature = run.run.signature;
+  const signed = signature?.signed ?? false;
   const items = filterItems(run.items, filter);
   const item = run.items.find((i) => i.path === selected) ?? null;
 
@@ -50,8 +51,9 @@ export function RunPage() {
         </h2>
         {signed ? (
           <p>
-            <StatusBadge status="approved" /> {t('run.signedBy', { who: run.signature?.signed_by ?? '', at: '' })}
-            <InstantText value={run.signature?.signed_at} />
+            <StatusBadge status="approved" /> {t('run.signedBy', { who: signature?.signed_by ?? '', at: '' })}
+            <InstantText value={signature?.signed_at} />
+            {signature?.revision ? <span className="muted"> · {t('runs.revision', { n: signature.revision })}</span> : null}
           </p>
         ) : null}
         {signed ? <p className="muted">{t('run.readOnly')}</p> : null}
@@ -90,7 +92,7 @@ export function RunPage() {
           <label htmlFor="item-filter">{t('run.filter')}</label>
           <select id="item-filter" value={filter} onChange={(e) => setFilter(e.target.value as ItemFilter)}>
             <option value="all">{t('run.all')}</option>
-            {(['open', 'pending', 'non_compliant', 'approved'] as const).map((s) => (
+            {ITEM_FILTERS.map((s) => (
               <option key={s} value={s}>
                 {t(`status.${s}`)}
               </option>
@@ -137,19 +139,20 @@ interface DetailProps {
 function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
   const { t } = useTranslation();
   const itemPath = `${runPath(firm, period)}/items/${seg(item.path)}`;
-  const [status, setStatus] = useState<ResultStatus>(item.result?.status && item.result.status !== 'open' ? item.result.status : 'compliant');
-  const [note, setNote] = useState(item.result?.note ?? '');
+  const recorded = item.result?.status;
+  const [status, setStatus] = useState<ResultStatus>(recorded && RESULT_STATUSES.includes(recorded) ? recorded : 'pass');
+  const [note, setNote] = useState(item.result?.justification ?? item.result?.note ?? '');
   const [justification, setJustification] = useState(item.result?.justification ?? '');
   const [expiresOn, setExpiresOn] = useState(item.result?.expires_on ?? '');
   const [reason, setReason] = useState('');
-  const why = Array.isArray(item.why) ? item.why : item.why ? [item.why] : [];
   const record = (e: FormEvent) => {
     e.preventDefault();
     void act(
       () =>
         api(`${itemPath}/result`, {
           method: 'PUT',
-          body: { status, ...(note ? { note } : {}), ...(justification ? { justification } : {}), ...(expiresOn ? { expires_on: expiresOn } : {}) },
+          // The server keeps one justification per result; `note` is its alias for the recorded reasoning.
+          body: { status, justification: status === 'not_applicable' ? justification || note : note, expires_on: expiresOn || null },
         }),
       t('run.saved'),
     );
@@ -162,17 +165,26 @@ function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
       <p className="item-text">{item.text}</p>
       <h3>{t('run.why')}</h3>
       {item.applies === false ? <p>{t('run.notApplies')}</p> : null}
-      <ul>
-        {why.map((w) => (
-          <li key={w}>{w}</li>
-        ))}
-      </ul>
+      {item.why ? <p>{item.why}</p> : null}
       <h3>{t('run.analyzer')}</h3>
-      {item.analyzer?.verdict ? <StatusBadge status={item.analyzer.verdict} /> : <p>{t('app.none')}</p>}
+      {item.analyzer?.verdicts?.length ? (
+        <ul className="plain">
+          {item.analyzer.verdicts.map((v) => (
+            <li key={v.analyzer}>
+              <code>{v.analyzer}</code> <StatusBadge status={v.verdict} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('app.none')}</p>
+      )}
       {item.analyzer?.findings?.length ? (
         <ul>
           {item.analyzer.findings.map((f, i) => (
-            <li key={i}>{f.message}</li>
+            <li key={i}>
+              {f.severity ? <span className="badge">{f.severity}</span> : null} {f.message}{' '}
+              {f.rows?.length ? <span className="muted">({f.rows.slice(0, 5).join('、')})</span> : null}
+            </li>
           ))}
         </ul>
       ) : null}
@@ -220,13 +232,17 @@ function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
           <button type="submit">{t('run.record')}</button>
         </form>
       ) : null}
-      {item.approval && item.approval.state !== 'pending' ? (
+      {item.approval ? (
         <p>
           <StatusBadge status={item.approval.state} /> {item.approval.by} <InstantText value={item.approval.at} />
-          {item.approval.reason ? ` — ${item.approval.reason}` : ''}
         </p>
       ) : null}
-      {!signed && item.result && item.result.status !== 'open' ? (
+      {item.rejection ? (
+        <p>
+          <StatusBadge status="rejected" /> {item.rejection.by} <InstantText value={item.rejection.at} /> — {item.rejection.reason}
+        </p>
+      ) : null}
+      {!signed && item.result && item.result.status !== 'not_run' && item.approval?.state !== 'approved' ? (
         <div className="approve">
           <button type="button" onClick={() => void act(() => api(`${itemPath}/approve`, { method: 'POST', body: {} }), t('status.approved'))}>
             {t('run.approve')}

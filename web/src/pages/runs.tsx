@@ -42,7 +42,7 @@ export function RunsPage() {
         </thead>
         <tbody>
           {runs.map((r) => (
-            <tr key={`${r.period}-${r.revision ?? 0}`}>
+            <tr key={r.id ?? `${r.period}-${r.revision ?? 0}`}>
               <td>
                 <DateText value={r.period} />
                 {r.revision ? <span className="muted"> {t('runs.revision', { n: r.revision })}</span> : null}
