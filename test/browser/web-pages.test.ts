@@ -18,7 +18,7 @@ let app: FastifyInstance;
 let base: string;
 let browser: Browser;
 let context: BrowserContext;
-const state: StubState = { uploads: [], results: [], approveCalls: 0, reauthCodes: [], signedOff: false };
+const state: StubState = { logins: [], totpCodes: [], csrfSeen: [], uploads: [], results: [], approveCalls: 0, reauthCodes: [], signedOff: false };
 const firm = encodeURIComponent(FIRM.licence);
 
 beforeAll(async () => {
@@ -70,6 +70,45 @@ describe('the web pages in Chromium (served by buildApp, strict CSP)', () => {
     const api = await fetch(`${base}/api/nothing-here`);
     expect(api.status).toBe(404);
     expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: 'no such route' });
+  });
+
+  it("sign-in: a wrong password shows its code, then password and TOTP sign in (each step's CSRF token carried to the next)", async () => {
+    const { page, problems } = await open('/login');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByLabel('帳號').fill('officer');
+    await page.getByLabel('密碼').fill('wrong');
+    await page.getByRole('button', { name: '登入' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('AUTH_INVALID_CREDENTIALS');
+    expect(await page.getByRole('alert').innerText()).toContain('帳號或密碼不正確');
+    await page.getByLabel('密碼').fill('correct horse');
+    await page.getByRole('button', { name: '登入' }).click();
+    await page.getByLabel('驗證器應用程式的 6 位數代碼').fill('654321');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByRole('button', { name: '驗證' }).click();
+    await page.waitForURL(/\/firms\/0000\/dashboard$/);
+    expect(state.totpCodes).toEqual(['654321']);
+    expect(state.csrfSeen).toEqual(['step-2']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('TOTP enrolment shows the QR code and the key, then the recovery codes once; first-run setup is offered', async () => {
+    const { page, problems } = await open('/enrol');
+    await expect.poll(() => page.locator('code.secret').innerText()).toBe('JBSWY3DPEHPK3PXP');
+    expect(await page.getByRole('img', { name: 'TOTP QR code' }).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(
+      0,
+    );
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByLabel('驗證器應用程式的 6 位數代碼').fill('111111');
+    await page.getByRole('button', { name: '確認' }).click();
+    await expect.poll(() => page.locator('ul.codes li').count()).toBe(10);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: '首次使用？建立系統管理者' }).click();
+    await page.getByLabel('設定代碼（ccheck serve 啟動時顯示一次）').waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('dashboard: four ECharts canvases drawn under the CSP, overdue items and catalog change in 民國 dates', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import QRCode from 'qrcode';
 import { CoreError } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/people/actor.js';
 
@@ -23,6 +24,9 @@ export function stubActor(): Actor {
 }
 
 export interface StubState {
+  logins: string[];
+  totpCodes: string[];
+  csrfSeen: string[];
   uploads: string[];
   results: { path: string; status: string }[];
   approveCalls: number;
@@ -97,7 +101,27 @@ export function registerStubApi(app: FastifyInstance, state: StubState): void {
     expires_at: '2026-11-30T12:00:00.000Z',
     factor_at: '2026-11-30T03:00:00.000Z',
   }));
-  app.get('/api/setup', pub, () => ({ needs_admin: false }));
+  app.get('/api/setup', pub, () => ({ needs_admin: true }));
+  app.post<{ Body: { username: string; password: string } }>('/api/auth/login', pub, (req, reply) => {
+    state.logins.push(req.body.username);
+    if (req.body.password !== 'correct horse') return reply.status(401).send({ code: 'AUTH_INVALID_CREDENTIALS', message: 'wrong username or password' });
+    return {
+      stage: 'second_factor',
+      methods: ['totp', 'recovery'],
+      account: { id: 'acc-1', username: 'officer', display_name: '林承辦' },
+      csrf_token: 'step-2',
+    };
+  });
+  app.post<{ Body: { code: string } }>('/api/auth/totp', pub, (req, reply) => {
+    state.csrfSeen.push(String(req.headers['x-csrf-token']));
+    state.totpCodes.push(req.body.code);
+    return reply.send({ stage: 'signed_in', account: { id: 'acc-1', username: 'officer', display_name: '林承辦' }, csrf_token: 'step-3' });
+  });
+  app.post('/api/me/totp/enrol', pub, async () => ({
+    otpauth_url: 'otpauth://totp/ccheck:officer?secret=JBSWY3DPEHPK3PXP&issuer=ccheck',
+    qr_svg: await QRCode.toString('otpauth://totp/ccheck:officer?secret=JBSWY3DPEHPK3PXP&issuer=ccheck', { type: 'svg' }),
+  }));
+  app.post('/api/me/totp/confirm', pub, () => ({ recovery_codes: Array.from({ length: 10 }, (_, i) => `abcd-efg${i}`) }));
   app.post<{ Body: { code: string } }>('/api/auth/reauth', { config: { access: { signedIn: true } } }, (req) => {
     state.reauthCodes.push(req.body.code);
     return { factor_at: new Date().toISOString() };
