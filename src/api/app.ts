@@ -6,7 +6,10 @@ import { isCoreError, type ErrorCode } from '../core/errors.js';
 import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
+import { apiDocs } from './docs.js';
 import { httpStatusOf } from './errors.js';
+import { domainRoutes } from './routes/index.js';
+import { safeMessage } from './presenters/safe-message.js';
 import type { ApiDeps } from './types.js';
 
 /** The one error body every client sees: a stable code and a short message, never a stack, SQL or a path (9/(12)). */
@@ -51,6 +54,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
+  await apiDocs(app);
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
@@ -121,6 +125,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
+  await app.register(domainRoutes, { deps });
 
   return app;
 }
@@ -129,7 +134,7 @@ function actorSeesFirm(actor: NonNullable<import('fastify').FastifyRequest['acto
   return actor.grants.some((g) => g.firmId === null || g.firmId === firmId);
 }
 
-function errorBody(code: ErrorCode, message: string, error: CoreError): ApiErrorBody & { location?: unknown } {
+function errorBody(code: ErrorCode, message: string, error: CoreError): ApiErrorBody & { location?: unknown; problems?: unknown } {
   // Locations name the user's own file (an upload's name, a row, a field), never a server path.
   const loc = error.location;
   const location = loc
@@ -140,10 +145,12 @@ function errorBody(code: ErrorCode, message: string, error: CoreError): ApiError
         ...(loc.field ? { field: loc.field } : {}),
       }
     : undefined;
-  return { code, message: stripPaths(message), ...(location ? { location } : {}) };
-}
-
-/** Messages written for the CLI may name a local path; the API never shows one. */
-function stripPaths(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}\/?/g, '…');
+  // Every problem of an input checked as a whole (a profile), with its field, never a file path.
+  const problems = error.problems.map((p) => ({
+    field: p.location.field ?? null,
+    ...(p.location.line ? { line: p.location.line } : {}),
+    en: safeMessage(p.en),
+    zh: safeMessage(p.zh),
+  }));
+  return { code, message: safeMessage(message), ...(location ? { location } : {}), ...(problems.length ? { problems } : {}) };
 }

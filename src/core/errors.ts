@@ -89,7 +89,9 @@ export type ErrorCode =
   /** Signed in, but the role table does not allow this action for this firm. */
   | 'FORBIDDEN'
   /** Approve, sign off and people changes need a second factor checked moments ago. */
-  | 'FACTOR_NOT_FRESH';
+  | 'FACTOR_NOT_FRESH'
+  /** A job id that does not exist, finished long ago, or belongs to someone else (never told apart). */
+  | 'JOB_NOT_FOUND';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

@@ -18,6 +18,7 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'evidence', order: ['id'] },
   { name: 'result_evidence', order: ['result_id', 'evidence_id'] },
   { name: 'approvals', order: ['id'] },
+  { name: 'result_rejections', order: ['id'] },
   { name: 'findings', order: ['opened_at', 'id'] }, // a repeat finding points at an earlier one
   { name: 'analyzer_reports', order: ['id'] },
   { name: 'run_revisions', order: ['revision', 'id'] },

@@ -230,6 +230,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('audit_events').addColumn('mac', 'text').execute();
     },
   },
+  '0005_result_rejections': {
+    // A reviewer may send a result back with a reason instead of approving it (issue 11, the
+    // supervisor's review; issue 12 item 3 lists rejections in the e-signature history). A new
+    // table, not a column: a column on an audited table would change every stored row's hash.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('result_rejections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('result_id', 'text', (c) => c.notNull().references('item_results.id'))
+        .addColumn('rejected_by', 'text', (c) => c.notNull())
+        .addColumn('rejected_at', 'text', (c) => c.notNull())
+        .addColumn('rejected_hash', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('result_rejections_result').on('result_rejections').columns(['result_id']).execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

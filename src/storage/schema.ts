@@ -83,6 +83,16 @@ export interface ApprovalsTable {
   approved_hash: string;
 }
 
+/** A reviewer's rejection of exactly one recording (its content hash), with the reason. */
+export interface ResultRejectionsTable {
+  id: string;
+  result_id: string;
+  rejected_by: string;
+  rejected_at: string;
+  rejected_hash: string;
+  reason: string;
+}
+
 export interface FindingsTable {
   id: string;
   firm_id: string;
@@ -169,6 +179,7 @@ export interface Database {
   evidence: EvidenceTable;
   result_evidence: ResultEvidenceTable;
   approvals: ApprovalsTable;
+  result_rejections: ResultRejectionsTable;
   findings: FindingsTable;
   analyzer_reports: AnalyzerReportsTable;
   run_revisions: RunRevisionsTable;
@@ -187,6 +198,7 @@ export const AUDITED_TABLES = [
   { table: 'evidence', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'result_evidence', key: (r: Record<string, unknown>) => `${String(r.result_id)}:${String(r.evidence_id)}` },
   { table: 'approvals', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'result_rejections', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'findings', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'analyzer_reports', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'run_revisions', key: (r: Record<string, unknown>) => String(r.id) },
