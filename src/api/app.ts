@@ -7,6 +7,7 @@ import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
 import { apiDocs } from './docs.js';
+import authPlugin from './auth-plugin.js';
 import { httpStatusOf } from './errors.js';
 import { domainRoutes } from './routes/index.js';
 import { safeMessage } from './presenters/safe-message.js';
@@ -123,6 +124,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
     return reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: 'no such route' });
   });
+
+  // Sign-in, people, and CSRF on every changing route: after the error handler (routes take the
+  // handler in force when they are added) and before every other route (so its hooks cover them).
+  await app.register(authPlugin, deps);
 
   app.get('/api/health', { config: { access: { public: true } } }, () => ({ ok: true }));
   await app.register(domainRoutes, { deps });

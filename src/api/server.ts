@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, InspectionService } from '../services/inspection-service.js';
+import type { PeopleService } from '../services/people-service.js';
 import { buildApp } from './app.js';
 import type { SessionPort } from './types.js';
 
@@ -9,6 +10,7 @@ export interface ServeOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly sessions: SessionPort;
+  readonly people?: PeopleService;
   readonly host: string;
   readonly port: number;
   readonly webRoot: string | null;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../core/people/actor.js';
 import type { Action } from '../core/people/roles.js';
 import type { Clock, InspectionService } from '../services/inspection-service.js';
+import type { PeopleService } from '../services/people-service.js';
 
 /**
  * Who is asking: the session port resolves a request to the signed-in account (or null). The
@@ -19,6 +20,8 @@ export interface ApiDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly sessions: SessionPort;
+  /** People and sign-in (accounts, second factors, sessions); absent in route tests that bring their own SessionPort. */
+  readonly people?: PeopleService;
   /** The built pages (Vite output), served at `/`; null serves the API alone. */
   readonly webRoot?: string | null;
   /** pino options, or false for none (tests). */

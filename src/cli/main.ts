@@ -30,6 +30,7 @@ export const COMMAND_GROUPS: readonly { readonly commands: readonly string[]; re
   { commands: ['export', 'import'], load: async () => (await import('./commands/oscal-commands.js')).registerOscalCommands },
   { commands: ['package'], load: async () => (await import('./commands/package-commands.js')).registerPackageCommands },
   { commands: ['serve'], load: async () => (await import('./commands/serve-commands.js')).registerServeCommands },
+  { commands: ['user'], load: async () => (await import('./commands/user-commands.js')).registerUserCommands },
 ];
 
 /** Commands main.ts defines itself, which need no group. */

@@ -91,7 +91,32 @@ export type ErrorCode =
   /** Approve, sign off and people changes need a second factor checked moments ago. */
   | 'FACTOR_NOT_FRESH'
   /** A job id that does not exist, finished long ago, or belongs to someone else (never told apart). */
-  | 'JOB_NOT_FOUND';
+  | 'JOB_NOT_FOUND'
+  /** Wrong username or password, or a disabled account: one answer, so usernames cannot be probed. */
+  | 'AUTH_INVALID_CREDENTIALS'
+  /** Too many failed sign-ins for this username: locked until the time in the message. */
+  | 'AUTH_LOCKED'
+  /** Too many failed sign-ins from this address (a sliding window): wait until the time in the message. */
+  | 'AUTH_THROTTLED'
+  /** A TOTP, recovery code or passkey that does not check out. */
+  | 'AUTH_FACTOR_INVALID'
+  /** The account has no second factor yet: enrol TOTP before anything else. */
+  | 'AUTH_ENROLMENT_REQUIRED'
+  /** A password that a guessing tool would try early (too short, common, the username …). */
+  | 'PASSWORD_WEAK'
+  | 'USERNAME_INVALID'
+  | 'ACCOUNT_EXISTS'
+  | 'ACCOUNT_NOT_FOUND'
+  /** The change would leave no enabled administrator. */
+  | 'ACCOUNT_LAST_ADMIN'
+  /** The first administrator exists already: setup runs once. */
+  | 'SETUP_DONE'
+  /** The one-time setup token is missing, wrong or used. */
+  | 'SETUP_TOKEN_INVALID'
+  /** A changing request without the CSRF token of this browser (header x-csrf-token). */
+  | 'CSRF_INVALID'
+  | 'PASSKEY_NOT_FOUND'
+  | 'ROLE_INVALID';
 
 /** One of several problems found in one input, each in both languages a person reads. */
 export interface Problem {

@@ -24,6 +24,11 @@ const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'run_revisions', order: ['revision', 'id'] },
   { name: 'run_signoffs', order: ['id'] },
   { name: 'firm_retention', order: ['id'] },
+  { name: 'accounts', order: ['id'] },
+  { name: 'account_grants', order: ['id'] },
+  { name: 'second_factors', order: ['id'] },
+  { name: 'recovery_codes', order: ['id'] },
+  { name: 'login_attempts', order: ['seq'] },
   { name: 'audit_events', order: ['seq'] },
 ];
 

@@ -247,6 +247,88 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('result_rejections_result').on('result_rejections').columns(['result_id']).execute();
     },
   },
+  '0006_people': {
+    // People and sign-in (issue 11): accounts with argon2id password hashes, role grants per
+    // firm, second factors (TOTP secrets sealed with a key derived from the vault key; passkeys),
+    // recovery codes stored hashed, and every sign-in attempt. These are audited tables (the
+    // chain records each change); sessions are not: they change on every request, hold only a
+    // hash of the cookie, and mean nothing after a restore.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique()) // NFKC, lower case: compared folded
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('disabled', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('password_changed_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('account_grants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('firm_id', 'text', (c) => c.references('firms.id')) // null: every firm
+        .addColumn('granted_at', 'text', (c) => c.notNull())
+        .addColumn('granted_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('account_grants_account').on('account_grants').column('account_id').execute();
+      await db.schema
+        .createTable('second_factors')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('kind', 'text', (c) => c.notNull()) // totp | webauthn
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text') // TOTP: the sealed secret; never in clear
+        .addColumn('credential_id', 'text') // WebAuthn: base64url credential id
+        .addColumn('public_key', 'text') // WebAuthn: base64url COSE public key
+        .addColumn('counter', 'integer', (c) => c.notNull()) // WebAuthn signature counter; TOTP last accepted time step (no replay)
+        .addColumn('transports', 'text')
+        .addColumn('confirmed_at', 'text') // TOTP: null until a first code proved the enrolment
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema.createIndex('second_factors_account').on('second_factors').column('account_id').execute();
+      await db.schema
+        .createTable('recovery_codes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .execute();
+      await db.schema.createIndex('recovery_codes_account').on('recovery_codes').column('account_id').execute();
+      await db.schema
+        .createTable('login_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seq', 'integer', (c) => c.notNull().unique()) // the order attempts happened in (two can share an instant)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull()) // SHA-256 of the folded username tried: locks unknown names too
+        .addColumn('account_id', 'text', (c) => c.references('accounts.id'))
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull()) // password | totp | recovery | webauthn | reauth | unlock
+        .addColumn('outcome', 'text', (c) => c.notNull()) // success | failure | refused | unlock
+        .addColumn('reason', 'text')
+        .execute();
+      await db.schema.createIndex('login_attempts_subject').on('login_attempts').columns(['subject', 'seq']).execute();
+      await db.schema.createIndex('login_attempts_address').on('login_attempts').columns(['address', 'at']).execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey()) // SHA-256 of the cookie's token: a database reader cannot sign in
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('stage', 'text', (c) => c.notNull()) // second_factor | enrol_totp | signed_in
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('factor_at', 'text')
+        .addColumn('challenge', 'text') // the WebAuthn challenge in flight
+        .execute();
+      await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

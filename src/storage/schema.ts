@@ -170,6 +170,81 @@ export interface FirmRetentionTable {
   set_at: string;
 }
 
+/** A person who signs in. `username` is stored folded (NFKC, lower case); `disabled` is 0 or 1. */
+export interface AccountsTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** argon2id (PHC string). */
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  created_by: string;
+  password_changed_at: string;
+}
+
+/** A role held for one firm (firm_id) or every firm (null). */
+export interface AccountGrantsTable {
+  id: string;
+  account_id: string;
+  role: string;
+  firm_id: string | null;
+  granted_at: string;
+  granted_by: string;
+}
+
+/** A TOTP authenticator (secret sealed) or a WebAuthn passkey. */
+export interface SecondFactorsTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  name: string;
+  secret: string | null;
+  credential_id: string | null;
+  public_key: string | null;
+  counter: number;
+  transports: string | null;
+  confirmed_at: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** One recovery code, hashed; used once. */
+export interface RecoveryCodesTable {
+  id: string;
+  account_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** Every sign-in attempt, success and failure (never the password): the throttle reads them, the chain records them. */
+export interface LoginAttemptsTable {
+  id: string;
+  /** The order attempts happened in, under the write lock: two attempts can share an instant. */
+  seq: number;
+  at: string;
+  subject: string;
+  account_id: string | null;
+  address: string;
+  stage: string;
+  outcome: string;
+  reason: string | null;
+}
+
+/** A session: the cookie's token hashed. Not audited (it changes on every request). */
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  stage: string;
+  method: string;
+  address: string;
+  created_at: string;
+  last_seen_at: string;
+  factor_at: string | null;
+  challenge: string | null;
+}
+
 export interface Database {
   firms: FirmsTable;
   catalog_versions: CatalogVersionsTable;
@@ -185,6 +260,12 @@ export interface Database {
   run_revisions: RunRevisionsTable;
   run_signoffs: RunSignoffsTable;
   firm_retention: FirmRetentionTable;
+  accounts: AccountsTable;
+  account_grants: AccountGrantsTable;
+  second_factors: SecondFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  login_attempts: LoginAttemptsTable;
+  sessions: SessionsTable;
   audit_events: AuditEventsTable;
 }
 
@@ -204,6 +285,11 @@ export const AUDITED_TABLES = [
   { table: 'run_revisions', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'run_signoffs', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'firm_retention', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'accounts', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'account_grants', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'second_factors', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'recovery_codes', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'login_attempts', key: (r: Record<string, unknown>) => String(r.id) },
 ] as const satisfies readonly { table: keyof Database; key: (r: Record<string, unknown>) => string }[];
 
 export type AuditedTable = (typeof AUDITED_TABLES)[number]['table'];
