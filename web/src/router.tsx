@@ -14,7 +14,13 @@ import { RunsPage } from './pages/runs.js';
 // Code-based routes (no generator step): the public pages, then everything inside the signed-in frame.
 const root = createRootRoute({ component: Outlet });
 const login = createRoute({ getParentRoute: () => root, path: '/login', component: LoginPage });
-const setup = createRoute({ getParentRoute: () => root, path: '/setup', component: SetupPage });
+const setup = createRoute({
+  getParentRoute: () => root,
+  path: '/setup',
+  component: SetupPage,
+  // `ccheck serve` prints /setup?token=… once on a store without accounts.
+  validateSearch: (search: Record<string, unknown>): { token?: string } => (typeof search.token === 'string' ? { token: search.token } : {}),
+});
 const enrol = createRoute({ getParentRoute: () => root, path: '/enrol', component: EnrolPage });
 const app = createRoute({ getParentRoute: () => root, id: 'app', component: Layout });
 const home = createRoute({ getParentRoute: () => app, path: '/', component: Home });
@@ -26,7 +32,12 @@ const findings = createRoute({ getParentRoute: () => app, path: '/firms/$firm/fi
 const profile = createRoute({ getParentRoute: () => app, path: '/firms/$firm/profile', component: ProfilePage });
 const catalog = createRoute({ getParentRoute: () => app, path: '/catalog', component: CatalogPage });
 const people = createRoute({ getParentRoute: () => app, path: '/people', component: PeoplePage });
-const audit = createRoute({ getParentRoute: () => app, path: '/audit', component: AuditPage });
+const audit = createRoute({
+  getParentRoute: () => app,
+  path: '/audit',
+  component: AuditPage,
+  validateSearch: (search: Record<string, unknown>): { firm?: string } => (typeof search.firm === 'string' ? { firm: search.firm } : {}),
+});
 
 const routeTree = root.addChildren([login, setup, enrol, app.addChildren([home, dashboard, calendar, runs, run, findings, profile, catalog, people, audit])]);
 

@@ -8,6 +8,9 @@ import { hasRole, useSession } from '../session.js';
 import { ErrorNote, Loading, listOf, useApi } from './common.js';
 import { ReauthDialog } from './reauth-dialog.js';
 
+/** The roles whose table holds audit.read (src/core/people/roles.ts); the server decides, the menu only hides a sure refusal. */
+const AUDIT_ROLES = ['admin', 'supervisor', 'ciso', 'auditor', 'examiner'];
+
 /** Language and date switches, on every page (signed in or not). */
 export function Switches() {
   const { t } = useTranslation();
@@ -48,6 +51,7 @@ export function Layout() {
   const firmList = listOf<FirmJson>(firms.data, 'firms');
   const firm = params.firm ?? firmList[0]?.licence ?? firmList[0]?.id;
   const isAdmin = hasRole(session.data, 'admin');
+  const firmId = firmList.find((f) => f.licence === firm || f.id === firm)?.id;
   const signOut = async () => {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     qc.clear();
@@ -117,9 +121,13 @@ export function Layout() {
               <Link to="/people">{t('nav.people')}</Link>
             </li>
           ) : null}
-          <li>
-            <Link to="/audit">{t('nav.audit')}</Link>
-          </li>
+          {AUDIT_ROLES.some((r) => hasRole(session.data, r)) ? (
+            <li>
+              <Link to="/audit" search={firmId ? { firm: firmId } : {}}>
+                {t('nav.audit')}
+              </Link>
+            </li>
+          ) : null}
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>

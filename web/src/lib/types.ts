@@ -41,7 +41,7 @@ export interface RunItemJson {
   path: string;
   code?: string | null;
   title?: string | null;
-  text: string;
+  text?: string | null;
   applies: boolean;
   why?: string | null;
   result?: {

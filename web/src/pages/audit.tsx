@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote, InstantText, Loading, listOf } from '../components/common.js';
 import { api, type ApiError } from '../lib/api.js';
@@ -17,10 +18,13 @@ const PAGE = 50;
 /** The audit trail, page by page, and "verify" (the hash chain, every row against its last hash, the MACs). */
 export function AuditPage() {
   const { t } = useTranslation();
+  // A firm's trail (any role with audit.read for it); the whole store's only for a grant on every firm.
+  const { firm } = useSearch({ from: '/app/audit' });
+  const scope = firm ? `&firm=${encodeURIComponent(firm)}` : '';
   const q = useInfiniteQuery<unknown, ApiError, { pages: unknown[] }, string[], number | null>({
-    queryKey: ['/api/audit'],
+    queryKey: ['/api/audit', firm ?? ''],
     initialPageParam: null,
-    queryFn: ({ pageParam }) => api(`/api/audit?limit=${PAGE}${pageParam !== null ? `&after=${pageParam}` : ''}`),
+    queryFn: ({ pageParam }) => api(`/api/audit?limit=${PAGE}${scope}${pageParam !== null ? `&after=${pageParam}` : ''}`),
     getNextPageParam: (last) => {
       const events = listOf<AuditEventJson>(last, 'events');
       const next = (last as { next_after?: number | null }).next_after;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
@@ -141,7 +141,8 @@ export function SetupPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   useSession();
-  const [form, setForm] = useState({ setup_token: '', username: '', display_name: '', password: '' });
+  const { token } = useSearch({ from: '/setup' });
+  const [form, setForm] = useState({ setup_token: token ?? '', username: '', display_name: '', password: '' });
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -108,7 +108,7 @@ export function RunPage() {
                   onClick={() => setSelected(i.path)}
                 >
                   <code>{i.path}</code> <StatusBadge status={itemState(i)} />
-                  <span className="item-title">{i.title ?? i.text.slice(0, 40)}</span>
+                  <span className="item-title">{i.title ?? i.text?.slice(0, 40)}</span>
                 </button>
               </li>
             ))}
