@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, formatDate, formatInstant, taipeiToday } from './dates.js';
+import { daysBetween, formatDate, formatInstant, shiftDays, taipeiToday } from './dates.js';
 
 describe('dates in 民國 and Gregorian', () => {
   it('writes a date as ROC year/month/day, the year less 1911', () => {
@@ -24,5 +24,9 @@ describe('dates in 民國 and Gregorian', () => {
   it('counts days to a due date, negative when overdue', () => {
     expect(daysBetween('2026-11-30', '2026-12-02')).toBe(2);
     expect(daysBetween('2026-11-30', '2026-11-01')).toBe(-29);
+  });
+  it('moves a date by days across a leap day', () => {
+    expect(shiftDays('2027-12-01', 365)).toBe('2028-11-30');
+    expect(shiftDays('2026-12-01', -1)).toBe('2026-11-30');
   });
 });

@@ -46,3 +46,8 @@ export function daysBetween(today: string, due: string): number {
 export function taipeiToday(now: Date = new Date()): string {
   return taipeiParts(now.toISOString())!.date;
 }
+
+/** An ISO date `days` later (or earlier when negative). */
+export function shiftDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '../components/common.js';
 import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
-import { taipeiToday } from '../lib/dates.js';
+import { shiftDays, taipeiToday } from '../lib/dates.js';
 import type { ResultStatus, RunItemJson, RunJson } from '../lib/types.js';
 import { ITEM_FILTERS, itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
 
@@ -143,7 +143,8 @@ function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
   const [status, setStatus] = useState<ResultStatus>(recorded && RESULT_STATUSES.includes(recorded) ? recorded : 'pass');
   const [note, setNote] = useState(item.result?.justification ?? item.result?.note ?? '');
   const [justification, setJustification] = useState(item.result?.justification ?? '');
-  const [expiresOn, setExpiresOn] = useState(item.result?.expires_on ?? '');
+  // An attestation holds until a date after today (the CLI's --expires); a year ahead unless changed.
+  const [expiresOn, setExpiresOn] = useState(item.result?.expires_on ?? shiftDays(taipeiToday(), 365));
   const [reason, setReason] = useState('');
   const record = (e: FormEvent) => {
     e.preventDefault();
@@ -228,7 +229,7 @@ function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
             </>
           ) : null}
           <label htmlFor="result-expires">{t('run.expiresOn')}</label>
-          <input id="result-expires" type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
+          <input id="result-expires" type="date" required value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
           <button type="submit">{t('run.record')}</button>
         </form>
       ) : null}
