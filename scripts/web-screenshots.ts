@@ -30,11 +30,13 @@ try {
   await page.goto(`${firm}/runs/${server.period}`);
   await page.locator('.item-button').first().waitFor();
   // An item the analyzers found wanting: its text, why it applies, the findings and the evidence.
+  const analyzed = await page.request.get(`${server.base}/api/firms/${server.firm.id}/runs/${server.period}`);
+  const items = ((await analyzed.json()) as { items: { path: string; analyzer: { verdicts?: { verdict: string }[] } | null }[] }).items;
+  const wanting = items.find((i) => i.analyzer?.verdicts?.some((v) => v.verdict === 'fail')) ?? items[0]!;
   await page
-    .locator('.item-button', { hasText: '不符合' })
+    .locator('.item-button', { has: page.locator('code', { hasText: wanting.path }) })
     .first()
-    .click()
-    .catch(() => page.locator('.item-button').first().click());
+    .click();
   await page.locator('#h-item').waitFor();
   await page.screenshot({ path: path.join(OUT, 'web-inspection.png') });
 

@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -8,7 +10,6 @@ import { createDemoAccounts, type DemoAccount } from '../../src/services/demo-pe
 import { runDemo } from '../../src/services/demo-service.js';
 import { InspectionService, systemClock } from '../../src/services/inspection-service.js';
 import { PeopleService } from '../../src/services/people-service.js';
-import { tempDir } from '../helpers/shared.js';
 import { AXE_URL, axeSource, ensureWebBuilt } from './web-helpers.js';
 
 export interface DemoServer {
@@ -28,8 +29,9 @@ export interface DemoServer {
  */
 export async function startDemoServer(extraGrants: Record<string, string[]> = {}): Promise<DemoServer> {
   const webRoot = ensureWebBuilt();
-  const tmp = tempDir('ccheck-web-e2e-');
-  const dir = path.join(tmp.dir, 'demo');
+  // Not test/helpers' tempDir: that imports vitest, and the README screenshot script runs this too.
+  const tmp = mkdtempSync(path.join(tmpdir(), 'ccheck-web-e2e-'));
+  const dir = path.join(tmp, 'demo');
   const r = await runDemo(dir, {}, systemClock, { force: true, lang: 'zh-TW' });
   const env = { CCHECK_HOME: r.home, DATABASE_URL: path.join(r.home, 'ccheck.db') };
   const inspections = await InspectionService.connect(r.home, env, systemClock, { create: true });
@@ -56,7 +58,7 @@ export async function startDemoServer(extraGrants: Record<string, string[]> = {}
     close: async () => {
       await app.close();
       await inspections.close();
-      tmp.cleanup();
+      rmSync(tmp, { recursive: true, force: true });
     },
   };
 }

@@ -59,7 +59,18 @@ export interface RunItemJson {
   evidence?: { sha256: string; name: string; size: number; collected_at?: string | null }[];
   analyzer?: {
     verdicts?: { analyzer: string; verdict: string }[];
-    findings?: { analyzer?: string; severity?: string; message?: string; rows?: string[] }[];
+    findings?: {
+      analyzer?: string;
+      kind?: string;
+      severity?: string;
+      failing?: boolean;
+      clause?: string | null;
+      detail?: string;
+      detail_zh?: string;
+      file?: string | null;
+      message?: string;
+      rows?: string[];
+    }[];
   } | null;
 }
 export interface SignatureJson {

@@ -4,7 +4,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '../components/common.js';
 import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
-import { shiftDays, taipeiToday } from '../lib/dates.js';
+import { formatDate, shiftDays, taipeiToday } from '../lib/dates.js';
+import { usePrefs } from '../prefs.js';
 import type { ResultStatus, RunItemJson, RunJson } from '../lib/types.js';
 import { ITEM_FILTERS, itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
 
@@ -13,6 +14,7 @@ const RESULT_STATUSES: ResultStatus[] = ['pass', 'partial', 'fail', 'not_applica
 /** One inspection: every item with its text, why it applies, analyzer findings, evidence, result, approval; sign-off and reports. */
 export function RunPage() {
   const { t } = useTranslation();
+  const { calendar } = usePrefs();
   const qc = useQueryClient();
   const { firm, period } = useParams({ from: '/app/firms/$firm/runs/$period' });
   const path = runPath(firm, period);
@@ -44,7 +46,7 @@ export function RunPage() {
 
   return (
     <>
-      <h1>{t('run.title', { period })}</h1>
+      <h1>{t('run.title', { period: formatDate(period, calendar) })}</h1>
       <section aria-labelledby="h-sign" className="card run-head">
         <h2 id="h-sign" className="sr-only">
           {t('run.signoff')}
@@ -137,7 +139,7 @@ interface DetailProps {
 }
 
 function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const itemPath = `${runPath(firm, period)}/items/${seg(item.path)}`;
   const recorded = item.result?.status;
   const [status, setStatus] = useState<ResultStatus>(recorded && RESULT_STATUSES.includes(recorded) ? recorded : 'pass');
@@ -183,7 +185,8 @@ function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
         <ul>
           {item.analyzer.findings.map((f, i) => (
             <li key={i}>
-              {f.severity ? <span className="badge">{f.severity}</span> : null} {f.message}{' '}
+              {f.severity ? <span className="badge">{f.severity}</span> : null} {f.clause ? <code>{f.clause}</code> : null}{' '}
+              {(i18n.language === 'en' ? f.detail : f.detail_zh || f.detail) ?? f.message} {f.file ? <span className="muted">{f.file}</span> : null}{' '}
               {f.rows?.length ? <span className="muted">({f.rows.slice(0, 5).join('、')})</span> : null}
             </li>
           ))}
