@@ -77,6 +77,20 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
   let chosen: string;
   let before: string;
 
+  it('serves index.html for page routes under the strict CSP, hashed assets for good, and JSON 404s under /api/', async () => {
+    const page = await fetch(firmUrl('/dashboard'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    expect(html).not.toMatch(/<script>|<style|style=/); // nothing inline for the CSP to refuse
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    expect((await fetch(`${server.base}${asset}`)).headers.get('cache-control')).toContain('immutable');
+    const api = await fetch(`${server.base}/api/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: 'no such route' });
+  });
+
   it('the sign-in page passes axe, and the officer signs in with password and TOTP', async () => {
     const context = await browser.newContext();
     contexts.push(context);
