@@ -20,6 +20,7 @@ import { benchCliStart } from './cli-start-bench.js';
 import { benchSigninAttempts } from './signin-attempts-bench.js';
 import { analyzeFiles } from '../src/services/analysis-service.js';
 import { benchLogs } from './log-bench.js';
+import { benchApi } from './api-bench.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 512);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-bench-'));
@@ -284,6 +285,9 @@ async function main(): Promise<void> {
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const t of table) console.log(fmt(t));
+
+  // The HTTP API under load (issue 11): its own table, SQLite and PostgreSQL side by side (BENCH_API=0 skips it).
+  if (process.env.BENCH_API !== '0') console.log(`\n${await benchApi()}`);
 }
 
 try {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { findAnalyzer } from '../analyzers/registry.js';
-import { analyzeFiles, recordAnalysis } from './analysis-service.js';
+import { recordAnalysis } from './analysis-service.js';
+import { analyzeInWorker } from './analysis-pool.js';
 import type { InspectionService } from './inspection-service.js';
 import type { JobProgress } from './job-service.js';
 
@@ -29,7 +30,7 @@ export function assertAnalyzer(id: string): void {
 }
 
 /**
- * Runs one analyzer over files and records its verdict into the period's run (evidence, report
+ * Runs one analyzer over files (on a worker thread) and records its verdict into the period's run (evidence, report
  * and every item's result in one transaction: recordAnalysis). Progress is bytes of evidence read.
  */
 export async function analyzeIntoRun(
@@ -44,7 +45,8 @@ export async function analyzeIntoRun(
   progress({ done, total });
   const files = input.files.map((f) => f.file);
   const names = input.files.map((f) => path.basename(f.name));
-  const report = await analyzeFiles(input.analyzer, files, s.clock.today(), input.options, names, (bytes) => {
+  // The analyzer runs on a worker thread; recording (database writes) stays on this one.
+  const report = await analyzeInWorker({ analyzer: input.analyzer, files, names, today: s.clock.today(), options: input.options }, (bytes) => {
     done = Math.min(total, done + bytes);
     progress({ done, total });
   });

@@ -4,7 +4,7 @@ import type { IsoDate } from '../core/dates.js';
 import { countsAs, effectiveStatus, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import type { FirmsTable } from '../storage/schema.js';
-import { openCatalogStore } from './catalog-service.js';
+import { catalogVersions } from './catalog-view-service.js';
 import type { InspectionService } from './inspection-service.js';
 
 export type Tally = Record<'compliant' | 'non_compliant' | 'undetermined' | 'excluded' | 'total', number>;
@@ -38,14 +38,17 @@ const AGE_BUCKETS: readonly { readonly bucket: string; readonly max: number }[] 
   { bucket: '181+', max: Infinity },
 ];
 
+/** Whole days from the day of an instant to `today` (0 for today or later). */
+export function ageInDays(instant: string, today: IsoDate): number {
+  return Math.max(0, Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${instant.slice(0, 10)}T00:00:00Z`)) / 86_400_000));
+}
+
 /** The catalog change of the last two versions in force: the same for every firm, computed once per pair. */
 const changes = new Map<string, Dashboard['catalogChange']>();
 
 function lastCatalogChange(home: string): Dashboard['catalogChange'] {
   // The mechanism's versions in order (an imported OSCAL catalog is another framework, not a version of it).
-  const dated = openCatalogStore(home)
-    .list()
-    .filter((v) => v.version.source.kind !== 'oscal_catalog');
+  const dated = catalogVersions(home).filter((v) => v.version.source.kind !== 'oscal_catalog');
   const to = dated[dated.length - 1]?.version;
   const from = dated[dated.length - 2]?.version;
   if (!to || !from) return null;
@@ -114,11 +117,7 @@ export async function firmDashboard(s: InspectionService, firmRef: string): Prom
 
   const findings = await s.db.selectFrom('findings').select(['opened_at']).where('firm_id', '=', firm.id).where('status', '!=', 'verified_closed').execute();
   const ages = AGE_BUCKETS.map((b) => ({ bucket: b.bucket, count: 0 }));
-  const todayMs = Date.parse(`${today}T00:00:00Z`);
-  for (const f of findings) {
-    const days = Math.max(0, Math.floor((todayMs - Date.parse(`${f.opened_at.slice(0, 10)}T00:00:00Z`)) / 86_400_000));
-    ages[AGE_BUCKETS.findIndex((b) => days <= b.max)]!.count++;
-  }
+  for (const f of findings) ages[AGE_BUCKETS.findIndex((b) => ageInDays(f.opened_at, today) <= b.max)]!.count++;
 
   const byKey = <K extends string>(m: Map<string, Tally>, name: K) =>
     [...m].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([key, t]) => ({ [name]: key, ...t }) as { [P in K]: string } & Tally);

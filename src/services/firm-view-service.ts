@@ -5,8 +5,8 @@ import { adviseOnProfile, type FirmProfile, type ProfileAdvice } from '../core/p
 import { planToIcs } from '../io/plan-export.js';
 import { parseProfile } from '../io/read-profile.js';
 import type { FirmsTable } from '../storage/schema.js';
-import { openCatalogStore } from './catalog-service.js';
-import { applicabilityFor, latestVersion, planFor } from './firm-service.js';
+import { currentVersion } from './catalog-view-service.js';
+import { applicabilityFor, planFor } from './firm-service.js';
 import type { InspectionService } from './inspection-service.js';
 import type { ApplicabilityDecision } from '../core/applicability/evaluate-applicability.js';
 
@@ -36,7 +36,7 @@ export interface FirmSummary {
 export async function firmSummary(s: InspectionService, firmRef: string): Promise<FirmSummary> {
   const firm = await s.firm(firmRef);
   const profile = profileOf(firm);
-  const version = latestVersion(openCatalogStore(s.home));
+  const version = currentVersion(s.home);
   const { decisions } = applicabilityFor(version, profile);
   return { firm, profile, retentionYears: await s.retentionYears(firm.id), version: version.id, decisions, advice: adviseOnProfile(profile) };
 }
@@ -74,7 +74,7 @@ export async function firmPlan(s: InspectionService, firmRef: string, range: { f
   const completions: Completion[] = signed.flatMap((r) =>
     (JSON.parse(r.applicability_json) as ApplicabilityDecision[]).map((d) => ({ path: d.path, period: r.period, completedOn: r.signed_at.slice(0, 10) })),
   );
-  const plan = planFor(latestVersion(openCatalogStore(s.home)), profileOf(firm), { from, to, today }, completions);
+  const plan = planFor(currentVersion(s.home), profileOf(firm), { from, to, today }, completions);
   return { firm, plan };
 }
 

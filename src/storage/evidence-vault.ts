@@ -107,6 +107,9 @@ export class EvidenceVault {
         await fd.close();
       }
     } catch (e) {
+      // A source that fails at once (an upload over its size cap) can fail before the temp file
+      // is even opened: wait for the stream to close, or the open would recreate it after the rm.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(tmp, { force: true });
       throw e;
     }

@@ -1,5 +1,6 @@
 import type { ItemResultView } from '../../core/inspection/item-result.js';
 import type { SignatureEvent } from '../../core/inspection/signature-history.js';
+import { ageInDays } from '../../services/dashboard-service.js';
 import type { Rejection } from '../../services/review-service.js';
 import type { RunItemView, RunSummary, RunView } from '../../services/run-view-service.js';
 import type { FindingRow as FindingsTable, RunRow as InspectionRunsTable, SignoffRow as RunSignoffsTable } from './rows.js';
@@ -170,7 +171,6 @@ export function presentHistoryEvent(e: SignatureEvent) {
 export const historyEventSchema = out({ seq: int, at: str, actor: str, role: str, action: str, item: strOrNull, hash: strOrNull, authentication: str });
 
 export function presentFinding(f: FindingsTable, period: string | null, today: string) {
-  const age = Math.max(0, Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${f.opened_at.slice(0, 10)}T00:00:00Z`)) / 86_400_000));
   return {
     id: f.id,
     path: f.path,
@@ -187,7 +187,7 @@ export function presentFinding(f: FindingsTable, period: string | null, today: s
     opened_at: f.opened_at,
     opened_by: f.opened_by,
     repeat_of: f.previous_finding_id,
-    age_days: age,
+    age_days: ageInDays(f.opened_at, today),
   };
 }
 export const findingSchema = out({

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import { closeAnalysisPool } from '../../services/analysis-pool.js';
 import { uploadMaxBytes } from '../../services/evidence-stream-service.js';
 import { JobQueue } from '../../services/job-service.js';
 import type { ApiDeps } from '../types.js';
@@ -24,7 +25,10 @@ export async function domainRoutes(app: FastifyInstance, opts: { deps: ApiDeps; 
   // One byte over the cap reaches our own check, which answers INPUT_TOO_LARGE (busboy would cut silently at the cap).
   await app.register(multipart, { limits: { fileSize: max + 1, files: 20, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
   const ctx: RouteContext = { deps: opts.deps, jobs: opts.jobs ?? new JobQueue(() => opts.deps.clock.now()), uploadMaxBytes: max };
-  app.addHook('onClose', () => ctx.jobs.idle());
+  app.addHook('onClose', async () => {
+    await ctx.jobs.idle();
+    await closeAnalysisPool();
+  });
   for (const routes of [firmRoutes, dashboardRoutes, runRoutes, evidenceRoutes, analysisRoutes, packageRoutes, findingRoutes, catalogRoutes, auditRoutes])
     routes(app, ctx);
 }
