@@ -60,7 +60,8 @@ async function authPlugin(app: FastifyInstance, deps: ApiDeps): Promise<void> {
 /** @fastify/csrf-protection's check, with its refusal turned into the app's own error (CSRF_INVALID). */
 function checkCsrf(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   return new Promise((resolve, reject) => {
-    const refuse = () => reject(new CoreError('CSRF_INVALID', 'the request lacks a valid CSRF token (header x-csrf-token, from GET /api/auth/session)', {}));
+    const refuse = () =>
+      reject(new CoreError('CSRF_INVALID', 'the request lacks a valid CSRF token: send the one the session gives in the x-csrf-token header', {}));
     // The plugin answers a refusal through reply.send(error); here it becomes a rejection instead.
     const proxy = new Proxy(reply, { get: (target, prop) => (prop === 'send' ? refuse : (Reflect.get(target, prop) as unknown)) });
     app.csrfProtection(request, proxy, () => resolve());

@@ -54,7 +54,10 @@ export function exitCodeFor(code: ErrorCode): number {
     code === 'RETENTION_ACTIVE' ||
     code === 'FIRM_EXISTS' ||
     code === 'RESTORE_TARGET_NOT_EMPTY' ||
-    code === 'FINDING_INVALID_TRANSITION'
+    code === 'FINDING_INVALID_TRANSITION' ||
+    code === 'ACCOUNT_EXISTS' ||
+    code === 'ACCOUNT_LAST_ADMIN' ||
+    code === 'SETUP_DONE'
   )
     return EXIT.conflict;
   return EXIT.badInput;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import { PeopleService } from '../../src/services/people-service.js';
 import { DIALECTS, freshStore } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const ADMIN = { username: 'Admin.Chen', display_name: '系統管理者 陳', password: 'correct horse battery staple' };
@@ -409,5 +412,96 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     // Without a pending session there is nothing to verify against.
     const stranger = new Browser(app, '10.9.9.9');
     expect((await stranger.call('POST', '/api/auth/webauthn/verify', { response: assertion })).json.code).toBe('AUTH_REQUIRED');
+  });
+  it('keeps people, grants, factors and attempts in backups: a restored store verifies and its administrator signs in with the same TOTP', async () => {
+    const { secret } = await adminSignedIn();
+    await new Browser(app, '10.10.10.10').call('POST', '/api/auth/login', { username: ADMIN.username, password: 'wrong wrong wrong' });
+    const dir = path.join(tmp.dir, 'backup');
+    const manifest = await s.backup(dir);
+    expect(manifest.tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['accounts', 'account_grants', 'second_factors', 'recovery_codes', 'login_attempts']),
+    );
+    // Sessions are not kept: they mean nothing after a restore.
+    expect(manifest.tables.map((t) => t.name)).not.toContain('sessions');
+    const target = tempDir();
+    const t = await freshStore('sqlite', target.dir);
+    // Another machine gets the keys that live outside the database with the backup (README: keep audit.key with vault.key).
+    const auditKey = readFileSync(path.join(tmp.dir, 'audit.key'), 'utf8').trim();
+    const tenv = { ...t.env, CCHECK_VAULT_KEY: KEY, CCHECK_AUDIT_KEY: auditKey, CCHECK_SIGNIN_RATE_LIMIT: '1000' };
+    const restoredStore = await InspectionService.connect(target.dir, tenv, clock, { create: true });
+    try {
+      expect((await restoredStore.restore(dir)).verified).toBe(true);
+      const restoredPeople = new PeopleService(restoredStore, tenv);
+      const app2 = await buildApp({
+        inspections: restoredStore,
+        home: target.dir,
+        env: tenv,
+        clock,
+        sessions: cookieSessionPort(restoredPeople),
+        people: restoredPeople,
+      });
+      const b = new Browser(app2, '10.10.10.11');
+      expect((await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password })).json.stage).toBe('second_factor');
+      expect((await b.call('POST', '/api/auth/totp', { code: code(secret) })).json.stage).toBe('signed_in');
+      await app2.close();
+    } finally {
+      await restoredStore.close();
+      await t.drop();
+      target.cleanup();
+    }
+  });
+
+  it('WebAuthn with a software authenticator: registers a passkey, signs in and re-authenticates with it; another origin or rpID, or a replayed assertion, is refused', async () => {
+    const { b } = await adminSignedIn();
+    // inject() speaks plain HTTP to host ccheck.example.tw: that is the origin the server expects.
+    const key = new SoftAuthenticator('http://ccheck.example.tw', 'ccheck.example.tw');
+    const opts = await b.call('POST', '/api/me/passkeys/options');
+    const made = await b.call('POST', '/api/me/passkeys', { response: key.register(opts.json.challenge as string), name: 'YubiKey' });
+    expect(made).toMatchObject({ status: 201, json: { passkey: { name: 'YubiKey' } } });
+    expect(((await b.call('GET', '/api/me/passkeys')).json.passkeys as unknown[]).length).toBe(1);
+
+    // A second registration ceremony by an authenticator that speaks for another site is refused.
+    const phish = new SoftAuthenticator('http://ccheck.example.tw.evil.example', 'ccheck.example.tw');
+    const o2 = await b.call('POST', '/api/me/passkeys/options');
+    expect((await b.call('POST', '/api/me/passkeys', { response: phish.register(o2.json.challenge as string) })).json.code).toBe('AUTH_FACTOR_INVALID');
+    const otherRp = new SoftAuthenticator('http://ccheck.example.tw', 'evil.example');
+    const o3 = await b.call('POST', '/api/me/passkeys/options');
+    expect((await b.call('POST', '/api/me/passkeys', { response: otherRp.register(o3.json.challenge as string) })).json.code).toBe('AUTH_FACTOR_INVALID');
+
+    await b.call('POST', '/api/auth/logout');
+    expect((await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password })).json.methods).toEqual([
+      'totp',
+      'webauthn',
+      'recovery',
+    ]);
+    const ask = await b.call('POST', '/api/auth/webauthn/options');
+    expect(ask.json.allowCredentials).toEqual([{ id: key.credentialId.toString('base64url'), type: 'public-key', transports: ['internal'] }]);
+    const assertion = key.assert(ask.json.challenge as string);
+    const inside = await b.call('POST', '/api/auth/webauthn/verify', { response: assertion });
+    expect(inside.json).toMatchObject({ stage: 'signed_in' });
+    expect((await session(b)).json.method).toBe('password+webauthn');
+
+    // The same assertion again (its challenge is spent) and a passkey for another origin: refused.
+    await b.call('POST', '/api/auth/logout');
+    await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password });
+    expect((await b.call('POST', '/api/auth/webauthn/verify', { response: assertion })).json.code).toBe('AUTH_FACTOR_INVALID');
+    const ask2 = await b.call('POST', '/api/auth/webauthn/options');
+    const wrongSite = new SoftAuthenticator('http://evil.example', 'ccheck.example.tw');
+    expect(
+      (
+        await b.call('POST', '/api/auth/webauthn/verify', {
+          response: { ...wrongSite.assert(ask2.json.challenge as string), id: assertion.id, rawId: assertion.rawId },
+        })
+      ).json.code,
+    ).toBe('AUTH_FACTOR_INVALID');
+    const ask3 = await b.call('POST', '/api/auth/webauthn/options');
+    expect((await b.call('POST', '/api/auth/webauthn/verify', { response: key.assert(ask3.json.challenge as string) })).json.stage).toBe('signed_in');
+
+    // Re-authentication with the passkey makes the factor fresh again.
+    clock.advance(6);
+    expect((await b.call('POST', '/api/people', OFFICER)).json.code).toBe('FACTOR_NOT_FRESH');
+    const ask4 = await b.call('POST', '/api/auth/webauthn/options');
+    expect((await b.call('POST', '/api/auth/reauth', { response: key.assert(ask4.json.challenge as string) })).json.factor_at).toBe(clock.now());
+    expect((await b.call('POST', '/api/people', OFFICER)).status).toBe(201);
   });
 });

@@ -34,7 +34,8 @@ export function registerServeCommands(program: Command, runner: CommandRunner): 
         if (o.demo) {
           const dir = path.resolve(ctx.io.cwd, typeof o.demo === 'string' ? o.demo : 'ccheck-demo');
           // The demo runs on its own embedded store inside its folder (as `ccheck demo` does); a second run reuses it.
-          const r = await runDemo(dir, ctx.io.env, systemClock, { force: true, lang: ctx.lang });
+          // Reusing an earlier demo folder is fine; any other non-empty folder is refused (OUTPUT_EXISTS), as by `ccheck demo`.
+          const r = await runDemo(dir, ctx.io.env, systemClock, { force: existsSync(path.join(dir, '.ccheck')), lang: ctx.lang });
           home = r.home;
           env = { ...ctx.io.env, CCHECK_HOME: home, DATABASE_URL: path.join(home, 'ccheck.db'), CCHECK_VAULT_KEY: '', CCHECK_VAULT_KEY_FILE: '' };
           ctx.print(zhOr(ctx, `範例證券商已建立於 ${dir}（本月 ${r.period}）`, `the demo firm is in ${dir} (this month: ${r.period})`));
