@@ -7,7 +7,7 @@ const corpus = corpusTier();
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...(corpus.run ? [] : [CORPUS_GLOB])],
     provide: { corpusDir: corpus.dir },
     reporters: ['default', './test/summary-reporter.ts'],

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import { isCoreError } from '../core/errors.js';
 import { assertCan, assertFreshFactor } from '../core/people/actor.js';
 import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
@@ -98,7 +99,24 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     request.log.error({ err: error }, 'unexpected error');
     return reply.status(500).send(apiErrorBody('UNEXPECTED', lang, { message: lang === 'en' ? 'the server log has the details' : '詳情見伺服器紀錄' }));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(apiErrorBody('ROUTE_NOT_FOUND', errorLangOf(request.headers['accept-language']))));
+  const webRoot = deps.webRoot ?? null;
+  if (webRoot) {
+    // The built pages (Vite's dist/web). Hashed assets never change; index.html is checked every time.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      index: ['index.html'],
+      setHeaders: (reply, file) => {
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The pages route in the browser: any other GET outside /api/ gets index.html (SPA fallback).
+    if (webRoot && (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/')) {
+      return reply.code(200).header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send(apiErrorBody('ROUTE_NOT_FOUND', errorLangOf(request.headers['accept-language'])));
+  });
 
   // Sign-in, people, and CSRF on every changing route: after the error handler (routes take the
   // handler in force when they are added) and before every other route (so its hooks cover them).

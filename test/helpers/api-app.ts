@@ -91,7 +91,7 @@ export async function apiStore(
 export async function sendCsrfToken(app: FastifyInstance, actor: string | undefined): Promise<void> {
   if (actor === undefined) return;
   const res = await app.inject({ method: 'GET', url: '/api/auth/session', headers: { [ACTOR_HEADER]: actor } });
-  const token = (res.json() as { csrf_token?: string }).csrf_token;
+  const token = res.json<{ csrf_token?: string }>().csrf_token;
   const cookie = res.cookies.find((c) => c.name === 'ccheck_csrf');
   if (!token || !cookie) throw new Error(`no CSRF token from GET /api/auth/session (${res.statusCode})`);
   const inject = app.inject.bind(app) as (o: InjectOptions) => Promise<LightMyRequestResponse>;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cookieSessionPort } from '../../api/session-port.js';
@@ -72,7 +73,7 @@ export function registerServeCommands(program: Command, runner: CommandRunner): 
           people,
           host: o.host,
           port: Number(o.port),
-          webRoot: null,
+          webRoot: builtPages(),
         });
         ctx.print(zhOr(ctx, `ccheck 已啟動：請以瀏覽器開啟 ${url}`, `ccheck is running: open ${url} in your browser`));
         if (setupToken) {
@@ -103,4 +104,10 @@ export function registerServeCommands(program: Command, runner: CommandRunner): 
         await inspections.close();
       }),
     );
+}
+
+/** The pages `npm run build` put in dist/web (this file sits three folders below the package root, in src/ or dist/); null serves the API alone. */
+export function builtPages(): string | null {
+  const dir = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+  return existsSync(`${dir}index.html`) ? dir : null;
 }

@@ -1,0 +1,203 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as OTPAuth from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoAccount } from '../../src/services/demo-people.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { startDemoServer, type DemoServer } from './web-demo-server.js';
+import { axeSerious, watchProblems } from './web-helpers.js';
+
+// A month's inspection in Debian's Chromium, each person in their role, on the server `ccheck
+// serve --demo` starts (in-process, fresh SQLite store, pages built into dist/web, strict CSP):
+// sign in with password + TOTP, upload evidence, record a result, approving one's own result is
+// refused with its code and message, a supervisor approves, the CISO signs off, the dashboard
+// changes, the report downloads. axe-core checks each main page (serious and critical fail).
+
+let server: DemoServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const watched: string[][] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk (or set CCHECK_CHROMIUM)`);
+  // The officer also holds supervisor, so that maker-checker (not the role table) is what refuses their own approval.
+  server = await startDemoServer({ officer: ['supervisor'] });
+  browser = await launchChromium();
+}, 300_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.close();
+});
+
+const totp = (a: DemoAccount) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(a.totpSecret) }).generate();
+const firmUrl = (rest: string) => `${server.base}/firms/${encodeURIComponent(server.firm.licence)}${rest}`;
+const apiRun = () => `/api/firms/${encodeURIComponent(server.firm.id)}/runs/${server.period}`;
+
+/** One person's own browser: the sign-in page, password, then the authenticator code. */
+async function signIn(role: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei', acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  watched.push(watchProblems(page));
+  const a = server.accounts[role]!;
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('帳號').fill(a.username);
+  await page.getByLabel('密碼').fill(a.password);
+  await page.getByRole('button', { name: '登入' }).click();
+  await page.getByLabel('驗證器應用程式的 6 位數代碼').fill(totp(a));
+  await page.getByRole('button', { name: '驗證' }).click();
+  await page.waitForURL(/\/dashboard$/);
+  return page;
+}
+
+/** The API as the signed-in page's own session (cookie + CSRF token), for the many items a month has. */
+async function callApi(page: Page, method: string, path: string, data?: unknown) {
+  const session = (await (await page.request.get(`${server.base}/api/auth/session`)).json()) as { csrf_token: string };
+  const r = await page.request.fetch(`${server.base}${path}`, { method, headers: { 'x-csrf-token': session.csrf_token }, data });
+  return { status: r.status(), body: (await r.json().catch(() => null)) as unknown };
+}
+interface RunItem {
+  path: string;
+  applies: boolean;
+  result: { status: string } | null;
+  approval: { state: string } | null;
+}
+async function runItems(page: Page): Promise<RunItem[]> {
+  return ((await callApi(page, 'GET', apiRun())).body as { items: RunItem[] }).items;
+}
+async function trendText(page: Page): Promise<string> {
+  await page.goto(firmUrl('/dashboard'));
+  await expect.poll(() => page.locator('canvas').count()).toBe(4);
+  return page.locator('section[aria-labelledby="h-trend"] figcaption').innerText();
+}
+
+describe('a month of CC-17010 in the browser, each person in their role', () => {
+  let officer: Page;
+  let chosen: string;
+  let before: string;
+
+  it('serves index.html for page routes under the strict CSP, hashed assets for good, and JSON 404s under /api/', async () => {
+    const page = await fetch(firmUrl('/dashboard'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    expect(html).not.toMatch(/<script>|<style|style=/); // nothing inline for the CSP to refuse
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    expect((await fetch(`${server.base}${asset}`)).headers.get('cache-control')).toContain('immutable');
+    const api = await fetch(`${server.base}/api/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: 'no such route' });
+  });
+
+  it('the sign-in page passes axe, and the officer signs in with password and TOTP', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.base}/login`);
+    await page.getByLabel('帳號').waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    officer = await signIn('officer');
+    before = await trendText(officer);
+    expect(before).toContain('各期符合率');
+    expect(await axeSerious(officer)).toEqual([]);
+  });
+
+  it('the officer uploads evidence to an item, records a result, and may not approve it (RESULT_SELF_APPROVAL)', async () => {
+    await officer.goto(firmUrl(`/runs/${server.period}`));
+    await officer.getByLabel('篩選項目').selectOption('not_run');
+    const first = officer.locator('.item-button').first();
+    chosen = (await first.locator('code').innerText()).trim();
+    await first.click();
+    await officer.locator('#h-item').waitFor();
+    expect(await axeSerious(officer)).toEqual([]);
+
+    await officer
+      .locator('#evidence-file')
+      .setInputFiles({ name: 'review-2026.txt', mimeType: 'text/plain', buffer: Buffer.from('reviewed by the officer\n') });
+    await expect.poll(() => officer.locator('.run-head .notice').innerText()).toContain('已上傳：review-2026.txt');
+    await expect.poll(() => officer.locator('.item-detail').innerText()).toContain('review-2026.txt');
+
+    await officer.getByLabel('說明').fill('已檢視本月紀錄，符合規定');
+    await officer.getByRole('button', { name: '儲存結果' }).click();
+    await expect.poll(() => officer.locator('.run-head').innerText()).toContain('已儲存');
+
+    await officer.getByRole('button', { name: '核准' }).click();
+    const alert = officer.locator('.run-head [role="alert"]');
+    await expect.poll(() => alert.innerText()).toContain('RESULT_SELF_APPROVAL');
+    expect(await alert.innerText()).toContain('您是此結果的紀錄者，不得自行覆核');
+    // The rest of the month's items, through the same API (a month has dozens).
+    for (const item of await runItems(officer)) {
+      if (item.applies && item.path !== chosen && (!item.result || item.result.status === 'not_run')) {
+        const r = await callApi(officer, 'PUT', `${apiRun()}/items/${encodeURIComponent(item.path)}/result`, {
+          status: 'pass',
+          justification: '已檢視本月紀錄',
+          expires_on: '2099-12-31',
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      }
+    }
+  });
+
+  it('a supervisor approves it in the page (and the rest of the month)', async () => {
+    const supervisor = await signIn('supervisor');
+    for (const item of await runItems(supervisor)) {
+      if (item.applies && item.path !== chosen && item.approval?.state !== 'approved') {
+        const r = await callApi(supervisor, 'POST', `${apiRun()}/items/${encodeURIComponent(item.path)}/approve`, {});
+        expect(r.status, `${item.path} ${JSON.stringify(r.body)}`).toBe(200);
+      }
+    }
+    await supervisor.goto(firmUrl(`/runs/${server.period}`));
+    await supervisor.getByRole('button', { name: new RegExp(chosen.replace(/[()/]/g, '\\$&')) }).click();
+    await supervisor.getByRole('button', { name: '核准' }).click();
+    await expect.poll(() => supervisor.locator('.run-head .notice').innerText()).toBe('已覆核');
+    await expect.poll(() => supervisor.locator('.item-detail').innerText()).toContain('已覆核');
+  });
+
+  it('the CISO signs the inspection off, the dashboard changes, and the report downloads', async () => {
+    const ciso = await signIn('ciso');
+    await ciso.goto(firmUrl(`/runs/${server.period}`));
+    await ciso.getByRole('button', { name: '簽核本次檢查' }).click();
+    // A factor older than five minutes (a slow machine) brings the re-auth prompt first.
+    const dialog = ciso.getByRole('dialog');
+    await expect.poll(async () => (await dialog.isVisible()) || (await ciso.locator('.run-head').innerText()).includes('已由')).toBe(true);
+    if (await dialog.isVisible()) {
+      await dialog.getByLabel('驗證器代碼').fill(totp(server.accounts.ciso!));
+      await dialog.getByRole('button', { name: '驗證並繼續' }).click();
+    }
+    await expect.poll(() => ciso.locator('.run-head').innerText()).toContain('已由 ');
+    expect(await ciso.locator('.run-head').innerText()).toContain('本次檢查已簽核');
+    expect(await axeSerious(ciso)).toEqual([]);
+
+    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('link', { name: 'PDF' }).click()]);
+    const file = await download.path();
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+
+    const after = await trendText(ciso);
+    expect(after).not.toBe(before);
+  });
+
+  it('every main page renders the demo firm with no serious or critical axe violation and no CSP refusal', async () => {
+    const auditor = await signIn('auditor');
+    const pages: [string, string][] = [
+      [firmUrl('/calendar'), '訂閱行事曆'],
+      [firmUrl('/runs'), '開始新的檢查'],
+      [firmUrl('/findings'), '待改善'],
+      [`${server.base}/catalog`, '2023-08-23'],
+      [firmUrl('/profile'), '公司基本資料'],
+      [`${server.base}/audit?firm=${server.firm.id}`, 'result'],
+    ];
+    for (const [url, text] of pages) {
+      await auditor.goto(url);
+      await expect.poll(() => auditor.locator('main').innerText(), { message: url }).toContain(text);
+      expect(await axeSerious(auditor), url).toEqual([]);
+    }
+    const admin = await signIn('admin');
+    await admin.goto(`${server.base}/people`);
+    await expect.poll(() => admin.locator('main').innerText()).toContain('demo-officer');
+    expect(await axeSerious(admin)).toEqual([]);
+    // The only console errors allowed are the 4xx answers the pages show as messages.
+    expect(watched.flat()).toEqual([]);
+  });
+});

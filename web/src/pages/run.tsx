@@ -1,0 +1,320 @@
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useParams } from '@tanstack/react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '../components/common.js';
+import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
+import { formatDate, shiftDays, taipeiToday } from '../lib/dates.js';
+import { usePrefs } from '../prefs.js';
+import type { ResultStatus, RunItemJson, RunJson } from '../lib/types.js';
+import { ITEM_FILTERS, itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
+
+const RESULT_STATUSES: ResultStatus[] = ['pass', 'partial', 'fail', 'not_applicable'];
+
+/** One inspection: every item with its text, why it applies, analyzer findings, evidence, result, approval; sign-off and reports. */
+export function RunPage() {
+  const { t } = useTranslation();
+  const { calendar } = usePrefs();
+  const qc = useQueryClient();
+  const { firm, period } = useParams({ from: '/app/firms/$firm/runs/$period' });
+  const path = runPath(firm, period);
+  const q = useApi<RunJson>(path);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState<ItemFilter>('all');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const refresh = () => qc.invalidateQueries({ queryKey: [path] });
+  const act = async (work: () => Promise<unknown>, done: string) => {
+    setError(null);
+    setNotice('');
+    try {
+      await work();
+      setNotice(done);
+      await refresh();
+      await qc.invalidateQueries({ queryKey: [`${firmPath(firm)}/dashboard`] });
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (q.isPending) return <Loading />;
+  if (!q.data) return <ErrorNote error={q.error} />;
+  const run = q.data;
+  const signature = run.run.signature;
+  const signed = signature?.signed ?? false;
+  const items = filterItems(run.items, filter);
+  const item = run.items.find((i) => i.path === selected) ?? null;
+
+  return (
+    <>
+      <h1>{t('run.title', { period: formatDate(period, calendar) })}</h1>
+      <section aria-labelledby="h-sign" className="card run-head">
+        <h2 id="h-sign" className="sr-only">
+          {t('run.signoff')}
+        </h2>
+        {signed ? (
+          <p>
+            <StatusBadge status="approved" /> {t('run.signedBy', { who: signature?.signed_by ?? '', at: '' })}
+            <InstantText value={signature?.signed_at} />
+            {signature?.revision ? <span className="muted"> · {t('runs.revision', { n: signature.revision })}</span> : null}
+          </p>
+        ) : null}
+        {signed ? <p className="muted">{t('run.readOnly')}</p> : null}
+        <div className="actions">
+          {!signed ? (
+            <button type="button" onClick={() => void act(() => api(`${path}/signoff`, { method: 'POST', body: {} }), t('runs.signed'))}>
+              {t('run.signoff')}
+            </button>
+          ) : (
+            <button type="button" className="secondary" onClick={() => void act(() => api(`${path}/revise`, { method: 'POST', body: {} }), t('run.revise'))}>
+              {t('run.revise')}
+            </button>
+          )}
+        </div>
+        <ErrorNote error={error} />
+        <p role="status" className="notice">
+          {notice}
+        </p>
+        <nav aria-label={t('run.reports')} className="reports">
+          <span>{t('run.reports')}：</span>
+          {(['pdf', 'html', 'xlsx'] as const).map((f) => (
+            <a key={f} href={`${path}/report.${f}`} download>
+              {f.toUpperCase()}
+            </a>
+          ))}
+          <a href={`${path}/package.zip`} download>
+            {t('run.package')}
+          </a>
+        </nav>
+      </section>
+      <div className="split">
+        <section aria-labelledby="h-items" className="items">
+          <h2 id="h-items">
+            {t('run.items')} <span className="muted">{t('run.count', { n: items.length })}</span>
+          </h2>
+          <label htmlFor="item-filter">{t('run.filter')}</label>
+          <select id="item-filter" value={filter} onChange={(e) => setFilter(e.target.value as ItemFilter)}>
+            <option value="all">{t('run.all')}</option>
+            {ITEM_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+          <ul className="item-list">
+            {items.map((i) => (
+              <li key={i.path}>
+                <button
+                  type="button"
+                  className={`item-button${i.path === selected ? ' current' : ''}`}
+                  aria-current={i.path === selected ? 'true' : undefined}
+                  onClick={() => setSelected(i.path)}
+                >
+                  <code>{i.path}</code> <StatusBadge status={itemState(i)} />
+                  <span className="item-title">{i.title ?? i.text?.slice(0, 40)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="h-item" className="item-detail">
+          {item ? (
+            <ItemDetail key={item.path} firm={firm} period={period} item={item} signed={signed} act={act} />
+          ) : (
+            <h2 id="h-item" className="muted">
+              {t('run.select')}
+            </h2>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+interface DetailProps {
+  firm: string;
+  period: string;
+  item: RunItemJson;
+  signed: boolean;
+  act: (work: () => Promise<unknown>, done: string) => Promise<void>;
+}
+
+function ItemDetail({ firm, period, item, signed, act }: DetailProps) {
+  const { t, i18n } = useTranslation();
+  const itemPath = `${runPath(firm, period)}/items/${seg(item.path)}`;
+  const recorded = item.result?.status;
+  const [status, setStatus] = useState<ResultStatus>(recorded && RESULT_STATUSES.includes(recorded) ? recorded : 'pass');
+  const [note, setNote] = useState(item.result?.justification ?? item.result?.note ?? '');
+  const [justification, setJustification] = useState(item.result?.justification ?? '');
+  // An attestation holds until a date after today (the CLI's --expires); a year ahead unless changed.
+  const [expiresOn, setExpiresOn] = useState(item.result?.expires_on ?? shiftDays(taipeiToday(), 365));
+  const [reason, setReason] = useState('');
+  const record = (e: FormEvent) => {
+    e.preventDefault();
+    void act(
+      () =>
+        api(`${itemPath}/result`, {
+          method: 'PUT',
+          // The server keeps one justification per result; `note` is its alias for the recorded reasoning.
+          body: { status, justification: status === 'not_applicable' ? justification || note : note, expires_on: expiresOn || null },
+        }),
+      t('run.saved'),
+    );
+  };
+  return (
+    <article>
+      <h2 id="h-item">
+        <code>{item.path}</code> {item.title}
+      </h2>
+      <p className="item-text">{item.text}</p>
+      <h3>{t('run.why')}</h3>
+      {item.applies === false ? <p>{t('run.notApplies')}</p> : null}
+      {item.why ? <p>{item.why}</p> : null}
+      <h3>{t('run.analyzer')}</h3>
+      {item.analyzer?.verdicts?.length ? (
+        <ul className="plain">
+          {item.analyzer.verdicts.map((v) => (
+            <li key={v.analyzer}>
+              <code>{v.analyzer}</code> <StatusBadge status={v.verdict} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('app.none')}</p>
+      )}
+      {item.analyzer?.findings?.length ? (
+        <ul>
+          {item.analyzer.findings.map((f, i) => (
+            <li key={i}>
+              {f.severity ? <span className="badge">{f.severity}</span> : null} {f.clause ? <code>{f.clause}</code> : null}{' '}
+              {(i18n.language === 'en' ? f.detail : f.detail_zh || f.detail) ?? f.message} {f.file ? <span className="muted">{f.file}</span> : null}{' '}
+              {f.rows?.length ? <span className="muted">({f.rows.slice(0, 5).join('、')})</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <h3>{t('run.evidence')}</h3>
+      <ul>
+        {(item.evidence ?? []).map((ev) => (
+          <li key={ev.sha256}>
+            <a href={`${firmPath(firm)}/evidence/${ev.sha256}`} download={ev.name}>
+              {ev.name}
+            </a>{' '}
+            <span className="muted">
+              {Math.ceil(ev.size / 1024)} KB · <DateText value={ev.collected_at} /> · <code>{ev.sha256.slice(0, 12)}</code>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {!signed ? <EvidenceDrop firm={firm} period={period} itemPath={item.path} act={act} /> : null}
+      <h3>{t('run.result')}</h3>
+      {item.result?.recorded_by ? (
+        <p className="muted">
+          {t('run.recordedBy', { who: item.result.recorded_by, at: '' })}
+          <InstantText value={item.result.recorded_at} />
+        </p>
+      ) : null}
+      {!signed ? (
+        <form onSubmit={record} className="stack">
+          <fieldset>
+            <legend>{t('run.status')}</legend>
+            {RESULT_STATUSES.map((s) => (
+              <label key={s} className="radio">
+                <input type="radio" name="status" value={s} checked={status === s} onChange={() => setStatus(s)} /> {t(`status.${s}`)}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor="result-note">{t('run.note')}</label>
+          <textarea id="result-note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+          {status === 'not_applicable' ? (
+            <>
+              <label htmlFor="result-justification">{t('run.justification')}</label>
+              <textarea id="result-justification" value={justification} onChange={(e) => setJustification(e.target.value)} rows={2} />
+            </>
+          ) : null}
+          <label htmlFor="result-expires">{t('run.expiresOn')}</label>
+          <input id="result-expires" type="date" required value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
+          <button type="submit">{t('run.record')}</button>
+        </form>
+      ) : null}
+      {item.approval ? (
+        <p>
+          <StatusBadge status={item.approval.state} /> {item.approval.by} <InstantText value={item.approval.at} />
+        </p>
+      ) : null}
+      {item.rejection ? (
+        <p>
+          <StatusBadge status="rejected" /> {item.rejection.by} <InstantText value={item.rejection.at} /> — {item.rejection.reason}
+        </p>
+      ) : null}
+      {!signed && item.result && item.result.status !== 'not_run' && item.approval?.state !== 'approved' ? (
+        <div className="approve">
+          <button type="button" onClick={() => void act(() => api(`${itemPath}/approve`, { method: 'POST', body: {} }), t('status.approved'))}>
+            {t('run.approve')}
+          </button>
+          <label htmlFor="reject-reason">{t('run.reason')}</label>
+          <input id="reject-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button
+            type="button"
+            className="secondary"
+            disabled={!reason.trim()}
+            onClick={() => void act(() => api(`${itemPath}/reject`, { method: 'POST', body: { reason } }), t('status.rejected'))}
+          >
+            {t('run.reject')}
+          </button>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** Drag and drop (or choose) evidence files; each streams to the vault with its own progress bar. */
+function EvidenceDrop({ firm, period, itemPath, act }: { firm: string; period: string; itemPath: string; act: DetailProps['act'] }) {
+  const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  const [collectedAt, setCollectedAt] = useState(taipeiToday);
+  const [over, setOver] = useState(false);
+  const [progress, setProgress] = useState<{ name: string; fraction: number } | null>(null);
+  const send = (files: FileList | null) => {
+    if (!files?.length) return;
+    void act(
+      async () => {
+        for (const file of Array.from(files)) {
+          const form = new FormData();
+          // Fields before the file: the server reads them before it streams the file into the vault.
+          form.append('collected_at', collectedAt);
+          form.append('period', period);
+          form.append('item', itemPath);
+          form.append('file', file, file.name);
+          setProgress({ name: file.name, fraction: 0 });
+          await upload(`${firmPath(firm)}/evidence`, form, (fraction) => setProgress({ name: file.name, fraction }));
+          setProgress({ name: file.name, fraction: 1 });
+        }
+      },
+      t('run.uploaded', { name: Array.from(files, (f) => f.name).join('、') }),
+    );
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    send(e.dataTransfer.files);
+  };
+  return (
+    <div className={`drop${over ? ' over' : ''}`} onDragOver={(e) => (e.preventDefault(), setOver(true))} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+      <label htmlFor="collected-at">{t('run.collectedAt')}</label>
+      <input id="collected-at" type="date" required value={collectedAt} onChange={(e) => setCollectedAt(e.target.value)} />
+      <p>
+        {t('run.drop')}{' '}
+        <button type="button" className="link" onClick={() => input.current?.click()}>
+          {t('run.choose')}
+        </button>
+      </p>
+      <input ref={input} id="evidence-file" type="file" multiple className="sr-only" aria-label={t('run.choose')} onChange={(e) => send(e.target.files)} />
+      {progress ? (
+        <p>
+          <label htmlFor="upload-progress">{t('run.uploading', { pct: Math.round(progress.fraction * 100) })}</label>{' '}
+          <progress id="upload-progress" max={1} value={progress.fraction} />
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { Home, Layout } from './components/layout.js';
+import { AuditPage } from './pages/audit.js';
+import { CalendarPage } from './pages/calendar.js';
+import { CatalogPage } from './pages/catalog.js';
+import { DashboardPage } from './pages/dashboard.js';
+import { FindingsPage } from './pages/findings.js';
+import { EnrolPage, LoginPage, SetupPage } from './pages/login.js';
+import { PeoplePage } from './pages/people.js';
+import { ProfilePage } from './pages/profile.js';
+import { RunPage } from './pages/run.js';
+import { RunsPage } from './pages/runs.js';
+
+// Code-based routes (no generator step): the public pages, then everything inside the signed-in frame.
+const root = createRootRoute({ component: Outlet });
+const login = createRoute({ getParentRoute: () => root, path: '/login', component: LoginPage });
+const setup = createRoute({
+  getParentRoute: () => root,
+  path: '/setup',
+  component: SetupPage,
+  // `ccheck serve` prints /setup?token=… once on a store without accounts.
+  validateSearch: (search: Record<string, unknown>): { token?: string } => (typeof search.token === 'string' ? { token: search.token } : {}),
+});
+const enrol = createRoute({ getParentRoute: () => root, path: '/enrol', component: EnrolPage });
+const app = createRoute({ getParentRoute: () => root, id: 'app', component: Layout });
+const home = createRoute({ getParentRoute: () => app, path: '/', component: Home });
+const dashboard = createRoute({ getParentRoute: () => app, path: '/firms/$firm/dashboard', component: DashboardPage });
+const calendar = createRoute({ getParentRoute: () => app, path: '/firms/$firm/calendar', component: CalendarPage });
+const runs = createRoute({ getParentRoute: () => app, path: '/firms/$firm/runs', component: RunsPage });
+const run = createRoute({ getParentRoute: () => app, path: '/firms/$firm/runs/$period', component: RunPage });
+const findings = createRoute({ getParentRoute: () => app, path: '/firms/$firm/findings', component: FindingsPage });
+const profile = createRoute({ getParentRoute: () => app, path: '/firms/$firm/profile', component: ProfilePage });
+const catalog = createRoute({ getParentRoute: () => app, path: '/catalog', component: CatalogPage });
+const people = createRoute({ getParentRoute: () => app, path: '/people', component: PeoplePage });
+const audit = createRoute({
+  getParentRoute: () => app,
+  path: '/audit',
+  component: AuditPage,
+  validateSearch: (search: Record<string, unknown>): { firm?: string } => (typeof search.firm === 'string' ? { firm: search.firm } : {}),
+});
+
+const routeTree = root.addChildren([login, setup, enrol, app.addChildren([home, dashboard, calendar, runs, run, findings, profile, catalog, people, audit])]);
+
+export const router = createRouter({ routeTree });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
