@@ -224,6 +224,25 @@ describe('re-checking after one rule changes', () => {
     }
   });
 
+  it('stays exact on merged sites past the rules a re-check reads one by one (the index answers the rest)', async () => {
+    const { forwardPolicy, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
+    const key = (f: RuleFinding) => `${f.kind}|${f.line}|${f.rule}|${f.detail}|${f.blocking.map((b) => b.line).join(',')}`;
+    for (const seed of [5, 6]) {
+      const all = forwardPolicy(generateSiteRuleSet(1530, seed));
+      const policy = { ...all, rules: all.rules.slice(0, 1500) };
+      const analysis = new PolicyAnalysis(policy, opts);
+      expect(analysis.findings(), `seed ${seed}`).toEqual(new PolicyAnalysis(policy, { ...opts, engine: 'scan' }).findings());
+      let rnd = seed;
+      const next = () => (rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let edit = 0; edit < 20; edit++) {
+        const position = edit === 0 ? 0 : edit === 1 ? 1499 : Math.floor(next() * 1500);
+        analysis.replaceRule(position, { ...all.rules[1500 + edit]!, line: 20_000 + edit, name: `edit-${edit}` });
+        const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
+        expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(fresh.findings().map(key).sort());
+      }
+    }
+  });
+
   it('stays exact where rules are covered only by several earlier rules together (witness and removal shortcuts)', async () => {
     const { forwardPolicy, generateDenseRuleSet } = await import('../../scripts/rule-bench.js');
     const { PolicyAnalysis } = await import('../../src/analyzers/rule-set/analyze-rules.js');

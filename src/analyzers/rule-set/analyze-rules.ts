@@ -201,6 +201,9 @@ function overlapLog2(a: Box, c: Box): number {
   return v;
 }
 
+/** How many later rules reverseOf reads one by one before it asks the index. */
+const NEAR_SCAN = 512;
+
 const verb = (a: 'permit' | 'deny') => (a === 'permit' ? 'permits' : 'denies');
 const loc = (r: NormalizedRule): FindingLocation => ({ file: r.file, line: r.line, rule: r.name });
 
@@ -528,18 +531,31 @@ export class PolicyAnalysis {
 
   /** Whether rule j is redundant to a later rule: the first later rule that decides it. */
   private reverseOf(j: number): RuleFinding | null {
-    const { rules, boxes } = this;
+    const { rules, boxes, addr } = this;
     const rj = rules[j]!;
     if (rj.opaque) return null;
-    // Only the later rules that overlap j can decide: through the index when there is one (a
-    // scan of every later rule made one re-check cost up to a pass over the whole policy).
-    const later = this.overlapping(boxes[j]!, (k) => k > j);
-    const scan = later ? null : Array.from({ length: rules.length - j - 1 }, (_, m) => j + 1 + m);
-    for (const k of later ?? scan!) {
-      if (!intersects(boxes[j]!, boxes[k]!)) continue;
+    const bj = boxes[j]!;
+    // The first later rule that overlaps j decides (differs: not redundant; alike and holds it:
+    // redundant to it). A broad rule meets one within a few rules, a narrow one may meet none:
+    // so the next rules first, by their compact addresses, then the index for the rest (a scan
+    // of every later rule made one re-check cost a pass over the policy, and collecting every
+    // later rule that overlaps a broad one cost as much).
+    const decide = (k: number): RuleFinding | null | undefined => {
+      if (!intersects(bj, boxes[k]!)) return undefined;
       const rk = rules[k]!;
       if (rk.action !== rj.action) return null; // something in between treats it differently
-      if (!rk.opaque && !this.records[k]!.covered && within(boxes[j]!, boxes[k]!)) return this.redundantTo(rj, rk);
+      if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) return this.redundantTo(rj, rk);
+      return undefined;
+    };
+    const near = this.byAddress ? Math.min(rules.length, j + 1 + NEAR_SCAN) : rules.length;
+    for (let k = j + 1, a = 4 * k; k < near; k++, a += 4) {
+      if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+      const d = decide(k);
+      if (d !== undefined) return d;
+    }
+    for (const k of this.overlapping(bj, (x) => x >= near) ?? []) {
+      const d = decide(k);
+      if (d !== undefined) return d;
     }
     return null;
   }
