@@ -547,7 +547,11 @@ export class PolicyAnalysis {
       if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) return this.redundantTo(rj, rk);
       return undefined;
     };
-    const near = this.byAddress ? Math.min(rules.length, j + 1 + NEAR_SCAN) : rules.length;
+    // Collecting and sorting the candidates costs more than reading the compact addresses of
+    // every later rule when the candidates are many: then it reads them all.
+    const index = this.byAddress;
+    const near =
+      index && index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 < rules.length - j ? Math.min(rules.length, j + 1 + NEAR_SCAN) : rules.length;
     for (let k = j + 1, a = 4 * k; k < near; k++, a += 4) {
       if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
       const d = decide(k);

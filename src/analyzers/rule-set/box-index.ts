@@ -161,6 +161,11 @@ export class PairOverlapIndex {
     );
   }
 
+  /** How many candidates forEachOverlapping would visit. */
+  countOverlapping(a0: number, b0: number, a1: number, b1: number): number {
+    return Math.min(this.first.countOverlapping(a0, b0), this.second.countOverlapping(a1, b1));
+  }
+
   /** `visit(j)` for a superset of the rules overlapping [a0, b0] × [a1, b1], each once; true stops. */
   forEachOverlapping(a0: number, b0: number, a1: number, b1: number, visit: (j: number) => boolean | void): void {
     if (this.first.countOverlapping(a0, b0) <= this.second.countOverlapping(a1, b1)) this.first.forEachOverlapping(a0, b0, visit);
