@@ -13,8 +13,7 @@ import { sha256Hex } from '../src/io/read-text-file.js';
 import { openCatalogStore } from '../src/services/catalog-service.js';
 import { planFor } from '../src/services/firm-service.js';
 import { EvidenceVault } from '../src/storage/evidence-vault.js';
-import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/analyzers/rule-set/analyze-rules.js';
-import { forwardPolicy, generateRuleSet, naivePairwise } from './rule-bench.js';
+import { benchRuleSets, generateRuleSet } from './rule-bench.js';
 import { benchReports, type BenchRow } from './report-bench.js';
 import { benchCliStart } from './cli-start-bench.js';
 import { benchSigninAttempts } from './signin-attempts-bench.js';
@@ -158,34 +157,8 @@ async function main(): Promise<void> {
   rows.push(...(await benchReports(work, measure)));
   rows.push(...(await benchSigninAttempts(work, measure)));
 
-  // Rule-set analysis (issue 13 targets: 100k rules exact ≤ 10 s and ≤ 1 GB; 1M ≤ 3 min, with
-  // BENCH_RULES=…,1000000). Baselines in the same run: the scanning engine (every pair, the
-  // engine before the interval indexes) and the naive pairwise reference, where they finish.
-  const ruleSizes = (process.env.BENCH_RULES ?? '1000,10000,100000').split(',').map(Number);
-  for (const n of ruleSizes) {
-    const text = generateRuleSet(n);
-    let policy = forwardPolicy(text);
-    const parse = await measure(() => {
-      policy = forwardPolicy(text);
-    });
-    rows.push({ name: 'rule-set: parse iptables-save', input: `${n} rules`, ...parse, rate: `${Math.round(n / parse.seconds)} rules/s` });
-    let findings = 0;
-    const full = await measure(() => {
-      findings = analyzePolicy(policy, { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' }).findings.length;
-    });
-    const scan = n <= 10_000 ? await measure(() => void analyzePolicy(policy, { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27', engine: 'scan' })) : null;
-    const naive = n <= 10_000 ? await measure(() => void naivePairwise(policy)) : null;
-    rows.push({
-      name: `rule-set: all anomalies + exact union reachability, indexed (${findings} findings)`,
-      input: `${n} rules`,
-      ...full,
-      rate: `${Math.round(n / full.seconds)} rules/s`,
-      baseline:
-        scan && naive
-          ? `scan engine ${scan.seconds.toFixed(2)} s (${(scan.seconds / full.seconds).toFixed(1)}×); naive pairwise only ${naive.seconds.toFixed(2)} s (${(naive.seconds / full.seconds).toFixed(1)}×)`
-          : 'scan engine and naive pairwise: skipped above 10k (quadratic)',
-    });
-  }
+  // Rule-set analysis and re-check (issue 13 item 7), beside the scanning engine and the naive reference.
+  rows.push(...(await benchRuleSets(measure)));
 
   // A 256,000-rule iptables-save file (about 30 MB; issue 15 item 9), through the analyzer as
   // `ccheck analyze rule-set` runs it: streamed, parsed, analysed.
@@ -246,27 +219,6 @@ async function main(): Promise<void> {
       baseline: `RSS ${streamed.peakRssMb} MB vs ${whole.peakRssMb} MB whole`,
     });
     rmSync(big);
-  }
-
-  // Re-checking after one rule changes (targets: ≤ 100 ms at 10,000 rules, ≤ 50 ms at 100,000).
-  for (const n of ruleSizes.filter((x) => x === 10_000 || x === 100_000)) {
-    const policy = forwardPolicy(generateRuleSet(n));
-    const replacements = forwardPolicy(generateRuleSet(100, 7)).rules;
-    const analysis = new PolicyAnalysis(policy, { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' });
-    const times: number[] = [];
-    for (let k = 0; k < 20; k++) {
-      const t0 = performance.now();
-      analysis.replaceRule((k * 7919) % policy.rules.length, { ...replacements[k]!, line: 10_000_000 + k });
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    rows.push({
-      name: 'rule-set: re-check after changing one rule (20 edits)',
-      input: `${n} rules`,
-      seconds: times[times.length - 1]! / 1000,
-      peakRssMb: 0,
-      rate: `median ${times[10]!.toFixed(0)} ms, worst ${times[times.length - 1]!.toFixed(0)} ms`,
-    });
   }
 
   // Audit logs (issue 14): log analyzers against wc -l, readline + JSON.parse and DuckDB on the

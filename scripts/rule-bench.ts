@@ -1,7 +1,11 @@
-// ClassBench-style rule sets for `npm run bench`: nested prefixes, port-range classes, mixed
-// actions, generated from a fixed seed so every run measures the same rules.
+// Rule sets for `npm run bench` (issue 13 item 7), generated from fixed seeds so every run
+// measures the same rules, and the rule-set rows of the table: analysis beside the scanning
+// engine and the naive pairwise reference, and the re-check after one edit.
+import { performance } from 'node:perf_hooks';
+import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/analyzers/rule-set/analyze-rules.js';
 import { parseIptablesSave } from '../src/analyzers/rule-set/parsers/iptables.js';
 import type { Policy } from '../src/analyzers/rule-set/rule-model.js';
+import type { BenchRow } from './report-bench.js';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -14,7 +18,29 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** An iptables-save text of `n` rules plus a final DROP policy. */
+/**
+ * Destination ports: none (any) below `any`, a well-known service below `service`, else the
+ * ephemeral range or a random range up to `width` ports.
+ */
+function portPicker(rnd: () => number, any: number, service: number, width: number): () => string | null {
+  return () => {
+    const r = rnd();
+    if (r < any) return null;
+    if (r < service) {
+      const list = [22, 25, 53, 80, 110, 123, 143, 443, 445, 993, 1433, 1521, 3306, 3389, 8080, 8443];
+      return String(list[Math.floor(rnd() * list.length)]);
+    }
+    if (r < 0.75) return '1024:65535';
+    const lo = Math.floor(rnd() * 60000);
+    return `${lo}:${lo + Math.floor(rnd() * width)}`;
+  };
+}
+
+/**
+ * An iptables-save text of `n` ClassBench-style rules (six /8s, their /16s, /24s and hosts) plus
+ * a final DROP policy. 0.2% of its rules permit everything: the first at rule 686 of seed 42, so
+ * nearly every later rule is dead, covered by that one rule (an easy set for exact coverage).
+ */
 export function generateRuleSet(n: number, seed = 42): string {
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
@@ -31,14 +57,7 @@ export function generateRuleSet(n: number, seed = 42): string {
     if (r < 0.8) return `${a}.${b}.${c}.0/24`;
     return `${a}.${b}.${c}.${Math.floor(rnd() * 256)}/32`;
   };
-  const ports = (): string | null => {
-    const r = rnd();
-    if (r < 0.25) return null;
-    if (r < 0.6) return String(pick([22, 25, 53, 80, 110, 123, 143, 443, 445, 993, 1433, 1521, 3306, 3389, 8080, 8443]));
-    if (r < 0.75) return '1024:65535';
-    const lo = Math.floor(rnd() * 60000);
-    return `${lo}:${lo + Math.floor(rnd() * 2000)}`;
-  };
+  const ports = portPicker(rnd, 0.25, 0.6, 2000);
   const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
   for (let i = 0; i < n; i++) {
     const proto = pick(['tcp', 'tcp', 'tcp', 'udp', 'all']);
@@ -98,4 +117,150 @@ export function generateDenseRuleSet(n: number, seed: number): string {
   }
   lines.push('COMMIT');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Merged sites: one /16 per 2,000 rules (so a rule overlaps about as many others at 1,000,000
+ * rules as at 10,000), inbound rules from any source to a site's servers, rules between hosts of
+ * the same or another site, outbound rules to public prefixes. No rule permits everything: most
+ * rules are reachable, and dead ones are often covered only by several earlier rules together.
+ */
+export function generateSiteRuleSet(n: number, seed = 42): string {
+  const rnd = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const byte = () => Math.floor(rnd() * 256);
+  const sites = Math.max(1, Math.ceil(n / 2000));
+  const site = (): [number, number] => {
+    const s = Math.floor(rnd() * sites);
+    return [10 + (s >> 8), s & 255];
+  };
+  const inside = ([a, b]: [number, number]): string => {
+    const r = rnd();
+    if (r < 0.05) return `${a}.${b}.0.0/16`;
+    if (r < 0.4) return `${a}.${b}.${byte()}.0/24`;
+    if (r < 0.5) return `${a}.${b}.${byte()}.${Math.floor(rnd() * 16) * 16}/28`;
+    return `${a}.${b}.${byte()}.${byte()}/32`;
+  };
+  const ports = portPicker(rnd, 0.1, 0.7, 200);
+  const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
+  for (let i = 0; i < n; i++) {
+    const home = site();
+    const r = rnd();
+    let src = 'any';
+    let dst: string;
+    if (r < 0.3) dst = inside(home);
+    else if (r < 0.85) {
+      src = inside(home);
+      dst = inside(rnd() < 0.7 ? home : site());
+    } else {
+      src = inside(home);
+      const len = pick([16, 24, 24, 32]);
+      dst = `${Math.floor(rnd() * 223) + 1}.${byte()}.${len > 16 ? byte() : 0}.${len > 24 ? byte() : 0}/${len}`;
+    }
+    const proto = src === 'any' ? pick(['tcp', 'tcp', 'udp']) : pick(['tcp', 'tcp', 'tcp', 'udp', 'all']);
+    const p = proto === 'all' ? null : ports();
+    const parts = ['-A FORWARD', `-p ${proto}`];
+    if (src !== 'any') parts.push(`-s ${src}`);
+    parts.push(`-d ${dst}`);
+    if (p) parts.push(`--dport ${p}`);
+    parts.push(`-m comment --comment "r${i}"`, `-j ${rnd() < 0.8 ? 'ACCEPT' : 'DROP'}`);
+    lines.push(parts.join(' '));
+  }
+  lines.push('COMMIT');
+  return `${lines.join('\n')}\n`;
+}
+
+type Measure = (fn: () => Promise<void> | void) => Promise<{ seconds: number; peakRssMb: number }>;
+
+/** `measure`, plus the process's CPU time (user + system): on a shared machine wall time is not the work. */
+async function measureCpu(measure: Measure, fn: () => void): Promise<{ seconds: number; peakRssMb: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const r = await measure(fn);
+  const c = process.cpuUsage(c0);
+  return { ...r, cpu: (c.user + c.system) / 1e6 };
+}
+
+const GENERATORS = [
+  { name: 'ClassBench-style, any-any permit at rule 686', generate: generateRuleSet },
+  { name: 'merged sites, no catch-all', generate: generateSiteRuleSet },
+] as const;
+
+/**
+ * The rule-set rows: for each size (BENCH_RULES, default 1,000, 10,000 and 100,000; add 1000000
+ * for the 3-minute target) and each generator, parsing, the indexed analysis, and where they
+ * finish (BENCH_RULES_REFERENCE_MAX, default 10,000) the scanning engine and the naive pairwise
+ * reference in the same run. Then the re-check after one edit at 10,000 and 100,000 rules:
+ * BENCH_RULE_EDITS (default 200) edits at random positions, the first and the last rule among
+ * them, each replacing a rule by a new one from the same generator.
+ */
+export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const sizes = (process.env.BENCH_RULES ?? '1000,10000,100000').split(',').map(Number);
+  const referenceMax = Number(process.env.BENCH_RULES_REFERENCE_MAX ?? 10_000);
+  const edits = Number(process.env.BENCH_RULE_EDITS ?? 200);
+  const options = { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' };
+  for (const n of sizes) {
+    for (const gen of GENERATORS) {
+      const input = `${n} rules, ${gen.name}`;
+      const text = gen.generate(n + edits);
+      const parsed: { policy?: Policy } = {};
+      const parse = await measureCpu(measure, () => {
+        parsed.policy = forwardPolicy(text);
+      });
+      const whole = parsed.policy!;
+      const policy = { ...whole, rules: whole.rules.slice(0, n) };
+      rows.push({
+        name: 'rule-set: parse iptables-save',
+        input: `${n + edits} rules, ${gen.name}`,
+        ...parse,
+        rate: `${Math.round((n + edits) / parse.seconds)} rules/s`,
+        baseline: `CPU ${parse.cpu.toFixed(1)} s`,
+      });
+      let findings = 0;
+      const full = await measureCpu(measure, () => {
+        findings = analyzePolicy(policy, options).findings.length;
+      });
+      const reference = n <= referenceMax;
+      const scan = reference ? await measureCpu(measure, () => void analyzePolicy(policy, { ...options, engine: 'scan' })) : null;
+      const naive = reference ? await measureCpu(measure, () => void naivePairwise(policy)) : null;
+      rows.push({
+        name: `rule-set: all anomalies + exact union reachability, indexed (${findings} findings)`,
+        input,
+        ...full,
+        rate: `${Math.round(n / full.seconds)} rules/s`,
+        baseline:
+          `CPU ${full.cpu.toFixed(1)} s; ` +
+          (scan && naive
+            ? `scan engine CPU ${scan.cpu.toFixed(2)} s (${(scan.cpu / full.cpu).toFixed(1)}×); naive pairwise only, CPU ${naive.cpu.toFixed(2)} s (${(naive.cpu / full.cpu).toFixed(1)}×)`
+            : `scan engine and naive pairwise skipped above ${referenceMax} (quadratic)`),
+      });
+      if (n !== 10_000 && n !== 100_000) continue;
+      const analysis = new PolicyAnalysis(policy, options);
+      const replacements = whole.rules.slice(n);
+      const rnd = mulberry32(n + 11);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let k = 0; k < edits; k++) {
+        const position = k === 0 ? 0 : k === 1 ? n - 1 : Math.floor(rnd() * n);
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        analysis.replaceRule(position, { ...replacements[k]!, line: 10_000_000 + k });
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+      const [w, c] = [sorted(wall), sorted(cpu)];
+      const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!.toFixed(1);
+      rows.push({
+        name: `rule-set: re-check after replacing one rule (${edits} edits, first and last among them)`,
+        input,
+        seconds: w[w.length - 1]! / 1000,
+        peakRssMb: 0,
+        rate: `wall median ${at(w, 0.5)} ms, p90 ${at(w, 0.9)} ms, worst ${at(w, 1)} ms`,
+        baseline: `CPU median ${at(c, 0.5)} ms, p90 ${at(c, 0.9)} ms, worst ${at(c, 1)} ms (position 0: ${wall[0]!.toFixed(1)} ms, last: ${wall[1]!.toFixed(1)} ms)`,
+      });
+    }
+  }
+  return rows;
 }

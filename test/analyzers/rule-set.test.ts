@@ -3,9 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
-import { DEFAULT_RULE_OPTIONS, PolicyAnalysis, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
+import { coveredByUnion, DEFAULT_RULE_OPTIONS, PolicyAnalysis, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
 import { tokenize } from '../../src/analyzers/rule-set/parsers/policy-builder.js';
-import { ContainIndex, levelOf, OverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
+import { ContainIndex, levelOf, OverlapIndex, PairContainIndex, PairOverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
 import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
 import { FIXTURES, tempDir } from '../helpers/shared.js';
@@ -218,6 +218,25 @@ describe('re-checking after one rule changes', () => {
         const position = Math.floor(next() * policy.rules.length);
         const replacement = replacements[Math.floor(next() * replacements.length)]!;
         analysis.replaceRule(position, { ...replacement, line: 10_000 + edit, name: `edit-${edit}` });
+        const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
+        expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(fresh.findings().map(key).sort());
+      }
+    }
+  });
+
+  it('stays exact on merged sites past the rules a re-check reads one by one (the index answers the rest)', async () => {
+    const { forwardPolicy, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
+    const key = (f: RuleFinding) => `${f.kind}|${f.line}|${f.rule}|${f.detail}|${f.blocking.map((b) => b.line).join(',')}`;
+    for (const seed of [5, 6]) {
+      const all = forwardPolicy(generateSiteRuleSet(1530, seed));
+      const policy = { ...all, rules: all.rules.slice(0, 1500) };
+      const analysis = new PolicyAnalysis(policy, opts);
+      expect(analysis.findings(), `seed ${seed}`).toEqual(new PolicyAnalysis(policy, { ...opts, engine: 'scan' }).findings());
+      let rnd = seed;
+      const next = () => (rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let edit = 0; edit < 20; edit++) {
+        const position = edit === 0 ? 0 : edit === 1 ? 1499 : Math.floor(next() * 1500);
+        analysis.replaceRule(position, { ...all.rules[1500 + edit]!, line: 20_000 + edit, name: `edit-${edit}` });
         const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
         expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(fresh.findings().map(key).sort());
       }
@@ -508,5 +527,83 @@ describe('interval indexes', () => {
       { numRuns: 500, seed: 7 },
     );
     expect(levelOf(0, 2 ** 128)).toBe(129);
+  });
+});
+
+describe('exact coverage by a union of boxes', () => {
+  it('answers as counting every point does, and its witness is a point no cover holds', () => {
+    // Six dimensions of 0..3 (4,096 points): small enough to enumerate, crowded enough that
+    // boxes are often covered only by several others together.
+    const side = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })).map(([x, y]) => [Math.min(x, y), Math.max(x, y)]);
+    const box = fc.array(side, { minLength: 6, maxLength: 6 }).map((s) => Float64Array.from(s.flat()));
+    // Covers span whole dimensions more often, so that many boxes are covered.
+    const wide = fc.oneof({ arbitrary: fc.constant([0, 3]), weight: 3 }, { arbitrary: side, weight: 2 });
+    const cover = fc.array(wide, { minLength: 6, maxLength: 6 }).map((s) => Float64Array.from(s.flat()));
+    const inside = (p: number[], b: Float64Array) => p.every((v, d) => b[2 * d]! <= v && v <= b[2 * d + 1]!);
+    const holds = (c: Float64Array, a: Float64Array) => [0, 1, 2, 3, 4, 5].every((d) => c[2 * d]! <= a[2 * d]! && a[2 * d + 1]! <= c[2 * d + 1]!);
+    let covered = 0;
+    let together = 0;
+    fc.assert(
+      fc.property(box, fc.array(cover, { maxLength: 14 }), (a, covers) => {
+        let all = true;
+        const point = [0, 0, 0, 0, 0, 0];
+        const walk = (d: number): void => {
+          if (!all) return;
+          if (d === 6) {
+            if (!covers.some((c) => inside(point, c))) all = false;
+            return;
+          }
+          for (let v = a[2 * d]!; v <= a[2 * d + 1]!; v++) {
+            point[d] = v;
+            walk(d + 1);
+          }
+        };
+        walk(0);
+        const r = coveredByUnion(a, covers, 1_000_000);
+        if (all) {
+          covered++;
+          if (!covers.some((c) => holds(c, a))) together++;
+          expect(r).toBe(true);
+        } else {
+          expect(r).toBeInstanceOf(Float64Array);
+          const w = Array.from({ length: 6 }, (_, d) => (r as Float64Array)[2 * d]!);
+          w.forEach((v, d) => expect((r as Float64Array)[2 * d + 1]).toBe(v));
+          expect(inside(w, a)).toBe(true);
+          expect(covers.some((c) => inside(w, c))).toBe(false);
+        }
+      }),
+      { numRuns: 3000, seed: 2113 },
+    );
+    // Both cases are really exercised, and covers that hold a box only together.
+    expect(Math.min(covered, 3000 - covered)).toBeGreaterThan(500);
+    expect(together).toBeGreaterThan(40);
+  });
+});
+
+describe('address indexes over two dimensions', () => {
+  it('find every box overlapping or containing a query, whichever dimension they ask', () => {
+    const iv = fc.oneof(fc.constant([0, 255] as const), fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })));
+    const rect = fc.tuple(iv, iv).map(([x, y]) => [Math.min(...x), Math.max(...x), Math.min(...y), Math.max(...y)] as const);
+    fc.assert(
+      fc.property(fc.array(rect, { minLength: 1, maxLength: 60 }), rect, (rects, [a0, b0, a1, b1]) => {
+        const overlap = new PairOverlapIndex(
+          rects.length,
+          (j, d) => rects[j]![2 * d]!,
+          (j, d) => rects[j]![2 * d + 1]!,
+        );
+        const seen: number[] = [];
+        overlap.forEachOverlapping(a0, b0, a1, b1, (j) => void seen.push(j));
+        expect(new Set(seen).size).toBe(seen.length);
+        const contain = new PairContainIndex();
+        rects.forEach(([l0, h0, l1, h1], j) => contain.add(j, l0, h0, l1, h1));
+        const holding = new Set<number>();
+        contain.forEachContaining(a0, b0, a1, b1, (j) => void holding.add(j));
+        rects.forEach(([l0, h0, l1, h1], j) => {
+          if (l0 <= b0 && a0 <= h0 && l1 <= b1 && a1 <= h1) expect(seen).toContain(j);
+          if (l0 <= a0 && b0 <= h0 && l1 <= a1 && b1 <= h1) expect(holding.has(j)).toBe(true);
+        });
+      }),
+      { numRuns: 500, seed: 29 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { AnalyzerFinding, FindingLocation, FindingSeverity } from '../../core/analysis/analyzer.js';
 import type { IsoDate } from '../../core/dates.js';
-import { ContainIndex, OverlapIndex } from './box-index.js';
+import { PairContainIndex, PairOverlapIndex } from './box-index.js';
 import { DIMENSIONS, anyAddress, describeBox, type NormalizedRule, type Policy } from './rule-model.js';
 
 export interface RuleAnalysisOptions {
@@ -151,22 +151,47 @@ function pointAt(a: Box, k: number, v: number): Box {
  * Whether the union of `covers` contains `a` exactly: true; null when the piece budget ran out;
  * otherwise a witness, a point of `a` that no cover contains. The witness lets a later re-check
  * prove a rule still reachable in constant time (see PolicyAnalysis.replaceRule).
+ *
+ * Depth first: the cover sharing most of a piece takes it, the parts of the piece outside that
+ * cover (at most two slabs per dimension) are pieces of their own, each with only the covers
+ * that still meet it. Subtracting every cover from every piece instead multiplied pieces that
+ * most covers never touch (a rule among a thousand overlapping ones ran out of budget).
  */
-function coveredByUnion(a: Box, covers: readonly Box[], budget: number): true | null | Box {
-  const gap = projectionGap(a, covers);
+export function coveredByUnion(a: Box, covers: readonly Box[], budget: number): true | null | Box {
+  // Only covers that meet `a` count: a disjoint one has no projection on it (an empty span would
+  // read as a gap beyond `a`'s end).
+  const live = covers.filter((c) => intersects(c, a));
+  const gap = projectionGap(a, live);
   if (gap) return gap;
-  let remaining: Box[] = [a];
-  for (const c of byOverlapVolume(a, covers)) {
-    const next: Box[] = [];
-    for (const r of remaining) {
-      if (intersects(r, c)) subtract(r, c, next);
-      else next.push(r);
+  // An explicit stack: a piece can be cut by thousands of covers in turn, deeper than the call stack.
+  const stack: { piece: Box; live: readonly Box[] }[] = [{ piece: a, live }];
+  for (let pieces = 1; stack.length > 0; pieces++) {
+    if (pieces > budget) return null;
+    const { piece, live } = stack.pop()!;
+    let best: Box | null = null;
+    let bestVolume = -Infinity;
+    let whole = false;
+    for (const c of live) {
+      if (within(piece, c)) {
+        whole = true;
+        break;
+      }
+      const v = overlapLog2(piece, c);
+      if (v > bestVolume) {
+        bestVolume = v;
+        best = c;
+      }
     }
-    remaining = next;
-    if (remaining.length === 0) return true;
-    if (remaining.length > budget) return null;
+    if (whole) continue;
+    if (best === null) return pointAt(piece, 0, piece[0]!);
+    const rest: Box[] = [];
+    subtract(piece, best, rest);
+    for (let k = rest.length - 1; k >= 0; k--) {
+      const p = rest[k]!;
+      stack.push({ piece: p, live: live.filter((c) => c !== best && intersects(c, p)) });
+    }
   }
-  return pointAt(remaining[0]!, 0, remaining[0]![0]!);
+  return true;
 }
 
 /** log2 of the volume a cover shares with `a` (log, so that 128-bit IPv6 spans do not overflow). */
@@ -176,17 +201,8 @@ function overlapLog2(a: Box, c: Box): number {
   return v;
 }
 
-/**
- * Covers in the order that cuts `a` into the fewest pieces: the largest overlap first, so that
- * the small covers meet the few pieces left rather than splitting many. Whether the union covers
- * `a` does not depend on the order; only how soon the answer comes does.
- */
-function byOverlapVolume(a: Box, covers: readonly Box[]): Box[] {
-  return covers
-    .map((c) => ({ c, v: overlapLog2(a, c) }))
-    .sort((x, y) => y.v - x.v)
-    .map((x) => x.c);
-}
+/** How many later rules reverseOf reads one by one before it asks the index. */
+const NEAR_SCAN = 512;
 
 const verb = (a: 'permit' | 'deny') => (a === 'permit' ? 'permits' : 'denies');
 const loc = (r: NormalizedRule): FindingLocation => ({ file: r.file, line: r.line, rule: r.name });
@@ -275,10 +291,10 @@ export class PolicyAnalysis {
   private opaque: Uint8Array;
   private records: RuleRecord[];
   /**
-   * The rules by source addresses (indexed engine), as built; `moved` holds the positions
-   * replaced since, whose entries are stale and which every query visits directly instead.
+   * The rules by source and destination addresses (indexed engine), as built; `moved` holds the
+   * positions replaced since, whose entries are stale and which every query visits directly instead.
    */
-  private bySource: OverlapIndex | null = null;
+  private byAddress: PairOverlapIndex | null = null;
   private readonly moved = new Set<number>();
 
   constructor(
@@ -515,14 +531,35 @@ export class PolicyAnalysis {
 
   /** Whether rule j is redundant to a later rule: the first later rule that decides it. */
   private reverseOf(j: number): RuleFinding | null {
-    const { rules, boxes } = this;
+    const { rules, boxes, addr } = this;
     const rj = rules[j]!;
     if (rj.opaque) return null;
-    for (let k = j + 1; k < rules.length; k++) {
-      if (!intersects(boxes[j]!, boxes[k]!)) continue;
+    const bj = boxes[j]!;
+    // The first later rule that overlaps j decides (differs: not redundant; alike and holds it:
+    // redundant to it). A broad rule meets one within a few rules, a narrow one may meet none:
+    // so the next rules first, by their compact addresses, then the index for the rest (a scan
+    // of every later rule made one re-check cost a pass over the policy, and collecting every
+    // later rule that overlaps a broad one cost as much).
+    const decide = (k: number): RuleFinding | null | undefined => {
+      if (!intersects(bj, boxes[k]!)) return undefined;
       const rk = rules[k]!;
       if (rk.action !== rj.action) return null; // something in between treats it differently
-      if (!rk.opaque && !this.records[k]!.covered && within(boxes[j]!, boxes[k]!)) return this.redundantTo(rj, rk);
+      if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) return this.redundantTo(rj, rk);
+      return undefined;
+    };
+    // Collecting and sorting the candidates costs more than reading the compact addresses of
+    // every later rule when the candidates are many: then it reads them all.
+    const index = this.byAddress;
+    const near =
+      index && index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 < rules.length - j ? Math.min(rules.length, j + 1 + NEAR_SCAN) : rules.length;
+    for (let k = j + 1, a = 4 * k; k < near; k++, a += 4) {
+      if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+      const d = decide(k);
+      if (d !== undefined) return d;
+    }
+    for (const k of this.overlapping(bj, (x) => x >= near) ?? []) {
+      const d = decide(k);
+      if (d !== undefined) return d;
     }
     return null;
   }
@@ -532,24 +569,25 @@ export class PolicyAnalysis {
     const { rules, boxes, flat, opaque, records } = this;
     const n = rules.length;
     const W = 2 * D;
-    // Source addresses are the most selective dimension of real rule sets (and of ClassBench).
-    const bySource = new OverlapIndex(
+    // Addresses are the most selective dimensions of real rule sets (and of ClassBench): source
+    // and destination, each question asked of the narrower.
+    const byAddress = new PairOverlapIndex(
       n,
-      (j) => flat[j * W + 2]!,
-      (j) => flat[j * W + 3]!,
+      (j, d) => flat[j * W + 2 + 2 * d]!,
+      (j, d) => flat[j * W + 3 + 2 * d]!,
     );
-    this.bySource = bySource;
+    this.byAddress = byAddress;
     const overlaps = (j: number, k: number) => {
       for (let o = j * W, q = k * W, m = 0; m < W; m += 2) if (flat[o + m]! > flat[q + m + 1]! || flat[q + m]! > flat[o + m + 1]!) return false;
       return true;
     };
     // The first earlier rule that holds all of a rule is never itself held by an earlier one (that
     // one would come first): only rules no single earlier rule covers are candidates.
-    const covers = new ContainIndex();
+    const covers = new PairContainIndex();
     for (let i = 0; i < n; i++) {
       const bi = boxes[i]!;
       let single = -1;
-      covers.forEachContaining(bi[2]!, bi[3]!, (j) => {
+      covers.forEachContaining(bi[2]!, bi[3]!, bi[4]!, bi[5]!, (j) => {
         if (single >= 0 && j >= single) return true;
         if (within(bi, boxes[j]!)) {
           single = j;
@@ -558,12 +596,12 @@ export class PolicyAnalysis {
       });
       const f = this.judge(i, single >= 0 ? single : undefined, () => {
         const earlier: number[] = [];
-        bySource.forEachOverlapping(bi[2]!, bi[3]!, (j) => {
+        byAddress.forEachOverlapping(bi[2]!, bi[3]!, bi[4]!, bi[5]!, (j) => {
           if (j < i && !opaque[j] && overlaps(i, j)) earlier.push(j);
         });
         return earlier.sort((x, y) => x - y);
       });
-      if (single < 0 && !opaque[i]) covers.add(i, bi[2]!, bi[3]!);
+      if (single < 0 && !opaque[i]) covers.add(i, bi[2]!, bi[3]!, bi[4]!, bi[5]!);
       records[i]!.forward = f.findings;
       records[i]!.cover = f.cover;
       records[i]!.covered = f.covered;
@@ -573,14 +611,14 @@ export class PolicyAnalysis {
     // Redundancy the other way: rule j is redundant to the first later rule k that acts alike,
     // holds all of j, can cover (not opaque) and is reachable itself, when no rule in between
     // treats part of j's traffic differently.
-    const reachable = new ContainIndex();
-    for (let k = 0; k < n; k++) if (!opaque[k] && !records[k]!.covered) reachable.add(k, boxes[k]![2]!, boxes[k]![3]!);
+    const reachable = new PairContainIndex();
+    for (let k = 0; k < n; k++) if (!opaque[k] && !records[k]!.covered) reachable.add(k, boxes[k]![2]!, boxes[k]![3]!, boxes[k]![4]!, boxes[k]![5]!);
     for (let j = 0; j < n; j++) {
       if (opaque[j]) continue;
       const rj = rules[j]!;
       const bj = boxes[j]!;
       let later = -1;
-      reachable.forEachContaining(bj[2]!, bj[3]!, (k) => {
+      reachable.forEachContaining(bj[2]!, bj[3]!, bj[4]!, bj[5]!, (k) => {
         if (k <= j) return;
         if (later >= 0 && k >= later) return true;
         if (rules[k]!.action === rj.action && within(bj, boxes[k]!)) {
@@ -590,7 +628,7 @@ export class PolicyAnalysis {
       });
       if (later < 0) continue;
       let conflict = false;
-      bySource.forEachOverlapping(bj[2]!, bj[3]!, (m) => {
+      byAddress.forEachOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!, (m) => {
         if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = true;
         return conflict;
       });
@@ -599,16 +637,16 @@ export class PolicyAnalysis {
   }
 
   /**
-   * The rules whose box overlaps `box`, ascending, found through the source index (and the
+   * The rules whose box overlaps `box`, ascending, found through the address indexes (and the
    * replaced positions, whose index entries are stale); null without an index (IPv6 after a
    * replacement moved the ranks, or the scanning engine).
    */
   private overlapping(box: Box, keep: (j: number) => boolean): number[] | null {
-    const index = this.bySource;
+    const index = this.byAddress;
     if (!index) return null;
     const { boxes, moved } = this;
     const out: number[] = [];
-    index.forEachOverlapping(box[2]!, box[3]!, (j) => {
+    index.forEachOverlapping(box[2]!, box[3]!, box[4]!, box[5]!, (j) => {
       if (!moved.has(j) && keep(j) && intersects(box, boxes[j]!)) out.push(j);
     });
     for (const j of moved) if (keep(j) && intersects(box, boxes[j]!)) out.push(j);
@@ -651,7 +689,7 @@ export class PolicyAnalysis {
       // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
       for (const r of this.records) r.witness = null;
       // So are the index's keys: the re-check scans instead.
-      this.bySource = null;
+      this.byAddress = null;
     }
     const now = this.rules[position];
     this.opaque[position] = now.opaque ? 1 : 0;

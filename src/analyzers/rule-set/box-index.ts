@@ -60,20 +60,37 @@ export class OverlapIndex {
     for (let l = 0; l < this.levels.length; l++) {
       const level = this.levels[l];
       if (!level) continue;
-      const kLo = Math.floor(a / POW2[l]!);
-      const kHi = Math.floor(b / POW2[l]!);
       const { keys, ids } = level;
-      // First key ≥ kLo.
-      let lo = 0;
-      let hi = keys.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid]! < kLo) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < keys.length && keys[k]! <= kHi; k++) if (visit(ids[k]!) === true) return;
+      const end = bisect(keys, Math.floor(b / POW2[l]!), true);
+      for (let k = bisect(keys, Math.floor(a / POW2[l]!)); k < end; k++) if (visit(ids[k]!) === true) return;
     }
   }
+
+  /**
+   * How many rules forEachOverlapping would visit, in two binary searches per level: lets the
+   * caller ask the dimension in which the question is narrowest (a rule from `any` source is
+   * answered by its destination, else every rule would be a candidate).
+   */
+  countOverlapping(a: number, b: number): number {
+    let n = 0;
+    for (let l = 0; l < this.levels.length; l++) {
+      const level = this.levels[l];
+      if (level) n += bisect(level.keys, Math.floor(b / POW2[l]!), true) - bisect(level.keys, Math.floor(a / POW2[l]!));
+    }
+    return n;
+  }
+}
+
+/** The first index whose key is ≥ k (keys ascending); with `after`, the first whose key is > k. */
+function bisect(keys: Float64Array, k: number, after = false): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < k || (after && keys[mid] === k)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -111,5 +128,64 @@ export class ContainIndex {
       if (!list) continue;
       for (const j of list) if (visit(j) === true) break;
     }
+  }
+
+  /** How many rules forEachContaining would visit (one map lookup per level). */
+  countContaining(a: number, b: number): number {
+    let n = 0;
+    for (let l = levelOf(a, b); l <= this.maxLevel; l++) n += this.blocks.get(blockKey(a, l))?.length ?? 0;
+    return n;
+  }
+}
+
+/**
+ * Overlap indexes over two dimensions (source and destination addresses) of the same rules.
+ * Each question goes to the dimension that yields fewer candidates: an inbound rule from `any`
+ * is answered by its destination, an outbound one to `any` by its source. One dimension alone
+ * made every `any` rule visit every other rule (quadratic on real rule sets).
+ */
+export class PairOverlapIndex {
+  private readonly first: OverlapIndex;
+  private readonly second: OverlapIndex;
+
+  constructor(count: number, lo: (j: number, d: 0 | 1) => number, hi: (j: number, d: 0 | 1) => number) {
+    this.first = new OverlapIndex(
+      count,
+      (j) => lo(j, 0),
+      (j) => hi(j, 0),
+    );
+    this.second = new OverlapIndex(
+      count,
+      (j) => lo(j, 1),
+      (j) => hi(j, 1),
+    );
+  }
+
+  /** How many candidates forEachOverlapping would visit. */
+  countOverlapping(a0: number, b0: number, a1: number, b1: number): number {
+    return Math.min(this.first.countOverlapping(a0, b0), this.second.countOverlapping(a1, b1));
+  }
+
+  /** `visit(j)` for a superset of the rules overlapping [a0, b0] × [a1, b1], each once; true stops. */
+  forEachOverlapping(a0: number, b0: number, a1: number, b1: number, visit: (j: number) => boolean | void): void {
+    if (this.first.countOverlapping(a0, b0) <= this.second.countOverlapping(a1, b1)) this.first.forEachOverlapping(a0, b0, visit);
+    else this.second.forEachOverlapping(a1, b1, visit);
+  }
+}
+
+/** Containment indexes over two dimensions, asked in the one with fewer candidates (see PairOverlapIndex). */
+export class PairContainIndex {
+  private readonly first = new ContainIndex();
+  private readonly second = new ContainIndex();
+
+  add(j: number, lo0: number, hi0: number, lo1: number, hi1: number): void {
+    this.first.add(j, lo0, hi0);
+    this.second.add(j, lo1, hi1);
+  }
+
+  /** As ContainIndex.forEachContaining, in whichever dimension has fewer candidates. */
+  forEachContaining(a0: number, b0: number, a1: number, b1: number, visit: (j: number) => boolean | void): void {
+    if (this.first.countContaining(a0, b0) <= this.second.countContaining(a1, b1)) this.first.forEachContaining(a0, b0, visit);
+    else this.second.forEachContaining(a1, b1, visit);
   }
 }
