@@ -88,7 +88,8 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
     expect((await fetch(`${server.base}${asset}`)).headers.get('cache-control')).toContain('immutable');
     const api = await fetch(`${server.base}/api/nothing-here`);
     expect(api.status).toBe(404);
-    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: 'no such route' });
+    // zh-TW first, from the error table (English with Accept-Language: en).
+    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: '沒有這個路徑。' });
   });
 
   it('the sign-in page passes axe, and the officer signs in with password and TOTP', async () => {
