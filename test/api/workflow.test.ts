@@ -85,6 +85,12 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
         .json<{ items: { path: string; rejection: { reason: string } | null }[] }>()
         .items.find((i) => i.path === ITEM)!;
     expect((await item()).rejection).toMatchObject({ reason: '證據日期不在本期', by: '王小明 [account acc-namesake]' });
+    // The e-signature history carries the reason on the rejection row, and on no other row.
+    const history = (await as('auditor', { method: 'GET', url: `${F()}/runs/${PERIOD}/signatures` })).json<{
+      history: { action: string; role: string; reason: string | null }[];
+    }>().history;
+    expect(history.filter((h) => h.action === 'reject')).toMatchObject([{ role: 'reviewer', reason: '證據日期不在本期' }]);
+    expect(history.filter((h) => h.action !== 'reject').every((h) => h.reason === null)).toBe(true);
     await as('officer', { method: 'PUT', url: `${result()}/result`, payload: { status: 'pass', note: '已補上本期之設備清冊', expires_on: '2027-05-31' } });
     expect((await item()).rejection).toBeNull();
     const audit = await as('auditor', { method: 'GET', url: `/api/audit?firm=${enc(API_LICENCE)}&limit=1000` });

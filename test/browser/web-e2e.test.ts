@@ -74,6 +74,7 @@ async function trendText(page: Page): Promise<string> {
 
 describe('a month of CC-17010 in the browser, each person in their role', () => {
   let officer: Page;
+  let ciso: Page;
   let chosen: string;
   let before: string;
 
@@ -86,10 +87,10 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
     expect(html).not.toMatch(/<script>|<style|style=/); // nothing inline for the CSP to refuse
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
     expect((await fetch(`${server.base}${asset}`)).headers.get('cache-control')).toContain('immutable');
-    const api = await fetch(`${server.base}/api/nothing-here`);
+    // The error table answers in the language asked for (Node's fetch asks for `*`).
+    const api = await fetch(`${server.base}/api/nothing-here`, { headers: { 'accept-language': 'en' } });
     expect(api.status).toBe(404);
-    // zh-TW first, from the error table (English with Accept-Language: en).
-    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: '沒有這個路徑。' });
+    expect(await api.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: 'no such route.' });
   });
 
   it('the sign-in page passes axe, and the officer signs in with password and TOTP', async () => {
@@ -157,7 +158,7 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
   });
 
   it('the CISO signs the inspection off, the dashboard changes, and the report downloads', async () => {
-    const ciso = await signIn('ciso');
+    ciso = await signIn('ciso');
     await ciso.goto(firmUrl(`/runs/${server.period}`));
     await ciso.getByRole('button', { name: '簽核本次檢查' }).click();
     // A factor older than five minutes (a slow machine) brings the re-auth prompt first.
@@ -177,6 +178,28 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
 
     const after = await trendText(ciso);
     expect(after).not.toBe(before);
+  });
+
+  it('the signatures table shows the sign-off row, and the downloaded package verifies on the verify page', async () => {
+    await ciso.goto(firmUrl(`/runs/${server.period}`));
+    await ciso.locator('details.signatures summary').click();
+    const signoff = ciso.locator('details.signatures tbody tr', { hasText: '簽核' });
+    await expect.poll(() => signoff.count()).toBe(1);
+    const row = await signoff.innerText();
+    expect(row).toContain('資訊安全長');
+    expect(row).toContain('密碼＋驗證器代碼');
+    expect(await axeSerious(ciso)).toEqual([]);
+
+    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('link', { name: '下載檢查包（zip）' }).click()]);
+    const zip = await download.path();
+    await ciso.getByRole('link', { name: '驗證檢查包' }).click();
+    await ciso.getByLabel('檢查包檔案（.zip）').setInputFiles(zip);
+    await ciso.getByRole('button', { name: '驗證', exact: true }).click();
+    await expect.poll(() => ciso.locator('main').innerText()).toContain('本系統仍保有該稽核事件');
+    const result = await ciso.locator('.verify-lines').innerText();
+    expect(result).toContain('檢查包有效');
+    expect(result).toContain('簽章金鑰指紋：');
+    expect(await axeSerious(ciso)).toEqual([]);
   });
 
   it('every main page renders the demo firm with no serious or critical axe violation and no CSP refusal', async () => {

@@ -10,6 +10,7 @@ import { PeoplePage } from './pages/people.js';
 import { ProfilePage } from './pages/profile.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
+import { VerifyPage } from './pages/verify.js';
 
 // Code-based routes (no generator step): the public pages, then everything inside the signed-in frame.
 const root = createRootRoute({ component: Outlet });
@@ -31,6 +32,7 @@ const run = createRoute({ getParentRoute: () => app, path: '/firms/$firm/runs/$p
 const findings = createRoute({ getParentRoute: () => app, path: '/firms/$firm/findings', component: FindingsPage });
 const profile = createRoute({ getParentRoute: () => app, path: '/firms/$firm/profile', component: ProfilePage });
 const catalog = createRoute({ getParentRoute: () => app, path: '/catalog', component: CatalogPage });
+const verify = createRoute({ getParentRoute: () => app, path: '/verify', component: VerifyPage });
 const people = createRoute({ getParentRoute: () => app, path: '/people', component: PeoplePage });
 const audit = createRoute({
   getParentRoute: () => app,
@@ -39,7 +41,12 @@ const audit = createRoute({
   validateSearch: (search: Record<string, unknown>): { firm?: string } => (typeof search.firm === 'string' ? { firm: search.firm } : {}),
 });
 
-const routeTree = root.addChildren([login, setup, enrol, app.addChildren([home, dashboard, calendar, runs, run, findings, profile, catalog, people, audit])]);
+const routeTree = root.addChildren([
+  login,
+  setup,
+  enrol,
+  app.addChildren([home, dashboard, calendar, runs, run, findings, profile, catalog, verify, people, audit]),
+]);
 
 export const router = createRouter({ routeTree });
 

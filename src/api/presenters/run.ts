@@ -166,9 +166,29 @@ export const runViewSchema = out({
 });
 
 export function presentHistoryEvent(e: SignatureEvent) {
-  return { seq: e.seq, at: e.at, actor: e.actor, role: e.role, action: e.action, item: e.item, hash: e.hash, authentication: e.authentication };
+  return {
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    role: e.role,
+    action: e.action,
+    item: e.item,
+    hash: e.hash,
+    authentication: e.authentication,
+    reason: e.reason ?? null,
+  };
 }
-export const historyEventSchema = out({ seq: int, at: str, actor: str, role: str, action: str, item: strOrNull, hash: strOrNull, authentication: str });
+export const historyEventSchema = out({
+  seq: int,
+  at: str,
+  actor: str,
+  role: str,
+  action: str,
+  item: strOrNull,
+  hash: strOrNull,
+  authentication: str,
+  reason: strOrNull,
+});
 
 export function presentFinding(f: FindingsTable, period: string | null, today: string) {
   return {

@@ -116,6 +116,9 @@ export function Layout() {
           <li>
             <Link to="/catalog">{t('nav.catalog')}</Link>
           </li>
+          <li>
+            <Link to="/verify">{t('nav.verify')}</Link>
+          </li>
           {isAdmin ? (
             <li>
               <Link to="/people">{t('nav.people')}</Link>

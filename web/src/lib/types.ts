@@ -80,6 +80,24 @@ export interface SignatureJson {
   signed_by?: string | null;
   signed_at?: string | null;
 }
+/** One row of `GET …/runs/:period/signatures`: who, when, what (content hash), how authenticated. */
+export interface SignatureEventJson {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  item: string | null;
+  hash: string | null;
+  authentication: string;
+  reason?: string | null;
+}
+export interface SignatureHistoryJson {
+  revision: number;
+  revises: string | null;
+  signoff: SignatureJson;
+  history: SignatureEventJson[];
+}
 export interface RunJson {
   run: { id?: string; period: string; catalog_version?: string; signature?: SignatureJson };
   items: RunItemJson[];

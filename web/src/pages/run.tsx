@@ -6,7 +6,8 @@ import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '
 import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
 import { formatDate, shiftDays, taipeiToday } from '../lib/dates.js';
 import { usePrefs } from '../prefs.js';
-import type { ResultStatus, RunItemJson, RunJson } from '../lib/types.js';
+import type { ResultStatus, RunItemJson, RunJson, SignatureHistoryJson } from '../lib/types.js';
+import { shortHash } from '../lib/package-verify.js';
 import { ITEM_FILTERS, itemState, filterItems, type ItemFilter } from '../lib/run-items.js';
 
 const RESULT_STATUSES: ResultStatus[] = ['pass', 'partial', 'fail', 'not_applicable'];
@@ -31,6 +32,7 @@ export function RunPage() {
       await work();
       setNotice(done);
       await refresh();
+      await qc.invalidateQueries({ queryKey: [`${path}/signatures`] });
       await qc.invalidateQueries({ queryKey: [`${firmPath(firm)}/dashboard`] });
     } catch (e) {
       setError(e);
@@ -86,6 +88,7 @@ export function RunPage() {
           </a>
         </nav>
       </section>
+      <SignatureHistory path={path} />
       <div className="split">
         <section aria-labelledby="h-items" className="items">
           <h2 id="h-items">
@@ -316,5 +319,61 @@ function EvidenceDrop({ firm, period, itemPath, act }: { firm: string; period: s
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** The e-signature history (TWSE 臺證輔字第1060504884號: produced on demand when an outside party inspects). */
+function SignatureHistory({ path }: { path: string }) {
+  const { t, i18n } = useTranslation();
+  const q = useApi<SignatureHistoryJson>(`${path}/signatures`);
+  // A role or action the pages do not know yet shows its code.
+  const word = (group: string, value: string) => (i18n.exists(`${group}.${value}`) ? t(`${group}.${value}`) : value);
+  const history = q.data?.history ?? [];
+  return (
+    <details className="card signatures">
+      <summary>
+        <h2 id="h-signatures">{t('sig.title')}</h2>
+      </summary>
+      <ErrorNote error={q.error} />
+      {q.isPending ? <Loading /> : null}
+      {history.length === 0 && !q.isPending ? <p className="muted">{t('sig.none')}</p> : null}
+      {history.length > 0 ? (
+        <table aria-labelledby="h-signatures">
+          <thead>
+            <tr>
+              <th scope="col">{t('sig.at')}</th>
+              <th scope="col">{t('sig.who')}</th>
+              <th scope="col">{t('sig.what')}</th>
+              <th scope="col">{t('sig.how')}</th>
+              <th scope="col">{t('sig.reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((e) => (
+              <tr key={e.seq}>
+                <td>
+                  <InstantText value={e.at} />
+                </td>
+                <td>
+                  {e.actor} <span className="muted">（{word('sig.role', e.role)}）</span>
+                </td>
+                <td>
+                  {word('sig.action', e.action)}
+                  {e.item ? <code> {e.item}</code> : null}
+                  {e.hash ? (
+                    <code className="muted" title={e.hash}>
+                      {' '}
+                      {shortHash(e.hash)}
+                    </code>
+                  ) : null}
+                </td>
+                <td>{word('sig.auth', e.authentication)}</td>
+                <td>{e.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </details>
   );
 }
