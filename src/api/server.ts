@@ -1,16 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock, InspectionService } from '../services/inspection-service.js';
-import type { PeopleService } from '../services/people-service.js';
 import { buildApp } from './app.js';
-import type { SessionPort } from './types.js';
+import type { ApiDeps } from './types.js';
 
-export interface ServeOptions {
-  readonly inspections: InspectionService;
-  readonly home: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly clock: Clock;
-  readonly sessions: SessionPort;
-  readonly people?: PeopleService;
+/** What the server needs: the app's dependencies (the server picks the logger) and where to listen. */
+export interface ServeOptions extends Omit<ApiDeps, 'logger' | 'webRoot'> {
   readonly host: string;
   readonly port: number;
   readonly webRoot: string | null;

@@ -6,11 +6,10 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseIsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
-import { principalOf } from '../core/inspection/principal.js';
+import type { Actor } from '../core/people/actor.js';
 import type { EvidenceTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
 import { verifyPackage, type PackageVerification } from './package-service.js';
-import { auditedWrite } from './review-service.js';
 
 /** The largest upload taken by default: a month's logs of a large firm fit, a runaway client does not. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
@@ -41,40 +40,22 @@ export function uploadName(raw: string | undefined): string {
 }
 
 /**
- * Streams an upload into the encrypted vault (its own temp file, decrypted and re-hashed before
- * the rename: EvidenceVault.put) and records it for the firm, audited. Never held in memory
- * whole; over `maxBytes` the stream fails with INPUT_TOO_LARGE and nothing is kept.
+ * Streams an upload into the encrypted vault and records it for the firm, audited: the evidence
+ * use case's path (a file and an upload take the same one; the vault decrypts and re-hashes
+ * before the rename). Never held in memory whole; over `maxBytes` the stream fails with
+ * INPUT_TOO_LARGE and nothing is kept.
  */
 export async function storeEvidenceStream(
   s: InspectionService,
-  env: NodeJS.ProcessEnv,
-  actor: string,
+  actor: Actor,
   firmRef: string,
   upload: { stream: Readable; name: string; collectedAt: string; expiresOn?: string | null },
   maxBytes: number,
 ): Promise<{ evidence: EvidenceTable; reused: boolean }> {
-  principalOf(actor);
-  const firm = await s.firm(firmRef);
   const collectedAt = parseIsoDate(upload.collectedAt);
   const expiresOn = upload.expiresOn ? parseIsoDate(upload.expiresOn) : null;
   const name = uploadName(upload.name);
-  const { sha256, size } = await s.vault().put(upload.stream.pipe(capped(name, maxBytes)));
-  return auditedWrite(s, env, actor, async (w, tx) => {
-    const existing = await tx.selectFrom('evidence').selectAll().where('firm_id', '=', firm.id).where('sha256', '=', sha256).executeTakeFirst();
-    if (existing) return { evidence: existing, reused: true };
-    const evidence = await w.insert('evidence', {
-      id: randomUUID(),
-      firm_id: firm.id,
-      sha256,
-      size,
-      name,
-      collected_at: collectedAt,
-      uploaded_at: s.clock.now(),
-      uploaded_by: actor,
-      expires_on: expiresOn,
-    });
-    return { evidence, reused: false };
-  });
+  return s.addEvidenceStream(actor, firmRef, { name, stream: upload.stream.pipe(capped(name, maxBytes)) }, { collectedAt, expiresOn });
 }
 
 /** A private scratch folder (0700) and its removal; plaintext never lands anywhere shared. */

@@ -1,30 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { ResultStatus } from '../core/inspection/item-result.js';
-import { principalOf } from '../core/inspection/principal.js';
-import { resolveAuditKey } from '../storage/audit-key.js';
-import { AuditedWriter } from '../storage/audited-writer.js';
-import type { Database, RejectionsTable } from '../storage/schema.js';
 import type { Actor } from '../core/people/actor.js';
+import type { RejectionsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
-
-/**
- * One audited write on the service's store, in its transaction: the same path every write of
- * InspectionService takes (the actor's name checked first, the event MACed with the audit key).
- * For use cases that live outside that class while it is being split up (issue 10).
- */
-export async function auditedWrite<T>(
-  s: InspectionService,
-  env: NodeJS.ProcessEnv,
-  actor: string,
-  fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>,
-): Promise<T> {
-  principalOf(actor);
-  const key = resolveAuditKey(env, s.home);
-  return s.transaction(() => {
-    const tx = s.db;
-    return fn(new AuditedWriter(tx, actor, s.clock.now(), key), tx);
-  });
-}
 
 export interface Rejection {
   readonly by: string;

@@ -3,7 +3,7 @@ import type {} from '@fastify/multipart';
 import { CoreError } from '../../core/errors.js';
 import { openEvidence, storeEvidenceStream } from '../../services/evidence-stream-service.js';
 import { arr, bool, errors, firmParam, int, obj, out, str, strOrNull } from '../schemas.js';
-import { attachment, firmOf, who, type RouteContext } from './context.js';
+import { actorOf, attachment, firmOf, type RouteContext } from './context.js';
 
 export const evidenceSchema = out({ sha256: str, name: str, size: int, collected_at: str, uploaded_at: str, uploaded_by: str, expires_on: strOrNull });
 
@@ -36,8 +36,7 @@ export function evidenceRoutes(app: FastifyInstance, { deps, uploadMaxBytes }: R
         else if (part.fieldname === 'file' && !stored) {
           stored = await storeEvidenceStream(
             s,
-            deps.env,
-            who(request),
+            actorOf(request),
             firmId,
             { stream: part.file, name: part.filename, collectedAt: fields.collected_at ?? '', expiresOn: fields.expires_on || null },
             uploadMaxBytes,
@@ -47,7 +46,7 @@ export function evidenceRoutes(app: FastifyInstance, { deps, uploadMaxBytes }: R
       if (!stored) throw new CoreError('INPUT_FILE_NOT_FOUND', 'no file: send it in a part named "file"', {});
       let attachedTo: string | null = null;
       if (fields.item && fields.period) {
-        await s.attachEvidence(who(request), { firm: firmId, period: fields.period, path: fields.item }, stored.evidence.sha256);
+        await s.attachEvidence(actorOf(request), { firm: firmId, period: fields.period, path: fields.item }, stored.evidence.sha256);
         attachedTo = fields.item;
       }
       const e = stored.evidence;
