@@ -26,7 +26,7 @@ export function capped(name: string, max: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
-      if (seen > max) cb(new CoreError('INPUT_TOO_LARGE', `${name} is larger than ${max} bytes, the most an upload may be`, { max }, { file: name }));
+      if (seen > max) cb(tooLarge(name, max));
       else cb(null, chunk);
     },
   });
@@ -55,7 +55,25 @@ export async function storeEvidenceStream(
   const collectedAt = parseIsoDate(upload.collectedAt);
   const expiresOn = upload.expiresOn ? parseIsoDate(upload.expiresOn) : null;
   const name = uploadName(upload.name);
-  return s.addEvidenceStream(actor, firmRef, { name, stream: upload.stream.pipe(capped(name, maxBytes)) }, { collectedAt, expiresOn });
+  return s.addEvidenceStream(actor, firmRef, { name, stream: cappedChunks(upload.stream, name, maxBytes) }, { collectedAt, expiresOn });
+}
+
+/**
+ * The upload's bytes under the cap, read only when the store reads them: a piped stream would
+ * start flowing at once and fail with INPUT_TOO_LARGE before anyone listens (the use case checks
+ * the firm and the role first), which Node reports as an unhandled error.
+ */
+async function* cappedChunks(source: Readable, name: string, max: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > max) throw tooLarge(name, max);
+    yield chunk;
+  }
+}
+
+function tooLarge(name: string, max: number): CoreError {
+  return new CoreError('INPUT_TOO_LARGE', `${name} is larger than ${max} bytes, the most an upload may be`, { max }, { file: name });
 }
 
 /** A private scratch folder (0700) and its removal; plaintext never lands anywhere shared. */
