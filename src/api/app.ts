@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { isCoreError } from '../core/errors.js';
 import { assertCan, assertFreshFactor } from '../core/people/actor.js';
-import { FRESH_FACTOR_ACTIONS } from '../core/people/roles.js';
+import { FRESH_FACTOR_ACTIONS, firmsAllowed } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
 import authPlugin from './auth-plugin.js';
 import { apiDocs } from './docs.js';
@@ -13,6 +13,10 @@ import { domainRoutes } from './routes/index.js';
 import type { ApiDeps } from './types.js';
 
 export type { ApiErrorBody } from './errors.js';
+
+/** Evidence uploads stream through multipart (their own cap); JSON bodies stay small. */
+const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+const JSON_BODY_LIMIT = { what: 'JSON request body', what_zh: 'JSON 請求內容', limit: '1 MiB' };
 
 /**
  * The HTTP API and the pages, as one Fastify app built from its dependencies (the server entry
@@ -23,8 +27,7 @@ export type { ApiErrorBody } from './errors.js';
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
-    // Evidence uploads stream through multipart; JSON bodies stay small.
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
     trustProxy: false,
   });
   app.decorateRequest('actor', null);
@@ -60,7 +63,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // onRequest, before the body is read or judged: without a session nothing about a route's body
+  // is learnt (401 before 400), and without the right neither is its schema (403/404 before 400).
+  // Params are known here (the router matched them), so `:firm` is resolved as before.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || access.public) return;
     const actor = await deps.sessions.actorOf(request);
@@ -82,6 +88,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         if (firmRef !== undefined && !actorSeesFirm(actor, request.firmId!)) throw new CoreError('FIRM_NOT_FOUND', 'no such firm', { ref: firmRef });
         throw e;
       }
+      if (access.allFirms && firmsAllowed(actor.grants, access.action) !== 'all')
+        throw new CoreError('FORBIDDEN', `${access.action} needs a grant on every firm`, { action: access.action });
       if (FRESH_FACTOR_ACTIONS.has(access.action)) assertFreshFactor(actor, deps.clock.now());
     }
   });
@@ -93,9 +101,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (error.validation) return reply.status(400).send(apiErrorBody('REQUEST_INVALID', lang));
     const status = error.statusCode;
     if (status === 429) return reply.status(429).send(apiErrorBody('RATE_LIMITED', lang));
-    if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ ...apiErrorBody('REQUEST_INVALID', lang), ...(error.code ? { code: error.code } : {}) });
-    }
+    // A JSON body over the limit: the table's own code, not Fastify's (whose codes are no contract).
+    if (status === 413) return reply.status(413).send(apiErrorBody('INPUT_TOO_LARGE', lang, JSON_BODY_LIMIT));
+    if (status && status >= 400 && status < 500) return reply.status(status).send(apiErrorBody('REQUEST_INVALID', lang));
     request.log.error({ err: error }, 'unexpected error');
     return reply.status(500).send(apiErrorBody('UNEXPECTED', lang, { message: lang === 'en' ? 'the server log has the details' : '詳情見伺服器紀錄' }));
   });

@@ -38,6 +38,8 @@ export interface RouteAccess {
   readonly public?: true;
   /** Only signed in, no particular action (the session itself, sign-out, one's own second factors). */
   readonly signedIn?: true;
+  /** The action only with a grant on every firm (the whole audit trail spans them all). */
+  readonly allFirms?: true;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,5 @@
 import type { ResultStatus } from '../core/inspection/item-result.js';
 import type { Actor } from '../core/people/actor.js';
-import type { RejectionsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
 
 export interface Rejection {
@@ -23,27 +22,6 @@ export async function rejectResult(
 ): Promise<Rejection> {
   const r = await s.reject(actor, { ...ref, reason });
   return { by: r.by, at: r.at, reason: r.reason ?? reason, hash: r.hash };
-}
-
-/**
- * The last rejection of each result of a run that still stands: one of exactly the content now
- * recorded (a new recording answers it).
- */
-export async function standingRejections(s: InspectionService, runId: string): Promise<Map<string, Rejection>> {
-  const rows: (RejectionsTable & { path: string; content_hash: string })[] = await s.db
-    .selectFrom('rejections')
-    .innerJoin('item_results', 'item_results.id', 'rejections.result_id')
-    .selectAll('rejections')
-    .select(['item_results.path', 'item_results.content_hash'])
-    .where('item_results.run_id', '=', runId)
-    .orderBy('rejections.rejected_at')
-    .execute();
-  const out = new Map<string, Rejection>();
-  for (const r of rows) {
-    if (r.rejected_hash === r.content_hash) out.set(r.path, { by: r.rejected_by, at: r.rejected_at, reason: r.reason, hash: r.rejected_hash });
-    else out.delete(r.path);
-  }
-  return out;
 }
 
 /**

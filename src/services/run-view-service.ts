@@ -4,7 +4,7 @@ import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { ItemResultView } from '../core/inspection/item-result.js';
 import type { EvidenceTable, FirmsTable, InspectionRunsTable, RunSignoffsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
-import { standingRejections, type Rejection } from './review-service.js';
+import type { Rejection } from './review-service.js';
 
 /** Parsed catalog versions by id: versions are immutable and content-hashed, so one parse serves every request. */
 const versions = new Map<string, CatalogVersion>();
@@ -54,7 +54,6 @@ export async function runView(s: InspectionService, firmRef: string, period: str
   const decisions = new Map((JSON.parse(run.applicability_json) as ApplicabilityDecision[]).map((d) => [d.path, d]));
   const evidence = new Map<string, EvidenceTable>((await s.listEvidence(firm.id)).map((e) => [e.sha256, e]));
   const reports = (await s.analyzerReports(run.id)).map((r) => JSON.parse(r.report_json) as AnalyzerReport);
-  const rejections = await standingRejections(s, run.id);
   const signoff = await s.signoffOf(run.id);
   const rev = await s.db.selectFrom('run_revisions').select('revises_run_id').where('id', '=', run.id).executeTakeFirst();
   const items = results.map((r): RunItemView => {
@@ -67,7 +66,8 @@ export async function runView(s: InspectionService, firmRef: string, period: str
       text: node?.text ?? node?.textEn ?? null,
       decision: decisions.get(r.path) ?? null,
       result: r,
-      rejection: rejections.get(r.path) ?? null,
+      // The core's review state decides whether a rejection stands (one of exactly this content, after its last recording).
+      rejection: r.approval?.state === 'rejected' ? { by: r.approval.by, at: r.approval.at, reason: r.approval.reason ?? '', hash: r.contentHash } : null,
       evidence: r.evidence.map((sha) => {
         const e = evidence.get(sha);
         return { sha256: sha, name: e?.name ?? '?', size: Number(e?.size ?? 0), collectedAt: e?.collected_at ?? '' };

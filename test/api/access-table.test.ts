@@ -360,6 +360,28 @@ describe.each(DIALECTS)('route × role × expected status (%s)', (dialect) => {
     expect(wrong).toEqual([]);
   }, 300_000);
 
+  // 401 → 403/404 → 400: a body is judged only for someone allowed to send it. Every changing
+  // route gets a body that is not even JSON; a cell the table refuses is refused as before, and
+  // only an allowed cell learns that the body is bad. Nothing reaches a handler, so nothing changes.
+  it('judges no body before the session and the right: every cell of the changing routes with a broken body', async () => {
+    const changing = cells.filter(({ route }) => route.action !== 'public' && route.send({ st, n: 0, sha, findingId }).method !== 'GET');
+    expect(changing.length).toBeGreaterThan(100);
+    const wrong: string[] = [];
+    for (const { route, role, scope } of changing) {
+      const refused = expected(route, role, scope);
+      const want = refused === route.ok || (route.action === 'signedIn' && role !== null) ? 400 : refused;
+      const sent = route.send({ st, n: 0, sha, findingId });
+      const headers = { 'content-type': 'application/json', ...(role ? { [ACTOR_HEADER]: actorName(role, scope) } : {}) };
+      const res = await st.app.inject({ method: sent.method, url: sent.url, headers, payload: '{"status": "pass", ' });
+      bodies.push({ name: `${route.name} (broken body)`, body: res.body, type: String(res.headers['content-type'] ?? '') });
+      const code = res.json<{ code: string }>().code;
+      const wantCode = want === 400 ? 'REQUEST_INVALID' : refusal(route, want);
+      if (res.statusCode !== want || code !== wantCode)
+        wrong.push(`${route.name} as ${role ?? 'signed out'}@${scope}: ${res.statusCode} ${code} (want ${want} ${wantCode})`);
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+
   it('no response body of the table carries a stack trace, SQL or a server path', () => {
     expect(bodies.length).toBeGreaterThan(ROUTES.length);
     for (const b of bodies) expectNoInternals(b.name, b.body, b.type, st.home);

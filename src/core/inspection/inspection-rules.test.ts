@@ -115,6 +115,7 @@ describe('the review that counts', () => {
         recordedAt: 't',
         expiresOn: null,
         evidence: [],
+        contentHash: 'h1',
         approval,
       },
     ]);

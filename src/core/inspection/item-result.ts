@@ -93,6 +93,8 @@ export interface ItemResultView {
   readonly recordedAt: string | null;
   readonly expiresOn: string | null;
   readonly evidence: readonly string[];
+  /** The hash of the content recorded now (recomputed, not the stored one): what a review of it names. */
+  readonly contentHash: string;
   /** The review that counts now: approved (exactly this content), rejected (back to the officer, with the reason) or void (the content changed since). */
   readonly approval:
     | { readonly state: 'approved' | 'void'; readonly by: string; readonly at: string }

@@ -23,6 +23,7 @@ const view = (path: string, o: Partial<ItemResultView> = {}): ItemResultView => 
   recordedAt: '2026-11-27T02:00:00.000Z',
   expiresOn: '2027-11-27',
   evidence: [],
+  contentHash: `hash-of-${path}`,
   approval: { state: 'approved', by: 'bob', at: '2026-11-27T03:00:00.000Z' },
   ...o,
 });

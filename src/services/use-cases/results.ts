@@ -186,24 +186,28 @@ export async function resultViews(repos: InspectionRepositories, run: Inspection
   const lastSet = reviews.length ? await repos.results.lastRecordingSeq(ids) : new Map<string, number>();
   const order = new Map(run.applicability.map((d, i) => [d.path, i]));
   return rows
-    .map((r): ItemResultView => ({
-      path: r.path,
-      code: r.code,
-      status: r.status,
-      effectiveStatus: effectiveStatus(r, today),
-      source: r.source,
-      justification: r.justification,
-      recordedBy: r.recordedBy,
-      recordedAt: r.recordedAt,
-      expiresOn: r.expiresOn,
-      evidence: r.evidence,
+    .map((r): ItemResultView => {
       // The stored hash is recomputed: a row changed outside ccheck is never shown as approved.
-      approval: reviewState(
-        resultContentHash(contentOf(r)),
-        lastSet.get(r.id) ?? 0,
-        reviews.filter((v) => v.resultId === r.id),
-      ),
-    }))
+      const contentHash = resultContentHash(contentOf(r));
+      return {
+        path: r.path,
+        code: r.code,
+        status: r.status,
+        effectiveStatus: effectiveStatus(r, today),
+        source: r.source,
+        justification: r.justification,
+        recordedBy: r.recordedBy,
+        recordedAt: r.recordedAt,
+        expiresOn: r.expiresOn,
+        evidence: r.evidence,
+        contentHash,
+        approval: reviewState(
+          contentHash,
+          lastSet.get(r.id) ?? 0,
+          reviews.filter((v) => v.resultId === r.id),
+        ),
+      };
+    })
     .sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
 }
 
