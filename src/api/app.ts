@@ -53,15 +53,18 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
-  await apiDocs(app);
-
+  const served: string[] = [];
+  servedRoutes.set(app, served);
   app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/')) for (const m of [route.method].flat()) if (m !== 'HEAD') served.push(`${m} ${route.url}`);
     const access = route.config?.access;
     if (!access || (!access.public && !access.signedIn && !access.action)) {
       // Fail at start-up, not at the first request: every route says who may call it.
       if (route.url.startsWith('/api/')) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
     }
   });
+
+  await apiDocs(app);
 
   // onRequest, before the body is read or judged: without a session nothing about a route's body
   // is learnt (401 before 400), and without the right neither is its schema (403/404 before 400).
@@ -134,6 +137,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(domainRoutes, { deps });
 
   return app;
+}
+
+const servedRoutes = new WeakMap<FastifyInstance, readonly string[]>();
+
+/** Every API route the app serves, as `METHOD /api/path/:param` (the access table checks it lists them all). */
+export function apiRoutesOf(app: FastifyInstance): readonly string[] {
+  return servedRoutes.get(app) ?? [];
 }
 
 function actorSeesFirm(actor: NonNullable<import('fastify').FastifyRequest['actor']>, firmId: string): boolean {
