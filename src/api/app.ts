@@ -97,6 +97,20 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
+  // A body judged after the access check: a query parameter the route does not name is refused
+  // (a misspelt `firm` must not widen what is answered), not silently dropped.
+  app.addHook('preValidation', async (request, reply) => {
+    const known = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties;
+    if (!known) return;
+    if (Object.keys(request.query as Record<string, unknown>).some((k) => !Object.hasOwn(known, k)))
+      return reply.status(400).send(apiErrorBody('REQUEST_INVALID', errorLangOf(request.headers['accept-language'])));
+  });
+
+  // API answers carry firm data and session state: no browser or proxy keeps a copy.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
   // Every body comes from the error table (src/core/error-table.ts), in the request's language.
   app.setErrorHandler((error: FastifyError | CoreError, request, reply) => {
     const lang = errorLangOf(request.headers['accept-language']);

@@ -32,10 +32,14 @@ export function capped(name: string, max: number): Transform {
   });
 }
 
-/** An upload's file name as the user gave it, without any folder part or control characters. */
+/**
+ * An upload's file name as the user gave it, without any folder part or control characters:
+ * C0/C1 controls, and the bidirectional and invisible format marks that make `report\u202Etxt.exe`
+ * show as `reportexe.txt` on the page.
+ */
 export function uploadName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '').trim();
   return clean || 'upload';
 }
 

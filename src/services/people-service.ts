@@ -710,7 +710,7 @@ export class PeopleService {
     proof: { readonly code?: string; readonly response?: AuthenticationResponseJSON },
     rp: RelyingParty,
     origin: RequestOrigin,
-  ): Promise<{ factorAt: string }> {
+  ): Promise<{ factorAt: string; token: string }> {
     const { session, account } = await this.requireSession(token, ['signed_in']);
     await this.assertNotThrottled(account.username, account, origin, 'reauth');
     const label = actorLabel(this.actorFor(account, [], session.method, session.factor_at));
@@ -730,9 +730,16 @@ export class PeopleService {
         await this.recordAttempt(w, account.username, account.id, origin, 'reauth', 'success', 'totp', 'auth.reauthenticated');
       });
     }
+    // A step up in privilege takes a new session id, as sign-in does: a token learnt before it
+    // (a fixated or leaked cookie) is worth nothing after it.
     const now = this.now();
-    await this.db.updateTable('sessions').set({ factor_at: now, last_seen_at: now }).where('id', '=', session.id).execute();
-    return { factorAt: now };
+    const fresh = randomBytes(32).toString('base64url');
+    await this.db
+      .updateTable('sessions')
+      .set({ id: sha256(fresh), factor_at: now, last_seen_at: now })
+      .where('id', '=', session.id)
+      .execute();
+    return { factorAt: now, token: fresh };
   }
 
   async logout(token: string | undefined): Promise<void> {

@@ -169,6 +169,25 @@ describe.each(DIALECTS)('route × role × expected status (%s)', (dialect) => {
     expect(wrong).toEqual([]);
   }, 300_000);
 
+  // CSRF on every changing route, the multipart ones included: someone allowed to call it, with
+  // the session but a forged token, is refused before the body is read (nothing changes).
+  it('refuses every changing route with a forged CSRF token, for a caller the role table allows', async () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const route of ROUTES) {
+      const sent = route.send({ st, n: 0, sha, findingId });
+      if (sent.method === 'GET' || route.action === 'public') continue;
+      const cell = cells.find((c) => c.route === route && c.role !== null && expected(route, c.role, c.scope) === route.ok)!;
+      const headers = { ...(sent.headers ?? {}), [ACTOR_HEADER]: actorName(cell.role!, cell.scope), 'x-csrf-token': 'forged' };
+      const res = await st.app.inject({ ...sent, headers });
+      checked += 1;
+      if (res.statusCode !== 403 || res.json<{ code: string }>().code !== 'CSRF_INVALID')
+        wrong.push(`${route.name}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    expect(checked).toBeGreaterThanOrEqual(14);
+    expect(wrong).toEqual([]);
+  });
+
   it('no response body of the table carries a stack trace, SQL or a server path', () => {
     expect(bodies.length).toBeGreaterThan(ROUTES.length);
     for (const b of bodies) expectNoInternals(b.name, b.body, b.type, st.home);

@@ -97,4 +97,22 @@ describe('CSRF for every changing route, and the sign-in rate limit', () => {
     expect(other.statusCode).toBe(200);
     await app.close();
   });
+
+  it('rate-limits re-authentication per address like sign-in (a stolen session cannot guess codes at speed)', async () => {
+    const env: NodeJS.ProcessEnv = { CCHECK_VAULT_KEY: Buffer.alloc(32, 3).toString('base64'), CCHECK_SIGNIN_RATE_LIMIT: '3' };
+    const people = new PeopleService(s, env);
+    // Signed in (the port says so); the guesses fail in the service, and the limit counts them all.
+    const app = await buildApp({ inspections: s, home: tmp.dir, env, clock, sessions: { actorOf: () => Promise.resolve(officer) }, people });
+    const sessionRes = await app.inject({ method: 'GET', url: '/api/auth/session' });
+    const cookies = { ccheck_csrf: sessionRes.cookies.find((c) => c.name === 'ccheck_csrf')!.value };
+    const headers = { 'x-csrf-token': sessionRes.json<{ csrf_token: string }>().csrf_token };
+    const guess = (remoteAddress: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/reauth', remoteAddress, cookies, headers, payload: { code: '123456' } });
+    for (let i = 0; i < 3; i++) expect((await guess('10.0.0.9')).statusCode).not.toBe(429);
+    const limited = await guess('10.0.0.9');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json<{ code: string }>().code).toBe('RATE_LIMITED');
+    expect((await guess('10.0.0.8')).statusCode).not.toBe(429);
+    await app.close();
+  });
 });

@@ -130,11 +130,13 @@ export function registerAuthRoutes(app: FastifyInstance, people: PeopleService |
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { code, response } = request.body;
       if (!code && !response) throw new CoreError('AUTH_FACTOR_INVALID', 'give a TOTP code or a passkey response', {});
       const r = await people.reauthenticate(sessionToken(request), { code, response }, relyingPartyOf(request), originOf(request));
-      return { factor_at: r.factorAt };
+      // The session id changes with the step up (no fixation); the CSRF secret stays, so the page's token still works.
+      setSessionCookie(request, reply, r.token);
+      return reply.send({ factor_at: r.factorAt });
     },
   );
 }
