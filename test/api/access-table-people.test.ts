@@ -227,6 +227,38 @@ describe.each(DIALECTS)('people and sign-in routes × role × expected status (%
     tmp?.cleanup();
   });
 
+  // 401 → 403 → 400 here too: a body that is not even JSON, on every changing route that needs a
+  // session, is judged only for someone allowed to send it (nothing reaches a handler). Before the
+  // cells below: they end with signing everyone out.
+  it('judges no body before the session and the right on the changing people and /api/me routes', async () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const r of PEOPLE_ROUTES.filter((x) => x.access !== 'public' && !x.route.startsWith('GET ')))
+      for (const role of [null, ...SIGNED_ROLES]) {
+        const refused = expected(r, role);
+        const want = role !== null && refused === r.ok ? 400 : refused;
+        const [method, pattern] = r.route.split(' ') as [string, string];
+        const b = role ? browsers.get(role)! : null;
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(b?.csrf ? { 'x-csrf-token': b.csrf } : {}) };
+        const res = await app.inject({
+          method: method as 'POST',
+          url: r.url?.({ n: 0, target, code: '', who: '' }) ?? pattern,
+          headers,
+          cookies: b?.cookies ?? {},
+          remoteAddress: '10.3.3.3',
+          payload: '{"code": ',
+        });
+        checked += 1;
+        bodies.push({ name: `${r.route} (broken body)`, body: res.body, type: String(res.headers['content-type'] ?? '') });
+        const code = res.json<{ code: string }>().code;
+        const wantCode = want === 400 ? 'REQUEST_INVALID' : want === 401 ? 'AUTH_REQUIRED' : 'FORBIDDEN';
+        if (res.statusCode !== want || code !== wantCode)
+          wrong.push(`${r.route} as ${role ?? 'signed out'}: ${res.statusCode} ${code} (want ${want} ${wantCode})`);
+      }
+    expect(checked).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+  });
+
   it('answers every cell as the role table says', async () => {
     // The sign-in codes were used: the re-authentication cells take the next step's code.
     clock.advance(0.5);
