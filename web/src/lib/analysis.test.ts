@@ -75,6 +75,15 @@ describe('finding rows', () => {
       },
       { path: '7/(1)/c', applies: true, analyzer: { findings: [{ analyzer: 'rule-set', file: 'y' }] } },
     ];
+    const older = { analyzer: 'rule-set', severity: 'low', file: 'jump-host.iptables' };
+    items[0]!.analyzer!.findings!.push(older);
+    expect(findingRows(items, ['7/(1)/b/(h)'], 'rule-set', ['fw.cfg']).map((r) => r.file)).toEqual(['fw.cfg']);
+    expect(findingRows(items, ['7/(1)/b/(h)'], 'rule-set').map((r) => r.file)).toEqual(['fw.cfg', 'jump-host.iptables']);
+    items[0]!.analyzer!.findings!.pop();
+    // The same finding from a later run on the same file is one row.
+    items[0]!.analyzer!.findings!.push({ ...items[0]!.analyzer!.findings![0]! });
+    expect(findingRows(items, ['7/(1)/b/(h)'], 'rule-set')).toHaveLength(1);
+    items[0]!.analyzer!.findings!.pop();
     expect(findingRows(items, ['7/(1)/b/(h)'], 'rule-set')).toEqual([
       { item: '7/(1)/b/(h)', severity: 'high', failing: true, file: 'fw.cfg', line: 12, rule: 'permit-all', detail: 'any-any', detail_zh: '全開' },
     ]);

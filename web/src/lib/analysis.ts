@@ -66,6 +66,8 @@ export interface StartedJob {
   readonly id: string;
   readonly analyzer: string;
   readonly started_at: string;
+  /** The evidence names the job read: its findings are those in these files. */
+  readonly files?: readonly string[];
 }
 type KeyStore = Pick<Storage, 'getItem' | 'setItem'>;
 const key = (firm: string, period: string) => `ccheck.jobs.${firm}.${period}`;
@@ -98,16 +100,23 @@ export interface FindingRow {
   readonly detail_zh: string;
 }
 
-/** The findings an analyzer left on the items a job recorded, in item then file/line order. */
-export function findingRows(items: readonly RunItemJson[], recorded: readonly string[], analyzer: string): FindingRow[] {
+/**
+ * The findings a job left: the analyzer's findings on the items it recorded, in the files it read
+ * (an item also holds what earlier runs of the analyzer found in other files), in the run's order.
+ * The same finding reported again by a later run on the same file is one row.
+ */
+export function findingRows(items: readonly RunItemJson[], recorded: readonly string[], analyzer: string, files?: readonly string[]): FindingRow[] {
   const wanted = new Set(recorded);
+  const read = files ? new Set(files) : null;
   const rows: FindingRow[] = [];
+  const seen = new Set<string>();
   for (const item of items) {
     if (!wanted.has(item.path)) continue;
     for (const f of item.analyzer?.findings ?? []) {
       if (f.analyzer !== undefined && f.analyzer !== analyzer) continue;
+      if (read && !read.has(f.file ?? '')) continue;
       const x = f as typeof f & { line?: number | null; rule?: string | null };
-      rows.push({
+      const row: FindingRow = {
         item: item.path,
         severity: f.severity ?? '',
         failing: f.failing === true,
@@ -116,7 +125,11 @@ export function findingRows(items: readonly RunItemJson[], recorded: readonly st
         rule: x.rule ?? '',
         detail: f.detail ?? f.message ?? '',
         detail_zh: f.detail_zh ?? f.detail ?? f.message ?? '',
-      });
+      };
+      const key = JSON.stringify(row);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(row);
     }
   }
   return rows;

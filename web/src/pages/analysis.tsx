@@ -90,10 +90,11 @@ export function AnalysisPage() {
   const analyzers = analyzersQ.data?.analyzers ?? [];
   const [analyzerId, setAnalyzerId] = useState('');
   const analyzer = analyzers.find((a) => a.id === analyzerId) ?? analyzers[0] ?? null;
+  const evidence = evidenceQ.data?.evidence ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
   const [chosen, setChosen] = useState<string[]>([]);
   const [jobs, setJobs] = useState<StartedJob[]>([]);
-  const [shown, setShown] = useState<JobJson | null>(null);
+  const [shown, setShown] = useState<{ job: JobJson; files?: readonly string[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
 
@@ -105,7 +106,10 @@ export function AnalysisPage() {
     setShown(null);
   }, [firm, period]);
   const rows = useMemo(
-    () => (shown && runQ.data && analyzer ? findingRows(runQ.data.items, shown.result?.recorded ?? [], shown.result?.analyzer ?? analyzer.id) : []),
+    () =>
+      shown && runQ.data && analyzer
+        ? findingRows(runQ.data.items, shown.job.result?.recorded ?? [], shown.job.result?.analyzer ?? analyzer.id, shown.files)
+        : [],
     [shown, runQ.data, analyzer],
   );
 
@@ -119,20 +123,21 @@ export function AnalysisPage() {
         method: 'POST',
         body: { analyzer: analyzer.id, evidence: chosen, options: optionsPayload(analyzer.options, values) },
       });
-      setJobs(rememberJob(sessionStorage, firm, period, { id: r.job_id, analyzer: analyzer.id, started_at: new Date().toISOString() }));
+      const files = evidence.filter((ev) => chosen.includes(ev.sha256)).map((ev) => ev.name);
+      setJobs(rememberJob(sessionStorage, firm, period, { id: r.job_id, analyzer: analyzer.id, started_at: new Date().toISOString(), files }));
       setNotice(t('analysis.started'));
     } catch (err) {
       setError(err);
     }
   };
   const show = (job: JobJson) => {
-    setShown(job);
+    const files = jobs.find((j) => j.id === job.id)?.files;
+    setShown(files ? { job, files } : { job });
     // The job recorded into the run: read it again for the findings.
     if (period) void qc.invalidateQueries({ queryKey: [runPath(firm, period)] });
   };
 
   if (runsQ.isPending || analyzersQ.isPending) return <Loading />;
-  const evidence = evidenceQ.data?.evidence ?? [];
   const en = i18n.language === 'en';
   return (
     <>
@@ -266,7 +271,7 @@ export function AnalysisPage() {
             </thead>
             <tbody>
               {jobs.map((j) => (
-                <JobRow key={j.id} started={j} shown={shown?.id === j.id} onShow={show} />
+                <JobRow key={j.id} started={j} shown={shown?.job.id === j.id} onShow={show} />
               ))}
             </tbody>
           </table>
@@ -278,24 +283,32 @@ export function AnalysisPage() {
       {shown ? (
         <section aria-labelledby="h-job-result" className="card">
           <h2 id="h-job-result">
-            {t('analysis.result', { analyzer: shown.result?.analyzer ?? '' })}{' '}
-            {shown.result?.verdict ? <StatusBadge status={verdictStatus(shown.result.verdict)} /> : null}
+            {t('analysis.result', { analyzer: shown.job.result?.analyzer ?? '' })}{' '}
+            {shown.job.result?.verdict ? <StatusBadge status={verdictStatus(shown.job.result.verdict)} /> : null}
           </h2>
           <p>
             {t('analysis.recorded')}:{' '}
-            {(shown.result?.recorded ?? []).map((p) => (
+            {(shown.job.result?.recorded ?? []).map((p) => (
               <code key={p}>{p} </code>
             ))}
-            {shown.result?.skipped?.length ? (
+            {shown.job.result?.skipped?.length ? (
               <>
                 {' '}
                 · {t('analysis.skipped')}:{' '}
-                {shown.result.skipped.map((p) => (
+                {shown.job.result.skipped.map((p) => (
                   <code key={p}>{p} </code>
                 ))}
               </>
             ) : null}
           </p>
+          {shown.files?.length ? (
+            <p>
+              {t('analysis.files')}:{' '}
+              {shown.files.map((f) => (
+                <code key={f}>{f} </code>
+              ))}
+            </p>
+          ) : null}
           {runQ.isFetching ? <Loading /> : null}
           {rows.length ? (
             <table className="finding-rows">
