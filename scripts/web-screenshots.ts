@@ -54,6 +54,40 @@ try {
   await page.getByRole('button', { name: '比較' }).click();
   await page.locator('table.diff tbody tr').first().waitFor();
   await page.screenshot({ path: path.join(OUT, 'web-catalog-diff.png') });
+  /** A fresh sign-in as another demo account (password + TOTP) in the same browser. */
+  const signInAs = async (role: string) => {
+    await context.clearCookies();
+    const a = server.accounts[role]!;
+    await page.goto(`${server.base}/login`);
+    await page.getByLabel('帳號').fill(a.username);
+    await page.getByLabel('密碼').fill(a.password);
+    await page.getByRole('button', { name: '登入' }).click();
+    await page.getByLabel('驗證器應用程式的 6 位數代碼').fill(new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(a.totpSecret) }).generate());
+    await page.getByRole('button', { name: '驗證' }).click();
+    await page.waitForURL(/\/dashboard$/);
+  };
+
+  // An analyzer job on stored evidence (the officer's): the firewall configuration through the rule-set check.
+  await signInAs('officer');
+  await page.goto(`${firm}/analysis`);
+  await page.getByLabel('檢查程式').selectOption('rule-set');
+  await page.getByRole('checkbox', { name: /fw-edge-01\.asa/ }).check();
+  await page.getByRole('button', { name: '開始檢查' }).click();
+  await page.locator('table.jobs tbody tr', { hasText: '已完成' }).getByRole('button', { name: '查看結果' }).click({ timeout: 60_000 });
+  await page.locator('table.finding-rows tbody tr').first().waitFor();
+  // The job list and the result at the top of the picture (a string: this file has no DOM types).
+  await page.evaluate("document.getElementById('h-jobs').scrollIntoView({ block: 'start' })");
+  await page.screenshot({ path: path.join(OUT, 'web-analysis.png') });
+
+  // The profile form with a problem beside its field (the administrator edits the profile).
+  await signInAs('admin');
+  await page.goto(`${firm}/profile`);
+  const rto = page.getByLabel('復原時間目標 RTO（小時）').first();
+  await rto.fill('0');
+  await page.getByRole('button', { name: '儲存' }).click();
+  await page.locator('.field-error').first().waitFor();
+  await rto.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, 'web-profile.png') });
   console.log(`wrote web-*.png into ${OUT}`);
 } finally {
   await browser.close();

@@ -19,6 +19,12 @@ export interface DemoServer {
   readonly period: string;
   readonly accounts: Readonly<Record<string, DemoAccount>>;
   readonly app: FastifyInstance;
+  /**
+   * Makes a demo account's second factor stale, as if its last check were long ago: the next
+   * approve, sign-off or passkey change answers FACTOR_NOT_FRESH and the page must ask again.
+   * (The 300 s window itself stays as the core defines it; only this account's sessions age.)
+   */
+  staleFactor(role: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +61,10 @@ export async function startDemoServer(extraGrants: Record<string, string[]> = {}
     period: r.period,
     accounts,
     app,
+    staleFactor: async (role) => {
+      const account = await inspections.db.selectFrom('accounts').select('id').where('username', '=', accounts[role]!.username).executeTakeFirstOrThrow();
+      await inspections.db.updateTable('sessions').set({ factor_at: '2000-01-01T00:00:00.000Z' }).where('account_id', '=', account.id).execute();
+    },
     close: async () => {
       await app.close();
       await inspections.close();

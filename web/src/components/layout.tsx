@@ -102,6 +102,11 @@ export function Layout() {
                 </Link>
               </li>
               <li>
+                <Link to="/firms/$firm/analysis" params={{ firm }}>
+                  {t('nav.analysis')}
+                </Link>
+              </li>
+              <li>
                 <Link to="/firms/$firm/findings" params={{ firm }}>
                   {t('nav.findings')}
                 </Link>
@@ -111,6 +116,13 @@ export function Layout() {
                   {t('nav.profile')}
                 </Link>
               </li>
+              {isAdmin ? (
+                <li>
+                  <Link to="/firms/$firm/retention" params={{ firm }}>
+                    {t('nav.retention')}
+                  </Link>
+                </li>
+              ) : null}
             </>
           ) : null}
           <li>
@@ -118,6 +130,9 @@ export function Layout() {
           </li>
           <li>
             <Link to="/verify">{t('nav.verify')}</Link>
+          </li>
+          <li>
+            <Link to="/me/security">{t('nav.security')}</Link>
           </li>
           {isAdmin ? (
             <li>

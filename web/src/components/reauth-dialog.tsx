@@ -1,12 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { api, onFactorNotFresh } from '../lib/api.js';
+import type { PasskeyJson } from '../lib/types.js';
 import { ErrorNote } from './common.js';
 
 /**
  * The fresh-factor prompt: when the server answers FACTOR_NOT_FRESH (approve, reject, sign off,
- * people), this modal asks for an authenticator code, sends it to /api/auth/reauth, and lets the
- * refused request go again. A native <dialog> keeps focus inside and returns it afterwards.
+ * people, passkey changes), this modal asks for an authenticator code or, for someone who has
+ * registered one, a passkey; either goes to /api/auth/reauth, and the refused request goes again.
+ * (The server's re-auth takes TOTP and passkeys only: a recovery code is for signing in when the
+ * authenticator is lost, and spending one on an approval would leave fewer for that.)
+ * A native <dialog> keeps focus inside and returns it afterwards.
  */
 export function ReauthDialog() {
   const { t } = useTranslation();
@@ -14,6 +19,8 @@ export function ReauthDialog() {
   const pending = useRef<((ok: boolean) => void) | null>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [passkeys, setPasskeys] = useState(0);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     onFactorNotFresh(
@@ -22,7 +29,12 @@ export function ReauthDialog() {
           pending.current = resolve;
           setCode('');
           setError(null);
+          setPasskeys(0);
           ref.current?.showModal();
+          // The passkey button only for someone who has one (listing needs no fresh factor).
+          void api<{ passkeys: PasskeyJson[] }>('/api/me/passkeys')
+            .then((r) => setPasskeys(r.passkeys.length))
+            .catch(() => setPasskeys(0));
         }),
     );
     return () => onFactorNotFresh(null);
@@ -33,19 +45,36 @@ export function ReauthDialog() {
     pending.current?.(ok);
     pending.current = null;
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const prove = async (body: { code: string } | { response: unknown }) => {
+    setBusy(true);
+    setError(null);
     try {
-      await api('/api/auth/reauth', { method: 'POST', body: { code } });
+      await api('/api/auth/reauth', { method: 'POST', body });
       finish(true);
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void prove({ code: code.trim() });
+  };
+  const passkey = () =>
+    void (async () => {
+      try {
+        const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('/api/auth/webauthn/options', { method: 'POST', body: {} });
+        const response = await startAuthentication({ optionsJSON });
+        await prove({ response });
+      } catch (err) {
+        setError(err);
+      }
+    })();
 
   return (
     <dialog ref={ref} aria-labelledby="reauth-title" onCancel={() => finish(false)}>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <h2 id="reauth-title">{t('reauth.title')}</h2>
         <p>{t('reauth.intro')}</p>
         <label htmlFor="reauth-code">{t('reauth.code')}</label>
@@ -61,7 +90,14 @@ export function ReauthDialog() {
         />
         <ErrorNote error={error} />
         <div className="actions">
-          <button type="submit">{t('reauth.submit')}</button>
+          <button type="submit" disabled={busy}>
+            {t('reauth.submit')}
+          </button>
+          {passkeys > 0 ? (
+            <button type="button" className="secondary" onClick={passkey} disabled={busy}>
+              {t('reauth.passkey')}
+            </button>
+          ) : null}
           <button type="button" className="secondary" onClick={() => finish(false)}>
             {t('app.cancel')}
           </button>

@@ -154,3 +154,42 @@ export interface AuditEventJson {
   entity?: string | null;
   entity_id?: string | null;
 }
+export interface PasskeyJson {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+export interface EvidenceJson {
+  sha256: string;
+  name: string;
+  size: number;
+  collected_at?: string | null;
+  uploaded_at?: string | null;
+  uploaded_by?: string | null;
+}
+export interface AnalyzerOptionJson {
+  name: string;
+  description: string;
+  required: boolean;
+  default?: unknown;
+  schema?: Record<string, unknown>;
+}
+export interface AnalyzerJson {
+  id: string;
+  title: string;
+  title_en: string;
+  items: string[];
+  inputs: { name: string; formats: string[]; description: string }[];
+  options: AnalyzerOptionJson[];
+}
+export interface JobJson {
+  id: string;
+  kind: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: { done: number; total: number | null };
+  result?: { analyzer?: string; verdict?: string; recorded?: string[]; skipped?: string[]; findings?: number };
+  error?: { code: string; message: string };
+  created_at: string;
+  finished_at: string | null;
+}
