@@ -29,6 +29,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('firmId', null);
+  app.decorateRequest('firm', null);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -74,6 +75,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         throw e;
       });
       request.firmId = firm.id;
+      request.firm = firm;
     }
     if (access.action) {
       try {

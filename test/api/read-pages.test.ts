@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { CompiledQuery, QueryResult } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/people/actor.js';
+import { firmDashboard } from '../../src/services/dashboard-service.js';
+import { InspectionService } from '../../src/services/inspection-service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { account, ACTOR_HEADER, API_LICENCE, apiStore, grant, NOW, type ApiStore } from '../helpers/api-app.js';
 
@@ -22,8 +24,12 @@ const PAGES = {
   october: `${F}/runs/2026-10`,
   september: `${F}/runs/2026-09`,
 };
-/** Queries per request, the access check's firm lookup included. */
-const QUERIES = { dashboard: 7, november: 18, october: 16, september: 16 };
+/**
+ * Queries per request, the access check's firm lookup included: the dashboard computed (the first
+ * after a write) and again (the audit head only); each run page whatever its number of items,
+ * with and without evidence, reviews and analyzer reports.
+ */
+const QUERIES = { dashboard: 6, november: 10, october: 8, september: 8, dashboardAgain: 2 };
 
 /**
  * Ids made at random per store, and the content hashes that cover them: replaced by their order
@@ -43,9 +49,9 @@ function countQueries(st: ApiStore): { readonly count: number; readonly sql: str
   const executor = st.s.db.getExecutor();
   const run = executor.executeQuery.bind(executor);
   const sql: string[] = [];
-  executor.executeQuery = <R>(q: CompiledQuery, id: Parameters<typeof run>[1]): Promise<QueryResult<R>> => {
+  executor.executeQuery = <R>(q: CompiledQuery<R>): Promise<QueryResult<R>> => {
     sql.push(q.sql);
-    return run<R>(q, id);
+    return run<R>(q);
   };
   return {
     get count() {
@@ -58,16 +64,22 @@ function countQueries(st: ApiStore): { readonly count: number; readonly sql: str
 
 describe.each(DIALECTS)('the dashboard and the run page (%s)', (dialect) => {
   let st: ApiStore;
-  const get = async (url: string) => {
+  const get = async <T = unknown>(url: string): Promise<T> => {
     const res = await st.app.inject({ method: 'GET', url, headers: { [ACTOR_HEADER]: 'auditor' } });
     expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
-    return res.json<unknown>();
+    return res.json<T>();
+  };
+  type DashboardJson = {
+    trend: { period: string; compliant: number; non_compliant: number; undetermined: number }[];
+    overdue: { period: string }[];
   };
   const as = (who: string, method: 'POST' | 'PUT', url: string, payload?: Record<string, unknown>) =>
     st.app.inject({ method, url, payload, headers: { [ACTOR_HEADER]: who } });
 
   // October's results are recorded in October (so some attestations can have expired by now).
   let now = NOW;
+  /** An October item left without a result. */
+  let OCT_OPEN = '';
   const clock = { now: () => now, today: () => now.slice(0, 10) };
 
   beforeAll(async () => {
@@ -81,23 +93,26 @@ describe.each(DIALECTS)('the dashboard and the run page (%s)', (dialect) => {
       }),
       { clock },
     );
-    // Three months: September signed and revised, October half done with an expired attestation
+    // Four months: August signed, September signed and revised, October half done with an expired attestation
     // and a failure, November with evidence, an approval, a rejection and an analyzer report.
-    for (const period of ['2026-09', '2026-10', '2026-11']) expect((await as('officer', 'POST', `${F}/runs`, { period })).statusCode).toBe(201);
+    for (const period of ['2026-08', '2026-09', '2026-10', '2026-11']) expect((await as('officer', 'POST', `${F}/runs`, { period })).statusCode).toBe(201);
     const ref = (period: string, p: string) => ({ firm: API_LICENCE, period, path: p });
-    const sep = (await st.s.results(API_LICENCE, '2026-09')).results.filter((r) => r.status === 'not_run');
-    for (const [i, r] of sep.entries()) {
-      await st.s.setResult(OFFICER, ref('2026-09', r.path), {
-        status: i % 5 === 0 ? 'fail' : 'pass',
-        justification: '已檢視本期佐證資料',
-        source: 'attestation',
-        expiresOn: '2027-05-31',
-      });
-      await st.s.approve(SUPERVISOR, ref('2026-09', r.path));
+    for (const month of ['2026-08', '2026-09']) {
+      const open = (await st.s.results(API_LICENCE, month)).results.filter((r) => r.status === 'not_run');
+      for (const [i, r] of open.entries()) {
+        await st.s.setResult(OFFICER, ref(month, r.path), {
+          status: i % 5 === 0 ? 'fail' : 'pass',
+          justification: '已檢視本期佐證資料',
+          source: 'attestation',
+          expiresOn: '2027-05-31',
+        });
+        await st.s.approve(SUPERVISOR, ref(month, r.path));
+      }
+      expect((await as('ciso', 'POST', `${F}/runs/${month}/signoff`)).statusCode).toBe(200);
     }
-    expect((await as('ciso', 'POST', `${F}/runs/2026-09/signoff`)).statusCode).toBe(200);
     expect((await as('ciso', 'POST', `${F}/runs/2026-09/revise`)).statusCode).toBe(201);
     const oct = (await st.s.results(API_LICENCE, '2026-10')).results.filter((r) => r.status === 'not_run');
+    OCT_OPEN = oct[1]!.path;
     now = '2026-10-25T02:00:00.000Z';
     for (const [i, r] of oct.entries()) {
       if (i % 2) continue;
@@ -153,6 +168,7 @@ describe.each(DIALECTS)('the dashboard and the run page (%s)', (dialect) => {
   it('answers the JSON the pages always had (one snapshot for both databases)', async () => {
     const pages = {
       dashboard: await get(`${F}/dashboard`),
+      august: await get(`${F}/runs/2026-08`),
       november: await get(`${F}/runs/2026-11`),
       october: await get(`${F}/runs/2026-10`),
       september: await get(`${F}/runs/2026-09`),
@@ -164,11 +180,69 @@ describe.each(DIALECTS)('the dashboard and the run page (%s)', (dialect) => {
   it('costs a fixed number of queries per page, whatever the run holds', async () => {
     const q = countQueries(st);
     const counts: Record<string, number> = {};
-    for (const [name, url] of Object.entries(PAGES)) {
+    // The first dashboard after a write computes; the next one only checks the audit head.
+    await st.s.setResult(
+      OFFICER,
+      { firm: API_LICENCE, period: '2026-10', path: OCT_OPEN },
+      { status: 'pass', justification: '十月份之檢查紀錄', source: 'attestation', expiresOn: '2027-05-31' },
+    );
+    for (const [name, url] of Object.entries({ ...PAGES, dashboardAgain: PAGES.dashboard })) {
       q.reset();
       await get(url);
       counts[name] = q.count;
     }
     expect(counts).toEqual(QUERIES);
+  });
+
+  /** The dashboard as a store with nothing cached computes it (a second connection to the same store). */
+  const fresh = async () => {
+    const other = await InspectionService.connect(st.home, st.env, clock);
+    try {
+      return await firmDashboard(other, API_LICENCE);
+    } finally {
+      await other.close();
+    }
+  };
+  const novemberTrend = async () => (await get<DashboardJson>(PAGES.dashboard)).trend.find((t) => t.period === '2026-11')!;
+
+  it('shows every write at once: a result recorded through the API, then one written by another process on the same store', async () => {
+    const before = await novemberTrend();
+    const open = (await st.s.results(API_LICENCE, '2026-11')).results.filter((r) => r.status === 'not_run').map((r) => r.path);
+    const put = await as('officer', 'PUT', `${F}/runs/2026-11/items/${enc(open[0]!)}/result`, {
+      status: 'pass',
+      note: '十一月份檢查紀錄',
+      expires_on: '2027-05-31',
+    });
+    expect(put.statusCode).toBe(200);
+    const after = await novemberTrend();
+    expect(after).toMatchObject({ compliant: before.compliant + 1, undetermined: before.undetermined - 1 });
+    expect(await firmDashboard(st.s, API_LICENCE)).toEqual(await fresh());
+
+    // The CLI is another process with its own connection: its write moves the same audit head.
+    const cli = await InspectionService.connect(st.home, st.env, clock);
+    try {
+      await cli.setResult(
+        'ccheck',
+        { firm: API_LICENCE, period: '2026-11', path: open[1]! },
+        { status: 'fail', justification: '十一月份檢查紀錄', source: 'attestation', expiresOn: '2027-05-31' },
+      );
+    } finally {
+      await cli.close();
+    }
+    expect(await novemberTrend()).toMatchObject({ compliant: after.compliant, non_compliant: after.non_compliant + 1, undetermined: after.undetermined - 1 });
+    expect(await firmDashboard(st.s, API_LICENCE)).toEqual(await fresh());
+  });
+
+  it('counts statuses as they count today: the next day recomputes with no write in between', async () => {
+    const overdue = (await get<DashboardJson>(PAGES.dashboard)).overdue.filter((o) => o.period === '2026-11');
+    expect(overdue).toEqual([]);
+    now = '2026-12-01T02:00:00.000Z';
+    try {
+      // November has ended unsigned: its items without a result are overdue from today.
+      expect((await get<DashboardJson>(PAGES.dashboard)).overdue.some((o) => o.period === '2026-11')).toBe(true);
+      expect(await firmDashboard(st.s, API_LICENCE)).toEqual(await fresh());
+    } finally {
+      now = NOW;
+    }
   });
 });
