@@ -16,7 +16,7 @@
 // the SQLite home is a temp folder, the PostgreSQL database is created and dropped here.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ import { startServer } from '../src/api/server.js';
 import { ROLES } from '../src/core/people/roles.js';
 import type { Actor } from '../src/core/people/actor.js';
 import { parseProfile } from '../src/io/read-profile.js';
+import { firmDashboard } from '../src/services/dashboard-service.js';
 import { profileTemplate } from '../src/services/firm-service.js';
 import { InspectionService, type Clock } from '../src/services/inspection-service.js';
 import type { ItemResultsTable } from '../src/storage/schema.js';
@@ -182,6 +183,8 @@ async function serve(): Promise<void> {
 interface Result {
   dialect: string;
   page: string;
+  /** The server process's CPU time (user + system) per request, in ms: unlike latency, it does not depend on the machine's load. */
+  cpuMs: number | null;
   requests: number;
   rps: number;
   p50: number;
@@ -190,7 +193,36 @@ interface Result {
   errors: number;
 }
 
-async function load(url: string, firms: string[], dialect: string, page: 'dashboard' | 'run page'): Promise<Result> {
+/**
+ * What a dashboard costs when it is computed (the first read after a write), not kept: every
+ * firm's once, one after another, in this process — wall time and this process's CPU per firm.
+ */
+async function coldDashboards(env: NodeJS.ProcessEnv, home: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const s = await InspectionService.connect(home, env, clock);
+  try {
+    const firms = await s.listFirms();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (const f of firms) await firmDashboard(s, f);
+    const c = process.cpuUsage(c0);
+    return { wallMs: (performance.now() - t0) / firms.length, cpuMs: (c.user + c.system) / 1000 / firms.length };
+  } finally {
+    await s.close();
+  }
+}
+
+/** A process's CPU time so far (user + system), in ms, from /proc (Linux); null elsewhere. */
+function cpuOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command name) in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+async function load(url: string, firms: string[], dialect: string, page: 'dashboard' | 'run page', server: number | undefined): Promise<Result> {
   const periods = months(MONTHS);
   let i = 0;
   const pathOf = () => {
@@ -200,6 +232,7 @@ async function load(url: string, firms: string[], dialect: string, page: 'dashbo
   };
   // Warm up (the catalog version parsed once, connections open) before measuring.
   for (let w = 0; w < 20; w++) await fetch(`${url}${pathOf()}`).then((r) => r.arrayBuffer());
+  const cpu0 = cpuOf(server);
   const r = await autocannon({
     url,
     connections: 10,
@@ -207,9 +240,11 @@ async function load(url: string, firms: string[], dialect: string, page: 'dashbo
     duration: SECONDS,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf() }) }],
   });
+  const cpu1 = cpuOf(server);
   return {
     dialect,
     page,
+    cpuMs: cpu0 === null || cpu1 === null || !r.requests.total ? null : (cpu1 - cpu0) / r.requests.total,
     requests: r.requests.total,
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -223,8 +258,9 @@ async function benchDialect(
   dialect: 'sqlite' | 'postgres',
   env: NodeJS.ProcessEnv,
   home: string,
-): Promise<{ filled: Awaited<ReturnType<typeof fill>>; results: Result[] }> {
+): Promise<{ filled: Awaited<ReturnType<typeof fill>>; cold: { wallMs: number; cpuMs: number }; results: Result[] }> {
   const filled = await fill(env, home);
+  const cold = await coldDashboards(env, home);
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
@@ -232,17 +268,18 @@ async function benchDialect(
       child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
     });
     const { url, firms } = JSON.parse(line) as { url: string; firms: string[] };
-    const results = [await load(url, firms, dialect, 'dashboard'), await load(url, firms, dialect, 'run page')];
-    return { filled, results };
+    const results = [await load(url, firms, dialect, 'dashboard', child.pid), await load(url, firms, dialect, 'run page', child.pid)];
+    return { filled, cold, results };
   } finally {
     child.kill('SIGTERM');
   }
 }
 
 export async function benchApi(): Promise<string> {
+  const loadAtStart = os.loadavg()[0]!;
   const work = mkdtempSync(path.join(os.tmpdir(), 'ccheck-api-bench-'));
   const lines: string[] = [];
-  const rows: { filled: Awaited<ReturnType<typeof fill>>; results: Result[] }[] = [];
+  const rows: Awaited<ReturnType<typeof benchDialect>>[] = [];
   try {
     const sqliteHome = path.join(work, 'sqlite');
     rows.push(
@@ -276,16 +313,30 @@ export async function benchApi(): Promise<string> {
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   lines.push(
+    `load average at the start ${loadAtStart.toFixed(2)}, at the end ${os.loadavg()[0]!.toFixed(2)} (others share this machine: latency depends on it, CPU per request does not)`,
+  );
+  lines.push(
     `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`,
   );
   for (const r of rows)
     lines.push(
-      `input (${r.results[0]!.dialect}): ${FIRMS} firms × ${MONTHS} monthly runs = ${r.filled.runs} runs, ${r.filled.results} item results, filled in ${r.filled.seconds.toFixed(1)} s`,
+      `input (${r.results[0]!.dialect}): ${FIRMS} firms × ${MONTHS} monthly runs = ${r.filled.runs} runs, ${r.filled.results} item results, filled in ${r.filled.seconds.toFixed(1)} s; ` +
+        `a dashboard computed (not kept; the first read after a write) ${r.cold.wallMs.toFixed(1)} ms wall, ${r.cold.cpuMs.toFixed(1)} ms CPU of the app`,
     );
   lines.push(`load: autocannon, 10 connections, ${RATE} requests/s offered for ${SECONDS} s per page, random firm (and period)\n`);
-  const header = ['database', 'page', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'];
+  const header = ['database', 'page', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/req'];
   const table = rows.flatMap((r) =>
-    r.results.map((x) => [x.dialect, x.page, String(x.requests), x.rps.toFixed(0), String(x.p50), String(x.p99), String(x.max), String(x.errors)]),
+    r.results.map((x) => [
+      x.dialect,
+      x.page,
+      String(x.requests),
+      x.rps.toFixed(0),
+      String(x.p50),
+      String(x.p99),
+      String(x.max),
+      String(x.errors),
+      x.cpuMs === null ? '—' : x.cpuMs.toFixed(2),
+    ]),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -32,6 +32,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('firmId', null);
+  app.decorateRequest('firm', null);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -83,6 +84,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         throw e;
       });
       request.firmId = firm.id;
+      request.firm = firm;
     }
     if (access.action) {
       try {

@@ -51,5 +51,7 @@ declare module 'fastify' {
     actor: Actor | null;
     /** The firm in `:firm`, resolved to its id, when the route has one. */
     firmId: string | null;
+    /** That firm's row as the access hook read it: handlers take it instead of resolving `:firm` again. */
+    firm: Awaited<ReturnType<InspectionService['firm']>> | null;
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CatalogChange } from '../core/catalog/diff-versions.js';
 import { diffVersions } from '../core/catalog/diff-versions.js';
 import type { IsoDate } from '../core/dates.js';
@@ -62,33 +63,86 @@ function lastCatalogChange(home: string): Dashboard['catalogChange'] {
   return changes.get(key)!;
 }
 
+/** A dashboard as computed at one audit head on one day (everything but the catalog change, which has its own cache). */
+type Computed = Omit<Dashboard, 'firm' | 'catalogChange'>;
+
+/** Firms whose dashboard is kept, per store; the least recently read goes first. */
+const CACHED_FIRMS = 1000;
+
 /**
- * What the dashboard shows for one firm, from a few queries over all its runs: compliance of the
- * latest period by point and by CC code, the trend across periods (latest revision of each),
- * items of ended periods still without a result, open findings by age, and what the last
- * catalog version changed. Statuses count as they count today (an expired attestation is not run).
+ * Each store's computed dashboards by firm, with the audit head and the day they were computed at.
+ * Every write that changes what a dashboard shows (results, runs, sign-offs, revisions, findings,
+ * the firm) is an audited write, which moves the head in the same transaction: a dashboard is
+ * reused only while the head it was computed at is still the head, and only on the same day (an
+ * attestation expires by the day). The head is content-addressed, so a restored or rewritten
+ * store never matches an older head by accident. Another process writing the same store (the
+ * CLI) moves the same head.
  */
-export async function firmDashboard(s: InspectionService, firmRef: string): Promise<Dashboard> {
-  const firm = await s.firm(firmRef);
+const computed = new WeakMap<InspectionService, Map<string, { head: string; today: IsoDate; value: Computed }>>();
+
+/**
+ * What the dashboard shows for one firm: compliance of the latest period by point and by CC code,
+ * the trend across periods (latest revision of each), items of ended periods still without a
+ * result, open findings by age, and what the last catalog version changed. Statuses count as they
+ * count today (an expired attestation is not run). `firm` is the row the caller already holds
+ * (the API's access check read it) or a reference to resolve.
+ */
+export async function firmDashboard(s: InspectionService, firmRef: FirmsTable | string): Promise<Dashboard> {
+  const firm = typeof firmRef === 'string' ? await s.firm(firmRef) : firmRef;
   const today = s.clock.today();
-  const runs = await s.db.selectFrom('inspection_runs').select(['id', 'period']).where('firm_id', '=', firm.id).execute();
-  const revisions = await s.db.selectFrom('run_revisions').select(['id', 'revision']).where('firm_id', '=', firm.id).execute();
-  const revisionOf = new Map(revisions.map((r) => [r.id, Number(r.revision)]));
+  // Read before the data: anything the queries below see is at least as new as this head.
+  const { hash: head } = await s.auditHead();
+  let byFirm = computed.get(s);
+  if (!byFirm) computed.set(s, (byFirm = new Map<string, { head: string; today: IsoDate; value: Computed }>()));
+  const known = byFirm.get(firm.id);
+  byFirm.delete(firm.id);
+  const value = known && known.head === head && known.today === today ? known.value : await compute(s, firm.id, today);
+  byFirm.set(firm.id, { head, today, value });
+  if (byFirm.size > CACHED_FIRMS) byFirm.delete(byFirm.keys().next().value!);
+  return { firm, ...value, catalogChange: lastCatalogChange(s.home) };
+}
+
+/**
+ * The dashboard from four queries whatever the number of runs and items: the firm's runs with
+ * their revision and sign-off; counts of the results of periods whose rows nobody needs one by one
+ * (grouped by what decides how they count today); the rows of the latest period and of ended,
+ * unsigned periods (by point and code, and the overdue list); open findings counted by the day
+ * they opened.
+ */
+async function compute(s: InspectionService, firmId: string, today: IsoDate): Promise<Computed> {
+  const runs = await s.db
+    .selectFrom('inspection_runs')
+    .leftJoin('run_revisions', 'run_revisions.id', 'inspection_runs.id')
+    .leftJoin('run_signoffs', 'run_signoffs.run_id', 'inspection_runs.id')
+    .select(['inspection_runs.id', 'inspection_runs.period', 'run_revisions.revision', 'run_signoffs.run_id as signed'])
+    .where('inspection_runs.firm_id', '=', firmId)
+    .execute();
   // The latest revision of each period is the one that counts.
   const current = new Map<string, { id: string; revision: number }>();
+  const signed = new Set<string>();
   for (const r of runs) {
-    const revision = revisionOf.get(r.id) ?? 1;
+    const revision = r.revision === null ? 1 : Number(r.revision);
     if ((current.get(r.period)?.revision ?? 0) < revision) current.set(r.period, { id: r.id, revision });
+    if (r.signed !== null) signed.add(r.id);
   }
   const periodOf = new Map([...current].map(([period, r]) => [r.id, period]));
-  const ids = [...periodOf.keys()];
-  const rows = ids.length
-    ? await s.db.selectFrom('item_results').select(['run_id', 'path', 'code', 'status', 'source', 'expires_on']).where('run_id', 'in', ids).execute()
-    : [];
-  const signed = new Set(ids.length ? (await s.db.selectFrom('run_signoffs').select('run_id').where('run_id', 'in', ids).execute()).map((r) => r.run_id) : []);
   const endOf = new Map([...current.keys()].map((p) => [p, parsePeriod(p).end]));
   const periods = [...current.keys()].sort((a, b) => endOf.get(a)!.localeCompare(endOf.get(b)!) || a.localeCompare(b));
   const latestPeriod = periods[periods.length - 1] ?? null;
+  // Rows needed one by one: the latest period's (by point and code) and those that can be overdue.
+  const oneByOne = [...current].filter(([p, r]) => p === latestPeriod || (endOf.get(p)! < today && !signed.has(r.id))).map(([, r]) => r.id);
+  const counted = [...current.values()].map((r) => r.id).filter((id) => !oneByOne.includes(id));
+  const rows = oneByOne.length
+    ? await s.db.selectFrom('item_results').select(['run_id', 'path', 'code', 'status', 'source', 'expires_on']).where('run_id', 'in', oneByOne).execute()
+    : [];
+  const groups = counted.length
+    ? await s.db
+        .selectFrom('item_results')
+        .select((eb) => ['run_id', 'status', 'source', 'expires_on', eb.fn.countAll().as('n')])
+        .where('run_id', 'in', counted)
+        .groupBy(['run_id', 'status', 'source', 'expires_on'])
+        .execute()
+    : [];
 
   const trend = new Map(periods.map((p) => [p, empty()]));
   const byPoint = new Map<string, Tally>();
@@ -100,9 +154,17 @@ export async function firmDashboard(s: InspectionService, firmRef: string): Prom
     t.total++;
     m.set(key, t);
   };
+  const statusOf = (r: { status: string; source: string; expires_on: string | null }) =>
+    effectiveStatus({ status: r.status as ResultStatus, source: r.source as ResultSource, expiresOn: r.expires_on }, today);
+  for (const g of groups) {
+    const t = trend.get(periodOf.get(g.run_id)!)!;
+    const n = Number(g.n);
+    t[countsAs(statusOf(g))] += n;
+    t.total += n;
+  }
   for (const r of rows) {
     const period = periodOf.get(r.run_id)!;
-    const status = effectiveStatus({ status: r.status as ResultStatus, source: r.source as ResultSource, expiresOn: r.expires_on }, today);
+    const status = statusOf(r);
     const kind = countsAs(status);
     const t = trend.get(period)!;
     t[kind]++;
@@ -115,14 +177,22 @@ export async function firmDashboard(s: InspectionService, firmRef: string): Prom
     if (kind === 'undetermined' && due < today && !signed.has(r.run_id)) overdue.push({ path: r.path, period, due, status });
   }
 
-  const findings = await s.db.selectFrom('findings').select(['opened_at']).where('firm_id', '=', firm.id).where('status', '!=', 'verified_closed').execute();
+  // Ages count in whole days, so findings opened the same day age alike: counted per day in SQL.
+  // (The day written out, not bound: PostgreSQL groups by an expression only if it is the selected one, parameters included.)
+  const day = sql<string>`substr(opened_at, 1, 10)`;
+  const findings = await s.db
+    .selectFrom('findings')
+    .select((eb) => [day.as('day'), eb.fn.countAll().as('n')])
+    .where('firm_id', '=', firmId)
+    .where('status', '!=', 'verified_closed')
+    .groupBy(day)
+    .execute();
   const ages = AGE_BUCKETS.map((b) => ({ bucket: b.bucket, count: 0 }));
-  for (const f of findings) ages[AGE_BUCKETS.findIndex((b) => ageInDays(f.opened_at, today) <= b.max)]!.count++;
+  for (const f of findings) ages[AGE_BUCKETS.findIndex((b) => ageInDays(f.day, today) <= b.max)]!.count += Number(f.n);
 
   const byKey = <K extends string>(m: Map<string, Tally>, name: K) =>
     [...m].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([key, t]) => ({ [name]: key, ...t }) as { [P in K]: string } & Tally);
   return {
-    firm,
     latestPeriod,
     byPoint: byKey(byPoint, 'point'),
     byCode: byKey(byCode, 'code'),
@@ -133,6 +203,5 @@ export async function firmDashboard(s: InspectionService, firmRef: string): Prom
     }),
     overdue: overdue.sort((a, b) => a.due.localeCompare(b.due) || a.path.localeCompare(b.path, 'en', { numeric: true })).slice(0, OVERDUE_LIMIT),
     findingsByAge: ages,
-    catalogChange: lastCatalogChange(s.home),
   };
 }

@@ -328,6 +328,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rejections_result').on('rejections').column('result_id').execute();
     },
   },
+  '0008_read_indexes': {
+    // The run page's reads (issue 11, load): a run's approvals by result, and the audit events of
+    // its results and reviews by entity (review order, the last recording) — without these each
+    // is a scan of the whole table, which grows with every write the store ever took.
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('approvals_result').on('approvals').column('result_id').execute();
+      await db.schema.createIndex('audit_events_entity').on('audit_events').columns(['entity', 'entity_id']).execute();
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

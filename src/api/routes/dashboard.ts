@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { firmDashboard, type Tally } from '../../services/dashboard-service.js';
 import { arr, bool, errors, firmParam, int, out, str, strOrNull } from '../schemas.js';
 import type { RouteContext } from './context.js';
-import { firmOf } from './context.js';
 
 const tally = { compliant: int, non_compliant: int, undetermined: int, excluded: int, total: int };
 const counts = (t: Tally) => ({ compliant: t.compliant, non_compliant: t.non_compliant, undetermined: t.undetermined, excluded: t.excluded, total: t.total });
@@ -44,7 +43,8 @@ export function dashboardRoutes(app: FastifyInstance, { deps }: RouteContext): v
       },
     },
     async (request) => {
-      const d = await firmDashboard(deps.inspections, firmOf(request));
+      // The firm row the access check read: not resolved a second time.
+      const d = await firmDashboard(deps.inspections, request.firm!);
       return {
         firm: { id: d.firm.id, name: d.firm.name, licence: d.firm.licence },
         latest_period: d.latestPeriod,

@@ -82,7 +82,7 @@ export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (request) => {
       const p = request.params as RunParams;
-      return presentRunView(await runView(s, firmOf(request), p.period, (request.query as { revision?: number }).revision));
+      return presentRunView(await runView(s, request.firm!, p.period, (request.query as { revision?: number }).revision));
     },
   );
 

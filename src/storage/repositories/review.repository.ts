@@ -14,20 +14,26 @@ export class KyselyReviewRepository implements ReviewRepository {
 
   async forResults(resultIds: readonly string[]): Promise<Review[]> {
     if (!resultIds.length) return [];
-    const approvals = await this.db.selectFrom('approvals').selectAll().where('result_id', 'in', resultIds).execute();
-    const rejections = await this.db.selectFrom('rejections').selectAll().where('result_id', 'in', resultIds).execute();
-    const ids = [...approvals.map((a) => a.id), ...rejections.map((r) => r.id)];
-    const events = ids.length
-      ? await this.db
-          .selectFrom('audit_events')
-          .select(['entity_id', 'seq'])
-          .where('entity', 'in', ['approvals', 'rejections'])
-          .where('entity_id', 'in', ids)
-          .execute()
-      : [];
-    const seqOf = new Map(events.map((e) => [e.entity_id, Number(e.seq)]));
+    // Each review with the audit event that wrote it, joined (two queries, not three): the run
+    // page reads this on every request. An id is a UUID, unique across both tables.
+    const approvals = await this.db
+      .selectFrom('approvals')
+      .leftJoin('audit_events', (j) => j.onRef('audit_events.entity_id', '=', 'approvals.id').on('audit_events.entity', '=', 'approvals'))
+      .selectAll('approvals')
+      .select('audit_events.seq')
+      .where('approvals.result_id', 'in', resultIds)
+      .execute();
+    const rejections = await this.db
+      .selectFrom('rejections')
+      .leftJoin('audit_events', (j) => j.onRef('audit_events.entity_id', '=', 'rejections.id').on('audit_events.entity', '=', 'rejections'))
+      .selectAll('rejections')
+      .select('audit_events.seq')
+      .where('rejections.result_id', 'in', resultIds)
+      .execute();
+    const seqOf = new Map<string, number>();
+    for (const e of [...approvals, ...rejections]) if (e.seq !== null) seqOf.set(e.id, Math.max(seqOf.get(e.id) ?? 0, Number(e.seq)));
     const reviews: Review[] = [
-      ...approvals.map((a): Review => ({
+      ...unique(approvals).map((a): Review => ({
         id: a.id,
         resultId: a.result_id,
         kind: 'approve',
@@ -37,7 +43,7 @@ export class KyselyReviewRepository implements ReviewRepository {
         reason: null,
         seq: seqOf.get(a.id) ?? 0,
       })),
-      ...rejections.map((r): Review => ({
+      ...unique(rejections).map((r): Review => ({
         id: r.id,
         resultId: r.result_id,
         kind: 'reject',
@@ -68,4 +74,9 @@ export class KyselyReviewRepository implements ReviewRepository {
     );
     return (await this.forResults([r.resultId])).find((x) => x.id === r.id)!;
   }
+}
+
+/** One row per review (a review written by more than one event would be joined once per event). */
+function unique<T extends { id: string }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
