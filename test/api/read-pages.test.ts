@@ -29,7 +29,7 @@ const PAGES = {
  * after a write) and again (the audit head only); each run page whatever its number of items,
  * with and without evidence, reviews and analyzer reports.
  */
-const QUERIES = { dashboard: 6, november: 10, october: 8, september: 8, dashboardAgain: 2 };
+const QUERIES = { dashboard: 6, november: 9, october: 7, september: 7, dashboardAgain: 2 };
 
 /**
  * Ids made at random per store, and the content hashes that cover them: replaced by their order
