@@ -46,9 +46,9 @@ export function ageInDays(instant: string, today: IsoDate): number {
 /** The catalog change of the last two versions in force: the same for every firm, computed once per pair. */
 const changes = new Map<string, Dashboard['catalogChange']>();
 
-function lastCatalogChange(home: string): Dashboard['catalogChange'] {
+async function lastCatalogChange(s: InspectionService): Promise<Dashboard['catalogChange']> {
   // The mechanism's versions in order (an imported OSCAL catalog is another framework, not a version of it).
-  const dated = catalogVersions(home).filter((v) => v.version.source.kind !== 'oscal_catalog');
+  const dated = (await catalogVersions(s.catalog)).filter((v) => v.version.source.kind !== 'oscal_catalog');
   const to = dated[dated.length - 1]?.version;
   const from = dated[dated.length - 2]?.version;
   if (!to || !from) return null;
@@ -133,6 +133,6 @@ export async function firmDashboard(s: InspectionService, firmRef: string): Prom
     }),
     overdue: overdue.sort((a, b) => a.due.localeCompare(b.due) || a.path.localeCompare(b.path, 'en', { numeric: true })).slice(0, OVERDUE_LIMIT),
     findingsByAge: ages,
-    catalogChange: lastCatalogChange(s.home),
+    catalogChange: await lastCatalogChange(s),
   };
 }
