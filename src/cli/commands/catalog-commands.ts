@@ -12,7 +12,6 @@ import { withCatalog } from '../../services/catalog-view-service.js';
 import { versionIn } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable, sideBySide, truncate } from '../output.js';
-import { actorOf } from './inspection-commands.js';
 
 type Run = (ctx: CliContext) => Promise<void> | void;
 export type CommandRunner = (cmd: Command, run: Run) => Promise<void>;
@@ -112,6 +111,12 @@ function resolvePathArg(version: CatalogVersion, p: string): CatalogNode {
   const node = findNode(version, p);
   if (!node) throw new CoreError('CATALOG_NODE_NOT_FOUND', `version ${version.id} has no item ${p}`, { path: p, version: version.id });
   return node;
+}
+
+/** Who is importing (the audit trail names them): loaded only by the commands that store, so reading the catalog stays light. */
+async function importer(ctx: CliContext, as: string | undefined): Promise<string> {
+  const { actorOf } = await import('./inspection-commands.js');
+  return actorOf(ctx, as);
 }
 
 function parseDateOption(v: string | undefined): string | null {
@@ -288,9 +293,10 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? undefined,
             encoding: encodingOption(o.encoding),
           });
+          const by = await importer(ctx, o.as);
           const saved = o.dryRun
             ? { written: [], unchanged: [] }
-            : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.current, result.amended], actorOf(ctx, o.as)));
+            : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.current, result.amended], by));
           const unresolved = result.notices.filter((n) => n.kind === 'rationale_unresolved');
           const corrections = result.notices.filter((n) => n.kind === 'correction_applied');
           if (ctx.json) {
@@ -346,9 +352,8 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             sheet: o.sheet,
             encoding: encodingOption(o.encoding),
           });
-          const saved = o.dryRun
-            ? { written: [], unchanged: [] }
-            : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.version], actorOf(ctx, o.as)));
+          const by = await importer(ctx, o.as);
+          const saved = o.dryRun ? { written: [], unchanged: [] } : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.version], by));
           if (ctx.json) {
             ctx.printJson({
               dry_run: !!o.dryRun,
