@@ -165,6 +165,26 @@ describe.each(DIALECTS)('catalog versions in the database on %s (ADR-0003)', { t
     expect(await imports(b)).toBe(1); // all or nothing: firm-new waits with it
   });
 
+  it('a backup carries the imports: restored into an empty store, the version is listed and the chain verifies', async () => {
+    const s = await connect();
+    const v = variant('firm-a');
+    await s.catalog.save([v], 'alice');
+    const dir = path.join(tmp.dir, 'backup');
+    expect((await s.backup(dir)).tables.map((t) => t.name)).toContain('catalog_imports');
+    const target = tempDir();
+    const t = await freshStore(dialect, target.dir);
+    const tenv = { ...t.env, CCHECK_VAULT_KEY: env.CCHECK_VAULT_KEY, CCHECK_AUDIT_KEY: readFileSync(path.join(tmp.dir, 'audit.key'), 'utf8').trim() };
+    const restored = await InspectionService.connect(target.dir, tenv, clock, { create: true });
+    try {
+      expect((await restored.restore(dir)).verified).toBe(true);
+      expect((await restored.catalog.get('firm-a')).version).toEqual(v);
+    } finally {
+      await restored.close();
+      await t.drop();
+      target.cleanup();
+    }
+  });
+
   it('the same version imported twice at once: both succeed, one row, one event, the chain intact', async () => {
     const [a, b] = [await connect(), await connect()];
     const v = variant('firm-a');
