@@ -53,12 +53,21 @@ function readVersionFile(file: string): CatalogVersion {
   return version;
 }
 
+const gone = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
 function readDir(dir: string | null): { version: CatalogVersion; file: string }[] {
   if (!dir || !existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ file: path.join(dir, f), version: readVersionFile(path.join(dir, f)) }));
+    .flatMap((f) => {
+      try {
+        return [{ file: path.join(dir, f), version: readVersionFile(path.join(dir, f)) }];
+      } catch (e) {
+        if (gone(e)) return []; // moved into the database by another ccheck just now
+        throw e;
+      }
+    });
 }
 
 const byDate = (a: StoredVersion, b: StoredVersion) =>
@@ -120,7 +129,11 @@ export class CatalogStore {
       // Renamed only once the database holds exactly this content (or ships it): nothing is lost.
       const stored = reserved.get(f.version.id) ?? (await this.imports.get(f.version.id))?.version.hash;
       if (stored !== f.version.hash) continue;
-      renameSync(f.file, `${f.file}${MOVED_SUFFIX}`);
+      try {
+        renameSync(f.file, `${f.file}${MOVED_SUFFIX}`);
+      } catch (e) {
+        if (!gone(e)) throw e; // another ccheck opening the same home moved it first
+      }
     }
   }
 

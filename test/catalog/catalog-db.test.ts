@@ -138,7 +138,9 @@ describe.each(DIALECTS)('catalog versions in the database on %s (ADR-0003)', { t
     // Before the move, a process without the database still lists it (read only).
     expect((await offlineCatalogStore(tmp.dir).get('firm-old')).file).toBe(path.join(dir, 'firm-old.json'));
 
-    const a = await connect();
+    // Two processes opening the store at once: both move the same files, one row is stored, neither fails.
+    const [a, b] = [await connect(), await connect()];
+    await Promise.all([a.catalog.list(), b.catalog.list()]);
     const moved = await a.catalog.get('firm-old');
     expect(moved).toMatchObject({ origin: 'user', file: null, importedBy: 'ccheck' });
     expect(moved.version).toEqual(old);
@@ -146,8 +148,7 @@ describe.each(DIALECTS)('catalog versions in the database on %s (ADR-0003)', { t
     expect(readFileSync(path.join(dir, `firm-old.json${MOVED_SUFFIX}`), 'utf8')).toBe(serializeVersion(old)); // never lost
     expect(await importEvents(a)).toEqual([['firm-old', 'ccheck']]);
     // Another process sees it, and opening again moves nothing twice.
-    const b = await connect();
-    expect((await b.catalog.list()).filter((s) => s.origin === 'user').map((s) => s.version.id)).toEqual(['firm-old']);
+    expect((await (await connect()).catalog.list()).filter((s) => s.origin === 'user').map((s) => s.version.id)).toEqual(['firm-old']);
     expect(await imports(b)).toBe(1);
     expect((await b.verifyAudit()).ok).toBe(true);
   });
