@@ -10,7 +10,7 @@ import { importAmendmentTable } from '../src/core/catalog/amendment/import-amend
 import { catalogDataDir, loadAllCorrections, loadMechanismReference, packageRoot } from '../src/io/catalog-data.js';
 import { parseProfile } from '../src/io/read-profile.js';
 import { sha256Hex } from '../src/io/read-text-file.js';
-import { openCatalogStore } from '../src/services/catalog-service.js';
+import { offlineCatalogStore } from '../src/services/catalog-service.js';
 import { planFor } from '../src/services/firm-service.js';
 import { EvidenceVault } from '../src/storage/evidence-vault.js';
 import { benchRuleSets, generateRuleSet } from './rule-bench.js';
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     rate: `${((imp.seconds / n) * 1000).toFixed(1)} ms each`,
   });
 
-  const version = openCatalogStore(path.join(work, 'home')).get('2023-08-23').version;
+  const version = (await offlineCatalogStore(path.join(work, 'home')).get('2023-08-23')).version;
   const profile = parseProfile(readFileSync(path.join(packageRoot(), 'data', 'templates', 'firm-profile.yaml'), 'utf8'), 'template');
   let entries = 0;
   const plan = await measure(() => {

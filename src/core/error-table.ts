@@ -131,7 +131,7 @@ export const ERROR_TABLE = {
   CATALOG_VERSION_CORRUPT: {
     exit: 'corrupt',
     http: 500,
-    zh: '版本檔的內容與其雜湊值不符：檔案在匯入後被修改過。',
+    zh: '版本的內容（檔案或資料庫中）與其雜湊值不符：匯入後被修改過。',
     en: "the version's content does not match its hash: it was changed after it was imported.",
   },
   CATALOG_NODE_NOT_FOUND: { exit: 'notFound', http: 404, zh: '版本 {{version}} 中沒有項次 {{path}}。', en: 'version {{version}} has no item {{path}}.' },

@@ -16,11 +16,25 @@ import {
 import { readTableFile } from '../io/read-table-file.js';
 import { readTextFile, type TextEncoding } from '../io/read-text-file.js';
 import { CatalogStore } from '../storage/catalog-store.js';
+import { KyselyCatalogVersionRepository, type AuditedStore } from '../storage/repositories/catalog-version.repository.js';
 
 export { resolveHome } from '../io/locations.js';
+export type { CatalogStore, StoredVersion } from '../storage/catalog-store.js';
 
-export function openCatalogStore(home: string): CatalogStore {
-  return new CatalogStore(builtinVersionsDir(), path.join(home, 'catalog'));
+/** Where ccheck before ADR-0003 kept imported versions; moved into the database on first use. */
+const onDiskImports = (home: string) => path.join(home, 'catalog');
+
+/**
+ * The catalog without a database (a fresh machine, before `ccheck init`): the shipped versions
+ * and any imports an earlier ccheck left on disk, read only.
+ */
+export function offlineCatalogStore(home: string): CatalogStore {
+  return new CatalogStore(builtinVersionsDir(), null, onDiskImports(home));
+}
+
+/** The catalog of an open database: shipped versions plus the imports in it (every process on the store sees the same). */
+export function catalogStoreOn(store: AuditedStore, clock: { now(): string }, home: string): CatalogStore {
+  return new CatalogStore(builtinVersionsDir(), new KyselyCatalogVersionRepository(store, clock), onDiskImports(home));
 }
 
 /** What a user may give; everything left out is derived from the file. */

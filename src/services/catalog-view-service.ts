@@ -1,60 +1,52 @@
 import type { CatalogNode } from '../core/catalog/catalog-node.js';
 import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import { diffVersions, type CatalogChange } from '../core/catalog/diff-versions.js';
-import type { StoredVersion } from '../storage/catalog-store.js';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { builtinVersionsDir } from '../io/catalog-data.js';
-import { openCatalogStore } from './catalog-service.js';
+import { isCoreError } from '../core/errors.js';
+import type { CatalogStore, StoredVersion } from '../storage/catalog-store.js';
+import { offlineCatalogStore } from './catalog-service.js';
+import { latestIn, versionIn } from './firm-service.js';
+import { InspectionService } from './inspection-service.js';
 
-const listed = new Map<string, { key: string; versions: StoredVersion[] }>();
-
-/** The version files' names, sizes and times: a new import or an edited file changes it. */
-function filesKey(home: string): string {
-  return [builtinVersionsDir(), path.join(home, 'catalog')]
-    .flatMap((dir) =>
-      existsSync(dir)
-        ? readdirSync(dir)
-            .filter((f) => f.endsWith('.json'))
-            .sort()
-            .map((f) => {
-              const st = statSync(path.join(dir, f));
-              return `${dir}/${f}:${st.size}:${st.mtimeMs}`;
-            })
-        : [],
-    )
-    .join('\n');
+/**
+ * Runs `fn` with the installation's catalog: through the database when it is set up (shipped
+ * versions and every import in it), else the shipped versions only, so that reading the catalog
+ * works on a fresh machine. A server that cannot be reached is an error, not an empty catalog.
+ */
+export async function withCatalog<T>(home: string, env: NodeJS.ProcessEnv, fn: (store: CatalogStore) => Promise<T> | T): Promise<T> {
+  let service: InspectionService;
+  try {
+    service = await InspectionService.connect(home, env);
+  } catch (e) {
+    if (isCoreError(e) && e.code === 'STORE_NOT_INITIALISED') return fn(offlineCatalogStore(home));
+    throw e;
+  }
+  try {
+    return await fn(service.catalog);
+  } finally {
+    await service.close();
+  }
 }
 
 /**
- * Every catalog version this installation knows (shipped and imported), oldest first. Reading
- * them re-checks every version's hash, which costs tens of milliseconds: a server keeps the
- * checked list until a file is added or changed (same names, sizes and times: same content).
+ * Every catalog version this installation knows (shipped and imported), oldest first. Each read
+ * asks the database, so an import by another process or machine is seen at once; the hash check
+ * of content already verified byte for byte is skipped (catalog-store, catalog-version.repository).
  */
-export function catalogVersions(home: string): StoredVersion[] {
-  const key = filesKey(home);
-  const known = listed.get(home);
-  if (known?.key === key) return known.versions;
-  const versions = openCatalogStore(home).list();
-  listed.set(home, { key, versions });
-  return versions;
+export function catalogVersions(store: CatalogStore): Promise<StoredVersion[]> {
+  return store.list();
 }
 
 /** One version by id or hash prefix (CATALOG_VERSION_NOT_FOUND otherwise). */
-export function catalogVersion(home: string, ref: string): CatalogVersion {
-  return catalogVersions(home).find((v) => v.version.id === ref)?.version ?? openCatalogStore(home).get(ref).version;
+export async function catalogVersion(store: CatalogStore, ref: string): Promise<CatalogVersion> {
+  return versionIn(await store.list(), ref);
 }
 
 /**
- * The version a firm works against: the latest in force (firm-service's latestVersion, on the
- * checked list). An imported OSCAL catalog is another framework and never becomes it silently.
+ * The version a firm works against: the latest in force (firm-service's latestIn). An imported
+ * OSCAL catalog is another framework and never becomes it silently.
  */
-export function currentVersion(home: string): CatalogVersion {
-  const all = catalogVersions(home);
-  const dated = all.filter((s) => s.version.effectiveDate !== null && s.version.source.kind !== 'oscal_catalog');
-  const latest = dated[dated.length - 1] ?? all[all.length - 1];
-  if (!latest) throw new Error('ccheck: no catalog versions installed');
-  return latest.version;
+export async function currentVersion(store: CatalogStore): Promise<CatalogVersion> {
+  return latestIn(await store.list());
 }
 
 export interface SideBySideChange extends CatalogChange {
@@ -66,9 +58,14 @@ export interface SideBySideChange extends CatalogChange {
 const diffs = new Map<string, { from: CatalogVersion; to: CatalogVersion; changes: SideBySideChange[] }>();
 
 /** The amendment diff side by side: each change with the node as it was and as it is (and the rationale it carries). */
-export function catalogDiff(home: string, fromRef: string, toRef: string): { from: CatalogVersion; to: CatalogVersion; changes: SideBySideChange[] } {
-  const from = catalogVersion(home, fromRef);
-  const to = catalogVersion(home, toRef);
+export async function catalogDiff(
+  store: CatalogStore,
+  fromRef: string,
+  toRef: string,
+): Promise<{ from: CatalogVersion; to: CatalogVersion; changes: SideBySideChange[] }> {
+  const list = await store.list();
+  const from = versionIn(list, fromRef);
+  const to = versionIn(list, toRef);
   const key = `${from.hash}>${to.hash}`;
   const known = diffs.get(key);
   if (known) return known;

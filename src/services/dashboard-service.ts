@@ -47,9 +47,9 @@ export function ageInDays(instant: string, today: IsoDate): number {
 /** The catalog change of the last two versions in force: the same for every firm, computed once per pair. */
 const changes = new Map<string, Dashboard['catalogChange']>();
 
-function lastCatalogChange(home: string): Dashboard['catalogChange'] {
+async function lastCatalogChange(s: InspectionService): Promise<Dashboard['catalogChange']> {
   // The mechanism's versions in order (an imported OSCAL catalog is another framework, not a version of it).
-  const dated = catalogVersions(home).filter((v) => v.version.source.kind !== 'oscal_catalog');
+  const dated = (await catalogVersions(s.catalog)).filter((v) => v.version.source.kind !== 'oscal_catalog');
   const to = dated[dated.length - 1]?.version;
   const from = dated[dated.length - 2]?.version;
   if (!to || !from) return null;
@@ -63,8 +63,11 @@ function lastCatalogChange(home: string): Dashboard['catalogChange'] {
   return changes.get(key)!;
 }
 
-/** A dashboard as computed at one audit head on one day (everything but the catalog change, which has its own cache). */
-type Computed = Omit<Dashboard, 'firm' | 'catalogChange'>;
+/**
+ * A dashboard as computed at one audit head on one day. The catalog change is part of it: an
+ * imported version is an audited write (catalog.import), so it moves the head like any other.
+ */
+type Computed = Omit<Dashboard, 'firm'>;
 
 /** Firms whose dashboard is kept, per store; the least recently read goes first. */
 const CACHED_FIRMS = 1000;
@@ -99,7 +102,7 @@ export async function firmDashboard(s: InspectionService, firmRef: FirmsTable | 
   const value = known && known.head === head && known.today === today ? known.value : await compute(s, firm.id, today);
   byFirm.set(firm.id, { head, today, value });
   if (byFirm.size > CACHED_FIRMS) byFirm.delete(byFirm.keys().next().value!);
-  return { firm, ...value, catalogChange: lastCatalogChange(s.home) };
+  return { firm, ...value };
 }
 
 /**
@@ -203,5 +206,6 @@ async function compute(s: InspectionService, firmId: string, today: IsoDate): Pr
     }),
     overdue: overdue.sort((a, b) => a.due.localeCompare(b.due) || a.path.localeCompare(b.path, 'en', { numeric: true })).slice(0, OVERDUE_LIMIT),
     findingsByAge: ages,
+    catalogChange: await lastCatalogChange(s),
   };
 }

@@ -10,23 +10,28 @@ import { buildPlan, type Completion, type Plan } from '../core/plan/build-plan.j
 import { readCompletions } from '../core/plan/read-completions.js';
 import { loadApplicabilityRules, loadTierScheme, packageRoot } from '../io/catalog-data.js';
 import { readTableFile } from '../io/read-table-file.js';
-import type { CatalogStore } from '../storage/catalog-store.js';
+import { pickVersion, type CatalogStore, type StoredVersion } from '../storage/catalog-store.js';
 
 /**
  * The version a firm works against unless it names one: the latest in force. A catalog imported
  * from OSCAL is used only when named: another framework (NIST SP 800-53, ISO 27002) must never
  * silently become the mechanism a firm is inspected against.
  */
-export function latestVersion(store: CatalogStore): CatalogVersion {
-  const dated = store.list().filter((s) => s.version.effectiveDate !== null && s.version.source.kind !== 'oscal_catalog');
-  const latest = dated[dated.length - 1] ?? store.list().pop();
+export function latestIn(list: readonly StoredVersion[]): CatalogVersion {
+  const dated = list.filter((s) => s.version.effectiveDate !== null && s.version.source.kind !== 'oscal_catalog');
+  const latest = dated[dated.length - 1] ?? list[list.length - 1];
   if (!latest) throw new Error('ccheck: no catalog versions installed');
   return latest.version;
 }
 
+/** The version a command names (id or hash prefix), else the latest in force, of a list already read. */
+export function versionIn(list: readonly StoredVersion[], ref: string | undefined): CatalogVersion {
+  return ref ? pickVersion(list, ref).version : latestIn(list);
+}
+
 /** The version a command names (id or hash prefix), else the latest in force. */
-export function versionFor(store: CatalogStore, ref: string | undefined): CatalogVersion {
-  return ref ? store.get(ref).version : latestVersion(store);
+export async function versionFor(store: CatalogStore, ref: string | undefined): Promise<CatalogVersion> {
+  return versionIn(await store.list(), ref);
 }
 
 export function applicabilityFor(version: CatalogVersion, profile: FirmProfile): ApplicabilityResult {

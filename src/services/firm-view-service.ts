@@ -36,7 +36,7 @@ export interface FirmSummary {
 export async function firmSummary(s: InspectionService, firmRef: string): Promise<FirmSummary> {
   const firm = await s.firm(firmRef);
   const profile = profileOf(firm);
-  const version = currentVersion(s.home);
+  const version = await currentVersion(s.catalog);
   const { decisions } = applicabilityFor(version, profile);
   return { firm, profile, retentionYears: await s.retentionYears(firm.id), version: version.id, decisions, advice: adviseOnProfile(profile) };
 }
@@ -74,7 +74,7 @@ export async function firmPlan(s: InspectionService, firmRef: string, range: { f
   const completions: Completion[] = signed.flatMap((r) =>
     (JSON.parse(r.applicability_json) as ApplicabilityDecision[]).map((d) => ({ path: d.path, period: r.period, completedOn: r.signed_at.slice(0, 10) })),
   );
-  const plan = planFor(currentVersion(s.home), profileOf(firm), { from, to, today }, completions);
+  const plan = planFor(await currentVersion(s.catalog), profileOf(firm), { from, to, today }, completions);
   return { firm, plan };
 }
 

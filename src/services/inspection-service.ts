@@ -27,8 +27,9 @@ import { KyselyInspectionStore } from '../storage/repositories/inspection-store.
 import { VaultBlobStore } from '../storage/repositories/vault-blob-store.js';
 import { evidenceRow, findingRow, firmRow, runOf, runRow, resultRow, signoffRow } from '../storage/repositories/rows.js';
 import type { ApprovalsTable, Database, FindingsTable, FirmsTable, InspectionRunsTable, ItemResultsTable, RunSignoffsTable } from '../storage/schema.js';
-import { openCatalogStore } from './catalog-service.js';
-import { versionFor } from './firm-service.js';
+import type { CatalogStore } from '../storage/catalog-store.js';
+import { catalogStoreOn } from './catalog-service.js';
+import { versionIn } from './firm-service.js';
 import type { InspectionDeps } from './use-cases/deps.js';
 import { addEvidence as addEvidenceUseCase, attachEvidence as attachEvidenceUseCase, recordEvidence } from './use-cases/evidence.js';
 import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseCase } from './use-cases/findings.js';
@@ -87,7 +88,11 @@ export class InspectionService {
     readonly clock: Clock,
   ) {
     this.store = new KyselyInspectionStore(open, clock, () => this.ensureAuditKey());
+    this.catalog = catalogStoreOn(this.store, clock, home);
   }
+
+  /** The catalog versions: shipped files plus the imports in this database (ADR-0003). */
+  readonly catalog: CatalogStore;
 
   /**
    * What the use cases (src/services/use-cases) are given. This class is a façade over them that
@@ -245,7 +250,8 @@ export class InspectionService {
     periodId: string,
     versionRef?: string,
   ): Promise<{ run: InspectionRunsTable; applicable: number; notApplicable: number }> {
-    const catalog = { version: (ref?: string) => versionFor(openCatalogStore(this.home), ref), rules: () => loadApplicabilityRules() };
+    const versions = await this.catalog.list(); // read once: CatalogSource.version() picks from it synchronously
+    const catalog = { version: (ref?: string) => versionIn(versions, ref), rules: () => loadApplicabilityRules() };
     const r = await startRunUseCase({ ...this.deps, catalog }, actorOf(actor), { firm: firmRef, period: periodId, version: versionRef });
     return { ...r, run: runRow(r.run) };
   }

@@ -11,7 +11,7 @@ import { readTextFile } from '../io/read-text-file.js';
 import { oscalAssessmentResults } from '../reports/oscal/oscal-assessment-results.js';
 import { oscalCatalog, type OscalObject } from '../reports/oscal/oscal-catalog.js';
 import { oscalProfile } from '../reports/oscal/oscal-profile.js';
-import { openCatalogStore } from './catalog-service.js';
+import type { CatalogStore } from '../storage/catalog-store.js';
 import { applicabilityFor, versionFor } from './firm-service.js';
 import type { InspectionService } from './inspection-service.js';
 import { buildReportData } from './report-service.js';
@@ -25,21 +25,23 @@ export interface OscalWriteOptions {
 /** The file name a catalog export gets by default; the profile export points at it. */
 export const catalogFileName = (version: CatalogVersion) => `catalog-${version.id}.oscal.json`;
 
-export function exportCatalog(home: string, versionRef: string | undefined, o: OscalWriteOptions): { version: CatalogVersion; document: OscalObject } {
-  const store = openCatalogStore(home);
-  const version = versionFor(store, versionRef);
+export async function exportCatalog(
+  store: CatalogStore,
+  versionRef: string | undefined,
+  o: OscalWriteOptions,
+): Promise<{ version: CatalogVersion; document: OscalObject }> {
+  const version = await versionFor(store, versionRef);
   return { version, document: oscalCatalog(version, { oscalVersion: o.oscalVersion, lastModified: o.now }) };
 }
 
 /** The firm's applicability as an OSCAL profile, from a profile file or a firm in the database. */
 export async function exportProfile(
-  home: string,
+  store: CatalogStore,
   source: { profileFile?: string; service?: InspectionService; firmRef?: string },
   versionRef: string | undefined,
   o: OscalWriteOptions,
 ): Promise<{ version: CatalogVersion; profile: FirmProfile; document: OscalObject }> {
-  const store = openCatalogStore(home);
-  const version = versionFor(store, versionRef);
+  const version = await versionFor(store, versionRef);
   let profile: FirmProfile;
   if (source.profileFile) profile = await readProfileFile(source.profileFile);
   else if (source.service && source.firmRef) profile = JSON.parse((await source.service.firm(source.firmRef)).profile_json) as FirmProfile;
@@ -58,12 +60,13 @@ export async function exportResults(s: InspectionService, firmRef: string, perio
 }
 
 /**
- * Reads an OSCAL catalog file into a catalog version and, unless `dryRun`, stores it. With
- * `schema`, the file is first validated against that NIST JSON schema and refused with every
- * problem listed if it does not conform.
+ * Reads an OSCAL catalog file into a catalog version and, unless `dryRun`, stores it (an audited
+ * import by `by`). With `schema`, the file is first validated against that NIST JSON schema and
+ * refused with every problem listed if it does not conform.
  */
 export async function importOscalFile(
-  home: string,
+  store: CatalogStore,
+  by: string,
   file: string,
   o: { id?: string; effectiveDate?: IsoDate; schema?: string; dryRun?: boolean },
 ): Promise<{ version: CatalogVersion; written: boolean }> {
@@ -79,6 +82,6 @@ export async function importOscalFile(
   if (o.schema) assertOscalValid(document, o.schema, file);
   const version = importOscalCatalog({ document, fileName: path.basename(file), sha256: source.sha256, id: o.id, effectiveDate: o.effectiveDate });
   if (o.dryRun) return { version, written: false };
-  const saved = openCatalogStore(home).save([version]);
+  const saved = await store.save([version], by);
   return { version, written: saved.written.length > 0 };
 }

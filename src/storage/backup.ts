@@ -13,6 +13,7 @@ import type { Database } from './schema.js';
 const TABLES: { name: keyof Database; order: string[] }[] = [
   { name: 'firms', order: ['id'] },
   { name: 'catalog_versions', order: ['id'] },
+  { name: 'catalog_imports', order: ['id'] },
   { name: 'inspection_runs', order: ['id'] },
   { name: 'item_results', order: ['id'] },
   { name: 'result_recordings', order: ['id'] },

@@ -328,6 +328,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rejections_result').on('rejections').column('result_id').execute();
     },
   },
+  '0007_catalog_versions': {
+    // Imported catalog versions move from one machine's disk into the database (ADR-0003), so
+    // every process on one store sees the same catalog. A table of its own, not columns on
+    // catalog_versions (the versions runs froze): a new column would change the row hash the
+    // audit chain recorded for every existing row. The id is the version's name (runs refer to
+    // it); hash is the SHA-256 of the canonical JSON of the content, re-checked on every read.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('catalog_imports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('effective_date', 'text')
+        .addColumn('source_kind', 'text', (c) => c.notNull())
+        .addColumn('content_json', 'text', (c) => c.notNull())
+        .addColumn('imported_at', 'text', (c) => c.notNull())
+        .addColumn('imported_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0008_read_indexes': {
     // The run page's reads (issue 11, load): a run's approvals by result, and the audit events of
     // its results and reviews by entity (review order, the last recording) — without these each

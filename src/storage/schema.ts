@@ -19,6 +19,19 @@ export interface CatalogVersionsTable {
   stored_at: string;
 }
 
+/** A catalog version imported by a user (shipped versions stay files in data/catalog/versions). */
+export interface CatalogImportsTable {
+  id: string;
+  hash: string;
+  title: string;
+  effective_date: string | null;
+  source_kind: string;
+  /** The canonical JSON of the whole version (id and hash included). */
+  content_json: string;
+  imported_at: string;
+  imported_by: string;
+}
+
 export interface InspectionRunsTable {
   id: string;
   firm_id: string;
@@ -248,6 +261,7 @@ export interface SessionsTable {
 export interface Database {
   firms: FirmsTable;
   catalog_versions: CatalogVersionsTable;
+  catalog_imports: CatalogImportsTable;
   inspection_runs: InspectionRunsTable;
   item_results: ItemResultsTable;
   result_recordings: ResultRecordingsTable;
@@ -273,6 +287,7 @@ export interface Database {
 export const AUDITED_TABLES = [
   { table: 'firms', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'catalog_versions', key: (r: Record<string, unknown>) => String(r.id) },
+  { table: 'catalog_imports', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'inspection_runs', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'item_results', key: (r: Record<string, unknown>) => String(r.id) },
   { table: 'result_recordings', key: (r: Record<string, unknown>) => String(r.id) },

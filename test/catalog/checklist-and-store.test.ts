@@ -1,22 +1,29 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findNode } from '../../src/core/catalog/catalog-version.js';
 import { diffVersions, mapPath } from '../../src/core/catalog/diff-versions.js';
 import { normalizePath } from '../../src/core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../../src/core/errors.js';
 import { decodeText } from '../../src/io/read-text-file.js';
-import { importChecklistFile, openCatalogStore } from '../../src/services/catalog-service.js';
+import { importChecklistFile, offlineCatalogStore, type StoredVersion } from '../../src/services/catalog-service.js';
+import { versionIn } from '../../src/services/firm-service.js';
+import { serializeVersion } from '../../src/storage/catalog-store.js';
 import { tempDir } from '../helpers/shared.js';
 
 let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-const store = () => openCatalogStore(path.join(tmp.dir, 'home'));
-const base = () => store().get('2023-08-23').version;
+// Without a database: the shipped versions (the store tests on a database are in catalog-db.test.ts).
+const store = () => offlineCatalogStore(path.join(tmp.dir, 'home'));
+let shipped: StoredVersion[];
+beforeAll(async () => {
+  shipped = await offlineCatalogStore('/nonexistent-ccheck-home').list();
+});
+const base = () => versionIn(shipped, '2023-08-23');
 
 const CSV_HEADER = '項次 / path,控制代碼 / cc_code,標題 / title,條文 / text,英文條文 / text_en,查核頻率 / frequency';
 const CSV_ROWS = [
@@ -26,16 +33,6 @@ const CSV_ROWS = [
   '13/(1)/a,CC-22000,,其他應辦事項。,Other duties.,半年',
   '"7/(1)/a/(h)",,,公司應建立遠端連線管理辦法。,,',
 ];
-
-function thrownCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e.code;
-    throw e;
-  }
-  return 'nothing thrown';
-}
 
 async function expectCoreError(p: Promise<unknown>): Promise<CoreError> {
   try {
@@ -73,7 +70,7 @@ describe('firm checklist import (CSV / XLSX)', () => {
     expect(v.source).toMatchObject({ kind: 'firm_checklist', baseId: '2023-08-23', baseHash: base().hash });
 
     // A third version: the diff works between any two, and renumbering still maps from the oldest.
-    const oldest = store().get('before-2023-08-23').version;
+    const oldest = versionIn(shipped, 'before-2023-08-23');
     const d = diffVersions(oldest, v);
     expect(mapPath(d, '7/(1)/e')).toBe('7/(1)/f');
     expect(d.changes.filter((c) => c.kind === 'added').map((c) => c.path)).toEqual(expect.arrayContaining(['2/(1)', '13/(1)', '13/(1)/a', '7/(1)/d']));
@@ -159,46 +156,36 @@ describe('firm checklist import (CSV / XLSX)', () => {
   });
 });
 
-describe('catalog store', () => {
-  it('lists the shipped versions and finds them by id or hash prefix', () => {
+describe('catalog store without a database', () => {
+  it('lists the shipped versions and finds them by id or hash prefix', async () => {
     const s = store();
-    expect(s.list().map((v) => [v.version.id, v.origin])).toEqual([
+    expect((await s.list()).map((v) => [v.version.id, v.origin])).toEqual([
       ['before-2023-08-23', 'builtin'],
       ['2023-08-23', 'builtin'],
     ]);
-    const v = s.get('2023-08-23').version;
-    expect(s.get(v.hash.slice(7, 19)).version.id).toBe('2023-08-23');
-    expect(s.get(v.hash).version.id).toBe('2023-08-23');
-    expect(thrownCode(() => s.get('2099-01-01'))).toBe('CATALOG_VERSION_NOT_FOUND');
+    const v = (await s.get('2023-08-23')).version;
+    expect((await s.get(v.hash.slice(7, 19))).version.id).toBe('2023-08-23');
+    expect((await s.get(v.hash)).version.id).toBe('2023-08-23');
+    expect((await expectCoreError(s.get('2099-01-01'))).code).toBe('CATALOG_VERSION_NOT_FOUND');
   });
 
-  it('never overwrites a version: a conflicting save writes nothing at all', async () => {
+  it('refuses to import: imports are kept in the database, and nothing is written to disk', async () => {
     const file = path.join(tmp.dir, 'c.csv');
     writeFileSync(file, [CSV_HEADER, ...CSV_ROWS].join('\n'));
     const a = (await importChecklistFile(file, base(), { id: 'firm-a' })).version;
-    const s = store();
-    expect(s.save([a]).written).toHaveLength(1);
-    expect(s.save([a]).unchanged).toHaveLength(1); // same content: a no-op
-
-    writeFileSync(file, [CSV_HEADER, ...CSV_ROWS.slice(1)].join('\n'));
-    const changed = (await importChecklistFile(file, base(), { id: 'firm-a' })).version;
-    const fresh = (await importChecklistFile(file, base(), { id: 'firm-b' })).version;
-    const dir = path.join(tmp.dir, 'home', 'catalog');
-    const before = readdirSync(dir).sort();
-    const beforeBytes = readFileSync(path.join(dir, 'firm-a.json'), 'utf8');
-    expect(thrownCode(() => s.save([fresh, changed]))).toBe('CATALOG_VERSION_CONFLICT');
-    expect(readdirSync(dir).sort()).toEqual(before); // firm-b was not written either
-    expect(readFileSync(path.join(dir, 'firm-a.json'), 'utf8')).toBe(beforeBytes);
-    expect(existsSync(path.join(dir, 'firm-b.json'))).toBe(false);
+    expect((await expectCoreError(store().save([a], 'alice'))).code).toBe('STORE_NOT_INITIALISED');
+    expect(existsSync(path.join(tmp.dir, 'home', 'catalog'))).toBe(false);
   });
 
-  it('reports a version file edited behind its back', async () => {
+  it('lists an earlier ccheck’s on-disk imports, and reports one edited behind its back', async () => {
     const file = path.join(tmp.dir, 'c.csv');
     writeFileSync(file, [CSV_HEADER, ...CSV_ROWS].join('\n'));
-    const s = store();
-    s.save([(await importChecklistFile(file, base(), { id: 'firm' })).version]);
-    const f = path.join(tmp.dir, 'home', 'catalog', 'firm.json');
+    const dir = path.join(tmp.dir, 'home', 'catalog');
+    mkdirSync(dir, { recursive: true });
+    const f = path.join(dir, 'firm.json');
+    writeFileSync(f, serializeVersion((await importChecklistFile(file, base(), { id: 'firm' })).version));
+    expect((await store().get('firm')).origin).toBe('user');
     writeFileSync(f, readFileSync(f, 'utf8').replace('公司應定期辦理網路系統安全評估。', '公司得視需要辦理。'));
-    expect(thrownCode(() => s.get('firm'))).toBe('CATALOG_VERSION_CORRUPT');
+    expect((await expectCoreError(store().get('firm'))).code).toBe('CATALOG_VERSION_CORRUPT');
   });
 });

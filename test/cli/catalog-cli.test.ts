@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,13 @@ describe('ccheck catalog (CLI)', () => {
     ]);
     expect(body.notices.some((n) => n.kind === 'rationale_unresolved')).toBe(true);
 
+    // Other versions are kept in the database: refused until it is set up, with nothing written anywhere.
+    const early = await ccheck('catalog', 'import-amendment', SEED, '--id', 'seed-copy', '--effective-date', '112年8月23日', '--json');
+    expect(early.code).not.toBe(0);
+    expect(json<{ error: { code: string } }>(early.err).error.code).toBe('STORE_NOT_INITIALISED');
+    expect(existsSync(path.join(tmp.dir, 'home', 'catalog'))).toBe(false);
+    expect((await ccheck('init')).code).toBe(0);
+
     const other = await ccheck('catalog', 'import-amendment', SEED, '--id', 'seed-copy', '--effective-date', '112年8月23日');
     expect(other.code).toBe(0);
     expect(other.out).toContain('已寫入版本 seed-copy');
@@ -162,6 +169,7 @@ describe('ccheck catalog (CLI)', () => {
     rowOf('14')!.getCell(4).value = '使用主機共置服務之證券商應訂定主機共置服務管理規範。';
     await wb.xlsx.writeFile(out);
 
+    expect((await ccheck('init')).code).toBe(0);
     const r = await ccheck('catalog', 'import-checklist', out, '--base', '2023-08-23', '--id', 'firm-2023', '--json');
     expect(r.code).toBe(0);
     expect(json<{ filled: string[]; conflicts: unknown[] }>(r.out)).toMatchObject({ filled: ['7/(1)/g', '14'], conflicts: [] });
@@ -177,7 +185,10 @@ describe('ccheck catalog (CLI)', () => {
     });
     const shown = json<{ nodes: { text: string; status: string }[] }>((await ccheck('catalog', 'show', 'firm-2023', '7/(1)/g', '--json')).out);
     expect(shown.nodes[0]).toMatchObject({ text: '公司應定期檢查網路系統功能。', status: 'text' });
-    expect(readdirSync(path.join(tmp.dir, 'home', 'catalog'))).toEqual(['firm-2023.json']);
+    // In the database, not on this machine's disk: listed as an import.
+    expect(existsSync(path.join(tmp.dir, 'home', 'catalog'))).toBe(false);
+    const listed = json<{ versions: { id: string; origin: string }[] }>((await ccheck('catalog', 'versions', '--json')).out).versions;
+    expect(listed.map((v) => [v.id, v.origin])).toContainEqual(['firm-2023', 'user']);
   });
 
   it('converts 民國 and Gregorian dates', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicabilityResult } from '../../src/core/applicability/evaluate-applicability.js';
-import { openCatalogStore } from '../../src/services/catalog-service.js';
+import { offlineCatalogStore } from '../../src/services/catalog-service.js';
 import { applicabilityFor } from '../../src/services/firm-service.js';
 import { internetTier1, noCloudNoIot, profileFrom, voiceAndCounterOnly } from '../helpers/profiles.js';
 
-const store = openCatalogStore('/nonexistent-ccheck-home');
-const v2023 = store.get('2023-08-23').version;
-const before = store.get('before-2023-08-23').version;
+const store = offlineCatalogStore('/nonexistent-ccheck-home');
+const v2023 = (await store.get('2023-08-23')).version;
+const before = (await store.get('before-2023-08-23')).version;
 
 const decide = (r: ApplicabilityResult, p: string) => {
   const d = r.decisions.find((x) => x.path === p);

@@ -5,14 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeImpactMemo } from '../../src/core/plan/assess-impact.js';
 import { CoreError } from '../../src/core/errors.js';
 import { planToCsv, planToIcs } from '../../src/io/plan-export.js';
-import { openCatalogStore } from '../../src/services/catalog-service.js';
+import { offlineCatalogStore } from '../../src/services/catalog-service.js';
 import { impactFor, planFor, readCompletionsFile } from '../../src/services/firm-service.js';
 import { internetTier1, profileFrom, voiceAndCounterOnly } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
 
-const store = openCatalogStore('/nonexistent-ccheck-home');
-const v2023 = store.get('2023-08-23').version;
-const before = store.get('before-2023-08-23').version;
+const store = offlineCatalogStore('/nonexistent-ccheck-home');
+const v2023 = (await store.get('2023-08-23')).version;
+const before = (await store.get('before-2023-08-23')).version;
 let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());

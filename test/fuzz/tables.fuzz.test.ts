@@ -37,9 +37,9 @@ const CHECKLIST_TOKENS = [
 let dir: string;
 let base: CatalogVersion;
 let small: CatalogVersion;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ccheck-fuzz-tables-'));
-  base = new CatalogStore(builtinVersionsDir(), path.join(dir, 'catalog')).get('2023-08-23').version;
+  base = (await new CatalogStore(builtinVersionsDir(), null, path.join(dir, 'catalog')).get('2023-08-23')).version;
   // A two-item version: applying a checklist re-hashes the whole version, so most inputs use this one.
   small = amendment(fixture('amendment.txt'), 'small').amended;
 });

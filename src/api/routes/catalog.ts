@@ -57,8 +57,8 @@ export function catalogRoutes(app: FastifyInstance, { deps }: RouteContext): voi
       config: { access: { action: 'catalog.read' } },
       schema: { tags: ['catalog'], summary: 'catalog versions, oldest first', response: { 200: out({ versions: arr(versionSchema) }), ...errors(401, 403) } },
     },
-    () => ({
-      versions: catalogVersions(deps.home).map((v) => ({
+    async () => ({
+      versions: (await catalogVersions(deps.inspections.catalog)).map((v) => ({
         id: v.version.id,
         hash: v.version.hash,
         title: v.version.title,
@@ -83,8 +83,8 @@ export function catalogRoutes(app: FastifyInstance, { deps }: RouteContext): voi
         },
       },
     },
-    (request) => {
-      const v = catalogVersion(deps.home, (request.params as { id: string }).id);
+    async (request) => {
+      const v = await catalogVersion(deps.inspections.catalog, (request.params as { id: string }).id);
       return {
         version: { id: v.id, hash: v.hash, title: v.title, effective_date: v.effectiveDate, truncated_after: v.truncatedAfter },
         nodes: v.nodes.map(presentNode),
@@ -120,9 +120,9 @@ export function catalogRoutes(app: FastifyInstance, { deps }: RouteContext): voi
         },
       },
     },
-    (request) => {
+    async (request) => {
       const q = request.query as { from: string; to: string };
-      const d = catalogDiff(deps.home, q.from, q.to);
+      const d = await catalogDiff(deps.inspections.catalog, q.from, q.to);
       return {
         from: d.from.id,
         to: d.to.id,

@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CHECKLIST_COLUMNS } from '../../core/catalog/checklist/apply-checklist.js';
 import { isValidPath, type CatalogNode } from '../../core/catalog/catalog-node.js';
 import { findNode, subtree, type CatalogVersion } from '../../core/catalog/catalog-version.js';
 import { diffVersions, type CatalogChange } from '../../core/catalog/diff-versions.js';
-import { csvDocument } from '../../core/csv.js';
 import { formatDualDate, parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import type { TextEncoding } from '../../io/read-text-file.js';
-import { importAmendmentFile, importChecklistFile, openCatalogStore } from '../../services/catalog-service.js';
+import { importAmendmentFile, importChecklistFile } from '../../services/catalog-service.js';
+import { withCatalog } from '../../services/catalog-view-service.js';
+import { versionIn } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable, sideBySide, truncate } from '../output.js';
 
@@ -113,6 +113,12 @@ function resolvePathArg(version: CatalogVersion, p: string): CatalogNode {
   return node;
 }
 
+/** Who is importing (the audit trail names them): loaded only by the commands that store, so reading the catalog stays light. */
+async function importer(ctx: CliContext, as: string | undefined): Promise<string> {
+  const { actorOf } = await import('./inspection-commands.js');
+  return actorOf(ctx, as);
+}
+
 function parseDateOption(v: string | undefined): string | null {
   return v ? parseAnyDate(v) : null;
 }
@@ -133,8 +139,8 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .description('列出版本 / list catalog versions')
     .option('--json', 'JSON output')
     .action((_o, cmd: Command) =>
-      runner(cmd, (ctx) => {
-        const list = openCatalogStore(ctx.home).list();
+      runner(cmd, async (ctx) => {
+        const list = await withCatalog(ctx.home, ctx.io.env, (c) => c.list());
         if (ctx.json) {
           ctx.printJson({
             versions: list.map(({ version: v, origin }) => ({
@@ -172,8 +178,8 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .argument('[path]', 'item path, e.g. 7/(1)/d')
     .option('--json', 'JSON output')
     .action((versionRef: string, itemPath: string | undefined, _o, cmd: Command) =>
-      runner(cmd, (ctx) => {
-        const { version } = openCatalogStore(ctx.home).get(versionRef);
+      runner(cmd, async (ctx) => {
+        const version = versionIn(await withCatalog(ctx.home, ctx.io.env, (c) => c.list()), versionRef);
         const nodes = itemPath ? subtree(version, resolvePathArg(version, itemPath).path) : [...version.nodes];
         if (ctx.json) {
           ctx.printJson({ id: version.id, effective_date: version.effectiveDate, hash: version.hash, nodes: nodes.map(presentNode) });
@@ -216,10 +222,10 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .argument('<to>', 'newer version')
     .option('--json', 'JSON output')
     .action((fromRef: string, toRef: string, _o, cmd: Command) =>
-      runner(cmd, (ctx) => {
-        const store = openCatalogStore(ctx.home);
-        const from = store.get(fromRef).version;
-        const to = store.get(toRef).version;
+      runner(cmd, async (ctx) => {
+        const versions = await withCatalog(ctx.home, ctx.io.env, (c) => c.list());
+        const from = versionIn(versions, fromRef);
+        const to = versionIn(versions, toRef);
         const diff = diffVersions(from, to);
         if (ctx.json) {
           ctx.printJson({ from: from.id, to: to.id, changes: diff.changes.map(presentChange) });
@@ -271,11 +277,12 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .option('--current-effective-date <date>', 'effective date of the current version')
     .option('--encoding <enc>', 'utf-8 or big5 (default: detected)')
     .option('--dry-run', 'read and report, write nothing')
+    .option('--as <user>', 'who is importing (recorded in the audit trail)')
     .option('--json', 'JSON output')
     .action(
       (
         file: string,
-        o: { id?: string; effectiveDate?: string; currentId?: string; currentEffectiveDate?: string; encoding?: string; dryRun?: boolean },
+        o: { id?: string; effectiveDate?: string; currentId?: string; currentEffectiveDate?: string; encoding?: string; dryRun?: boolean; as?: string },
         cmd: Command,
       ) =>
         runner(cmd, async (ctx) => {
@@ -286,7 +293,10 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? undefined,
             encoding: encodingOption(o.encoding),
           });
-          const saved = o.dryRun ? { written: [], unchanged: [] } : openCatalogStore(ctx.home).save([result.current, result.amended]);
+          const by = await importer(ctx, o.as);
+          const saved = o.dryRun
+            ? { written: [], unchanged: [] }
+            : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.current, result.amended], by));
           const unresolved = result.notices.filter((n) => n.kind === 'rationale_unresolved');
           const corrections = result.notices.filter((n) => n.kind === 'correction_applied');
           if (ctx.json) {
@@ -326,39 +336,51 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .option('--sheet <name>', 'XLSX sheet (default: the first)')
     .option('--encoding <enc>', 'CSV encoding: utf-8 or big5 (default: detected)')
     .option('--dry-run', 'read and report, write nothing')
+    .option('--as <user>', 'who is importing (recorded in the audit trail)')
     .option('--json', 'JSON output')
-    .action((file: string, o: { base: string; id?: string; effectiveDate?: string; sheet?: string; encoding?: string; dryRun?: boolean }, cmd: Command) =>
-      runner(cmd, async (ctx) => {
-        const store = openCatalogStore(ctx.home);
-        const base = store.get(o.base).version;
-        const result = await importChecklistFile(path.resolve(ctx.io.cwd, file), base, {
-          id: o.id ?? `${base.id}+firm`,
-          effectiveDate: o.effectiveDate ? parseAnyDate(o.effectiveDate) : undefined,
-          sheet: o.sheet,
-          encoding: encodingOption(o.encoding),
-        });
-        const saved = o.dryRun ? { written: [], unchanged: [] } : store.save([result.version]);
-        if (ctx.json) {
-          ctx.printJson({
-            dry_run: !!o.dryRun,
-            version: { id: result.version.id, hash: result.version.hash, base: base.id, nodes: result.version.nodes.length, written: saved.written.length > 0 },
-            filled: result.filled,
-            added: result.added,
-            created_parents: result.createdParents,
-            conflicts: result.conflicts,
+    .action(
+      (
+        file: string,
+        o: { base: string; id?: string; effectiveDate?: string; sheet?: string; encoding?: string; dryRun?: boolean; as?: string },
+        cmd: Command,
+      ) =>
+        runner(cmd, async (ctx) => {
+          const base = versionIn(await withCatalog(ctx.home, ctx.io.env, (c) => c.list()), o.base);
+          const result = await importChecklistFile(path.resolve(ctx.io.cwd, file), base, {
+            id: o.id ?? `${base.id}+firm`,
+            effectiveDate: o.effectiveDate ? parseAnyDate(o.effectiveDate) : undefined,
+            sheet: o.sheet,
+            encoding: encodingOption(o.encoding),
           });
-          return;
-        }
-        const v = result.version;
-        if (o.dryRun) ctx.print(ctx.t('import.dryRun'));
-        else
-          ctx.print(
-            saved.written.length ? ctx.t('import.wrote', { id: v.id, hash: shortHash(v.hash), n: v.nodes.length }) : ctx.t('import.unchanged', { id: v.id }),
-          );
-        ctx.print(ctx.t('import.filled', { n: result.filled.length }));
-        ctx.print(ctx.t('import.added', { n: result.added.length }));
-        for (const c of result.conflicts) ctx.print(`  ${ctx.t('import.conflict', { row: c.row, path: c.path, field: c.field })}`);
-      }),
+          const by = await importer(ctx, o.as);
+          const saved = o.dryRun ? { written: [], unchanged: [] } : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.version], by));
+          if (ctx.json) {
+            ctx.printJson({
+              dry_run: !!o.dryRun,
+              version: {
+                id: result.version.id,
+                hash: result.version.hash,
+                base: base.id,
+                nodes: result.version.nodes.length,
+                written: saved.written.length > 0,
+              },
+              filled: result.filled,
+              added: result.added,
+              created_parents: result.createdParents,
+              conflicts: result.conflicts,
+            });
+            return;
+          }
+          const v = result.version;
+          if (o.dryRun) ctx.print(ctx.t('import.dryRun'));
+          else
+            ctx.print(
+              saved.written.length ? ctx.t('import.wrote', { id: v.id, hash: shortHash(v.hash), n: v.nodes.length }) : ctx.t('import.unchanged', { id: v.id }),
+            );
+          ctx.print(ctx.t('import.filled', { n: result.filled.length }));
+          ctx.print(ctx.t('import.added', { n: result.added.length }));
+          for (const c of result.conflicts) ctx.print(`  ${ctx.t('import.conflict', { row: c.row, path: c.path, field: c.field })}`);
+        }),
     );
 
   catalog
@@ -368,35 +390,14 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
     .requiredOption('-o, --output <file>', '.xlsx or .csv')
     .action((versionRef: string, o: { output: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        const { version } = openCatalogStore(ctx.home).get(versionRef);
+        const version = versionIn(await withCatalog(ctx.home, ctx.io.env, (c) => c.list()), versionRef);
         const out = path.resolve(ctx.io.cwd, o.output);
-        const headers = CHECKLIST_COLUMNS.map((c) => `${c.zh} / ${c.en}`);
-        const rows = version.nodes.map((n) => [
-          n.path,
-          n.code ?? '',
-          n.title ?? '',
-          n.status === 'elided' ? '' : (n.text ?? ''),
-          n.textEn ?? '',
-          n.frequency ?? '',
-        ]);
-        if (out.toLowerCase().endsWith('.csv')) {
-          writeFileSync(out, csvDocument([headers, ...rows]));
-        } else if (out.toLowerCase().endsWith('.xlsx')) {
-          // Loaded here, not at the top: only this command writes a workbook.
-          const { default: ExcelJS } = await import('exceljs');
-          const wb = new ExcelJS.Workbook();
-          const ws = wb.addWorksheet('checklist');
-          ws.addRow(headers).font = { bold: true };
-          for (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v))); // empty cells, not empty strings
-          ws.views = [{ state: 'frozen', ySplit: 1 }];
-          ws.autoFilter = { from: 'A1', to: 'F1' };
-          [14, 12, 28, 80, 40, 12].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-          await wb.xlsx.writeFile(out);
-        } else {
-          throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${o.output}: expected a .xlsx or .csv file name`, {}, { file: o.output });
-        }
-        if (ctx.json) ctx.printJson({ file: out, rows: rows.length });
-        else ctx.print(ctx.t('template.wrote', { file: out, n: rows.length }));
+        // Loaded here, not at the top: only this command writes a workbook.
+        const { checklistTemplate } = await import('../../reports/checklist-template.js');
+        const { bytes, rows } = await checklistTemplate(version, o.output);
+        writeFileSync(out, bytes);
+        if (ctx.json) ctx.printJson({ file: out, rows });
+        else ctx.print(ctx.t('template.wrote', { file: out, n: rows }));
       }),
     );
 }

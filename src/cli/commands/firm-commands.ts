@@ -12,9 +12,9 @@ import { planToCsv, planToIcs } from '../../io/plan-export.js';
 import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
 import { loadTierScheme } from '../../io/catalog-data.js';
-import { openCatalogStore } from '../../services/catalog-service.js';
+import { withCatalog } from '../../services/catalog-view-service.js';
 import { systemClock } from '../../services/inspection-service.js';
-import { applicabilityFor, impactFor, planFor, profileJsonSchema, profileTemplate, readCompletionsFile, versionFor } from '../../services/firm-service.js';
+import { applicabilityFor, impactFor, planFor, profileJsonSchema, profileTemplate, readCompletionsFile, versionIn } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
@@ -133,8 +133,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
     .action((o: { profile: string; version?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
         const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
-        const store = openCatalogStore(ctx.home);
-        const version = versionFor(store, o.version);
+        const version = versionIn(await withCatalog(ctx.home, ctx.io.env, (c) => c.list()), o.version);
         const result = applicabilityFor(version, p);
         if (ctx.json) {
           ctx.printJson({
@@ -194,8 +193,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
       ) =>
         runner(cmd, async (ctx) => {
           const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
-          const store = openCatalogStore(ctx.home);
-          const version = versionFor(store, o.version);
+          const version = versionIn(await withCatalog(ctx.home, ctx.io.env, (c) => c.list()), o.version);
           const completions = await readCompletionsFile(o.completions ? path.resolve(ctx.io.cwd, o.completions) : undefined);
           const plan = planFor(
             version,
@@ -260,9 +258,9 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
     .action((o: { profile: string; from: string; to: string; memo?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
         const p = await readProfileFile(path.resolve(ctx.io.cwd, o.profile));
-        const store = openCatalogStore(ctx.home);
-        const from = store.get(o.from).version;
-        const to = store.get(o.to).version;
+        const versions = await withCatalog(ctx.home, ctx.io.env, (c) => c.list());
+        const from = versionIn(versions, o.from);
+        const to = versionIn(versions, o.to);
         const impact = impactFor(from, to, p);
         if (o.memo) writeFileSync(path.resolve(ctx.io.cwd, o.memo), writeImpactMemo(impact, p, { from: from.hash, to: to.hash }));
         if (ctx.json) {

@@ -4,10 +4,13 @@ import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { OSCAL_VERSIONS, type OscalVersion } from '../../core/oscal/oscal-ids.js';
+import type { CatalogStore } from '../../services/catalog-service.js';
+import { withCatalog } from '../../services/catalog-view-service.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
 import { catalogFileName, exportCatalog, exportProfile, exportResults, importOscalFile } from '../../services/oscal-service.js';
 import type { CliContext } from '../cli-context.js';
 import type { CommandRunner } from './catalog-commands.js';
+import { actorOf } from './inspection-commands.js';
 
 function oscalVersionOf(v: string): OscalVersion {
   if (!(OSCAL_VERSIONS as readonly string[]).includes(v))
@@ -46,8 +49,8 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
       .description('檢查項目版本 → OSCAL catalog / a catalog version as an OSCAL catalog')
       .argument('[version]', 'version id or hash prefix (default: the latest in force)'),
   ).action((ref: string | undefined, o: { oscalVersion: string; output?: string }, cmd: Command) =>
-    runner(cmd, (ctx) => {
-      const r = exportCatalog(ctx.home, ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() });
+    runner(cmd, async (ctx) => {
+      const r = await withCatalog(ctx.home, ctx.io.env, (c) => exportCatalog(c, ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() }));
       write(ctx, o.output, catalogFileName(r.version), r.document);
     }),
   );
@@ -62,16 +65,23 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
   ).action((o: { profile?: string; firm?: string; version?: string; oscalVersion: string; output?: string }, cmd: Command) =>
     runner(cmd, async (ctx) => {
       const ov = oscalVersionOf(o.oscalVersion);
-      const service = o.firm && !o.profile ? await InspectionService.connect(ctx.home, ctx.io.env) : undefined;
-      try {
-        const r = await exportProfile(ctx.home, { profileFile: o.profile && path.resolve(ctx.io.cwd, o.profile), service, firmRef: o.firm }, o.version, {
+      const exportWith = (catalog: CatalogStore, service?: InspectionService) =>
+        exportProfile(catalog, { profileFile: o.profile && path.resolve(ctx.io.cwd, o.profile), service, firmRef: o.firm }, o.version, {
           oscalVersion: ov,
           now: systemClock.now(),
         });
-        write(ctx, o.output, `profile-${r.version.id}.oscal.json`, r.document);
-      } finally {
-        await service?.close();
+      let r: Awaited<ReturnType<typeof exportWith>>;
+      if (o.firm && !o.profile) {
+        const service = await InspectionService.connect(ctx.home, ctx.io.env);
+        try {
+          r = await exportWith(service.catalog, service);
+        } finally {
+          await service.close();
+        }
+      } else {
+        r = await withCatalog(ctx.home, ctx.io.env, (c) => exportWith(c));
       }
+      write(ctx, o.output, `profile-${r.version.id}.oscal.json`, r.document);
     }),
   );
 
@@ -107,12 +117,14 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
     .option('--json', 'JSON output')
     .action((file: string, o: { id?: string; effectiveDate?: string; schema?: string; dryRun?: boolean }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        const r = await importOscalFile(ctx.home, path.resolve(ctx.io.cwd, file), {
-          id: o.id,
-          effectiveDate: o.effectiveDate ? parseAnyDate(o.effectiveDate) : undefined,
-          schema: o.schema && path.resolve(ctx.io.cwd, o.schema),
-          dryRun: o.dryRun,
-        });
+        const r = await withCatalog(ctx.home, ctx.io.env, (c) =>
+          importOscalFile(c, actorOf(ctx, undefined), path.resolve(ctx.io.cwd, file), {
+            id: o.id,
+            effectiveDate: o.effectiveDate ? parseAnyDate(o.effectiveDate) : undefined,
+            schema: o.schema && path.resolve(ctx.io.cwd, o.schema),
+            dryRun: o.dryRun,
+          }),
+        );
         const v = r.version;
         if (ctx.json) return ctx.printJson({ id: v.id, hash: v.hash, nodes: v.nodes.length, written: r.written, dry_run: !!o.dryRun });
         const zh = ctx.lang === 'zh-TW';
