@@ -126,11 +126,9 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
           const out = path.resolve(ctx.io.cwd, o.output ?? '.');
           mkdirSync(out, { recursive: true });
           const reports = await inspectionReports({ inspections: s }, operator, { firm: r.licence, period: r.period, lang: ctx.lang });
-          const w = { results: reports.results, data: reports.data } as { results: Record<string, number>; data: typeof reports.data } & Record<
-            ReportFormat,
-            string
-          >;
-          for (const format of REPORT_FORMATS) w[format] = await writeUserFile(path.join(out, reports.files[format].name), reports.files[format].body);
+          const written = {} as Record<ReportFormat, string>;
+          for (const format of REPORT_FORMATS) written[format] = await writeUserFile(path.join(out, reports.files[format].name), reports.files[format].body);
+          const w = { ...written, results: reports.results, data: reports.data };
           if (ctx.json)
             return ctx.printJson({ ...r, results: w.results, findings: w.data.findings.length, reports: { html: w.html, xlsx: w.xlsx, pdf: w.pdf } });
           const zh = ctx.lang === 'zh-TW';
