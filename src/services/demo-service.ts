@@ -1,11 +1,15 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { addDays } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
+import { localOperator } from '../core/people/actor.js';
 import { packageRoot } from '../io/catalog-data.js';
 import { InspectionService, type Clock } from './inspection-service.js';
-import { exportPackage } from './package-service.js';
-import { runFromFiles, writeReports } from './run-service.js';
+import { runFromFiles } from './run-service.js';
+import { signedPackage } from './use-cases/packages.js';
+import { inspectionReports } from './use-cases/reports.js';
 
 const OFFICER = '資安專員 王小明';
 const SUPERVISOR = '權責主管 陳經理';
@@ -25,6 +29,10 @@ export interface DemoResult {
   readonly previous: { readonly period: string; readonly package: string; readonly fingerprint: string };
 }
 
+/** Writes a file the demo hands out; the CLI passes its own (atomic, owner-only), a test or the web demo may use the plain one. */
+export type OutputWriter = (file: string, body: Buffer | Readable) => Promise<unknown>;
+const plainWrite: OutputWriter = (file, body) => writeFile(file, body);
+
 /**
  * The main job, end to end, on the embedded SQLite database: writes a demo firm's files into
  * `dir` (a profile, a device inventory, the firm's lifecycle table, a firewall and a host rule
@@ -35,8 +43,9 @@ export async function runDemo(
   dir: string,
   env: NodeJS.ProcessEnv,
   clock: Clock,
-  options: { force?: boolean; lang?: 'zh-TW' | 'en' } = {},
+  options: { force?: boolean; lang?: 'zh-TW' | 'en'; write?: OutputWriter } = {},
 ): Promise<DemoResult> {
+  const write = options.write ?? plainWrite;
   if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
     throw new CoreError('OUTPUT_EXISTS', `${dir} is not empty; it was not overwritten`, {}, { file: dir });
   }
@@ -78,8 +87,12 @@ export async function runDemo(
       );
     }
 
-    const previous = await signedPreviousMonth(s, licence, period, dir, options.lang ?? 'zh-TW');
-    const { html: report, xlsx: workbook, pdf, data, results } = await writeReports(s, licence, period, dir, options.lang ?? 'zh-TW');
+    const previous = await signedPreviousMonth(s, licence, period, dir, options.lang ?? 'zh-TW', write);
+    const out = await inspectionReports({ inspections: s }, localOperator(OFFICER), { firm: licence, period, lang: options.lang ?? 'zh-TW' });
+    const at = (f: 'html' | 'xlsx' | 'pdf') => path.join(dir, out.files[f].name);
+    for (const f of ['html', 'xlsx', 'pdf'] as const) await write(at(f), out.files[f].body);
+    const [report, workbook, pdf] = [at('html'), at('xlsx'), at('pdf')];
+    const { data, results } = out;
     const audit = await s.verifyAudit();
     return { dir, home, period, report, workbook, pdf, results, findings: data.findings.length, auditEvents: audit.events, previous };
   } finally {
@@ -92,7 +105,7 @@ export async function runDemo(
  * officer, approved by the supervisor, the inspection signed off by the CISO, and its package
  * beside this month's report (README "The signed inspection").
  */
-async function signedPreviousMonth(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en') {
+async function signedPreviousMonth(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en', write: OutputWriter) {
   const previous = periodBefore(period);
   const firm = await s.firm(licence);
   // Run again with --force on the same folder: last month is already signed; only its package is rewritten.
@@ -115,7 +128,9 @@ async function signedPreviousMonth(s: InspectionService, licence: string, period
   }
   const file = path.join(dir, `ccheck-package-${previous}-r1.zip`);
   if (existsSync(file)) rmSync(file);
-  const { manifest } = await exportPackage(s, { firm: licence, period: previous }, file, lang);
+  const pkg = await signedPackage({ inspections: s }, localOperator(OFFICER), { firm: licence, period: previous, lang });
+  await write(file, pkg.open());
+  const { manifest } = pkg;
   return { period: previous, package: file, fingerprint: manifest.signingKey.fingerprint };
 }
 

@@ -54,8 +54,15 @@ export async function exportProfile(
   return { version, profile, document };
 }
 
-export async function exportResults(s: InspectionService, firmRef: string, period: string, today: IsoDate, o: OscalWriteOptions): Promise<OscalObject> {
-  const data = await buildReportData(s, firmRef, period, today);
+export async function exportResults(
+  s: InspectionService,
+  firmRef: string,
+  period: string,
+  today: IsoDate,
+  o: OscalWriteOptions,
+  revision?: number,
+): Promise<OscalObject> {
+  const data = await buildReportData(s, firmRef, period, today, revision);
   return oscalAssessmentResults(data, { oscalVersion: o.oscalVersion, lastModified: o.now });
 }
 

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,24 +17,28 @@ import {
   type PackageManifest,
   type PackageProblem,
 } from '../core/inspection/package-manifest.js';
+import type { FirmsTable, InspectionRunsTable, RunSignoffsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
 import { buildReportData, renderReport } from './report-service.js';
 import { historyCells, SIGNATURE_LABELS } from '../reports/signature-section.js';
 
 /**
- * `ccheck package export`: the archive of one signed revision — the report (PDF, HTML), the detail
- * sheet (XLSX), the working papers (each analyzer's full report, the evidence index, the
- * attestations), the attachments (the evidence files, decrypted), the e-signature history, and a
- * manifest with every file's SHA-256 and the audit head at sign-off, signed with the
- * installation's Ed25519 key (臺證輔字第1060504884號: 查核報告、查核明細表、查核工作底稿及附件).
+ * The package of one signed revision — the report (PDF, HTML), the detail sheet (XLSX), the
+ * working papers (each analyzer's full report, the evidence index, the attestations), the
+ * attachments (the evidence files, decrypted), the e-signature history, and a manifest with every
+ * file's SHA-256 and the audit head at sign-off, signed with the installation's Ed25519 key
+ * (臺證輔字第1060504884號: 查核報告、查核明細表、查核工作底稿及附件).
+ *
+ * It is built once, into the installation's own copy under `<home>/packages` (backups carry it),
+ * and handed out as built from then on: the revision is read-only, so the package cannot go
+ * stale, and every copy handed out is the same bytes. Who may have it, and where a copy goes,
+ * is the use case's and the shell's (use-cases/packages.ts).
  */
-export async function exportPackage(
+export async function keptPackage(
   s: InspectionService,
   ref: { firm: string; period: string; revision?: number },
-  output: string,
   lang: 'zh-TW' | 'en' = 'zh-TW',
-): Promise<{ manifest: PackageManifest; file: string }> {
-  if (existsSync(output)) throw new CoreError('OUTPUT_EXISTS', `${output} already exists; choose a new file name`, {}, { file: output });
+): Promise<{ manifest: PackageManifest; file: string; name: string }> {
   const { firm, run, revision } = await s.run(ref.firm, ref.period, ref.revision);
   const signoff = await s.signoffOf(run.id);
   if (!signoff)
@@ -42,6 +46,35 @@ export async function exportPackage(
       period: run.period,
       what: 'package export',
     });
+  const name = `ccheck-package-${firm.licence}-${run.period}-r${revision}.zip`;
+  const kept = path.join(s.home, 'packages', `${firm.licence.replace(/[^\p{L}\p{N}._-]/gu, '_')}-${run.period}-r${revision}-${run.id.slice(0, 8)}.zip`);
+  if (!existsSync(kept)) {
+    // Two first requests at once build it once: the second waits for the first.
+    let building = inFlight.get(kept);
+    if (!building) {
+      building = buildPackage(s, { firm, run, revision, signoff }, kept, lang).finally(() => inFlight.delete(kept));
+      inFlight.set(kept, building);
+    }
+    await building;
+  }
+  return { manifest: await readPackageManifest(kept), file: kept, name };
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** The manifest inside a package (as signed; the signature is checked by verifyPackage, not here). */
+export async function readPackageManifest(file: string): Promise<PackageManifest> {
+  const read = await readArchive(file);
+  if (!read.manifest) throw new CoreError('PACKAGE_INVALID', `${file}: no ${MANIFEST_FILE}`, { what: `no ${MANIFEST_FILE}` }, { file });
+  return parseManifest(read.manifest.toString('utf8'));
+}
+
+async function buildPackage(
+  s: InspectionService,
+  { firm, run, revision, signoff }: { firm: FirmsTable; run: InspectionRunsTable; revision: number; signoff: RunSignoffsTable },
+  output: string,
+  lang: 'zh-TW' | 'en',
+): Promise<void> {
   const key = s.signingKey(); // before the report, so the report prints the key that signs the package
   const data = await buildReportData(s, firm.licence, run.period, s.clock.today(), revision);
   const head = await s.db
@@ -135,18 +168,16 @@ export async function exportPackage(
     zip.addBuffer(Buffer.from(`${JSON.stringify(JSON.parse(bytes.toString('utf8')), null, 2)}\n`), MANIFEST_FILE, { mtime });
     zip.addBuffer(Buffer.from(`${sign(null, bytes, key.privateKey).toString('base64')}\n`), SIGNATURE_FILE, { mtime });
     zip.end();
-    const part = `${output}.part`;
-    // The package holds the evidence decrypted: for its owner only, like the vault and backups.
-    await pipeline(zip.outputStream, createWriteStream(part, { flags: 'wx', mode: 0o600 }));
-    renameSync(part, output);
-    // The installation keeps its own copy of every package it signed: backups carry them.
-    const kept = path.join(s.home, 'packages', `${firm.licence.replace(/[^\p{L}\p{N}._-]/gu, '_')}-${base}-${run.id.slice(0, 8)}.zip`);
-    if (!existsSync(kept)) {
-      mkdirSync(path.dirname(kept), { recursive: true, mode: 0o700 });
-      copyFileSync(output, kept);
-      chmodSync(kept, 0o600);
+    mkdirSync(path.dirname(output), { recursive: true, mode: 0o700 });
+    const part = `${output}.${process.pid}.part`;
+    try {
+      // The package holds the evidence decrypted: for its owner only, like the vault and backups.
+      await pipeline(zip.outputStream, createWriteStream(part, { flags: 'wx', mode: 0o600 }));
+      chmodSync(part, 0o600);
+      renameSync(part, output);
+    } finally {
+      rmSync(part, { force: true });
     }
-    return { manifest, file: output };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzerReport } from '../core/analysis/analyzer.js';
 import { matchEvidence, type AnalyzerAssignment } from '../core/analysis/match-evidence.js';
@@ -8,10 +7,8 @@ import { periodContaining, parsePeriod } from '../core/plan/periods.js';
 import { ANALYZERS } from '../analyzers/registry.js';
 import { readEvidenceManifest, scanEvidenceFolder, type NotUsedFile } from '../io/evidence-folder.js';
 import { readProfileFile } from '../io/read-profile.js';
-import type { InspectionReportData } from '../reports/inspection-report-html.js';
 import { analyzeFiles, recordAnalysis } from './analysis-service.js';
 import type { InspectionService } from './inspection-service.js';
-import { buildReportData, renderReport, REPORT_FORMATS, resultCounts, type ReportFormat } from './report-service.js';
 
 export interface RunFromFilesOptions {
   readonly profileFile: string;
@@ -136,24 +133,4 @@ function notUsedFiles(skipped: readonly NotUsedFile[], unmatched: readonly strin
           : { path: p, reason: 'no analyzer recognises its content', reasonZh: '沒有自動化檢查能辨識其內容' },
       );
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-export interface WrittenReports {
-  readonly html: string;
-  readonly xlsx: string;
-  readonly pdf: string;
-  readonly data: InspectionReportData;
-  /** Items by the status that counts today. */
-  readonly results: Record<string, number>;
-}
-
-/** Writes the period's report as HTML, XLSX and PDF into `dir`. */
-export async function writeReports(s: InspectionService, licence: string, period: string, dir: string, lang: 'zh-TW' | 'en'): Promise<WrittenReports> {
-  const data = await buildReportData(s, licence, period, s.clock.today());
-  const files = {} as Record<ReportFormat, string>;
-  for (const format of REPORT_FORMATS) {
-    files[format] = path.join(dir, `inspection-report-${period}.${format}`);
-    writeFileSync(files[format], await renderReport(data, format, lang));
-  }
-  return { ...files, data, results: resultCounts(data.items) };
 }

@@ -170,6 +170,28 @@ export const ROUTES: readonly Route[] = [
   { name: 'GET …/report.html', action: 'report.read', firm: 'path', ok: 200, send: (c) => ({ method: 'GET', url: `${F(c)}/runs/2026-11/report.html` }) },
   { name: 'GET …/report.xlsx', action: 'report.read', firm: 'path', ok: 200, send: (c) => ({ method: 'GET', url: `${F(c)}/runs/2026-11/report.xlsx` }) },
   { name: 'GET …/report.pdf', action: 'report.read', firm: 'path', ok: 200, send: (c) => ({ method: 'GET', url: `${F(c)}/runs/2026-11/report.pdf` }) },
+  {
+    name: 'POST …/runs/:period/report-jobs',
+    action: 'report.read',
+    firm: 'path',
+    ok: 202,
+    send: (c) => ({ method: 'POST', url: `${F(c)}/runs/2026-11/report-jobs`, payload: { format: 'html' } }),
+  },
+  // Queued for any reader; the job itself fails with RUN_NOT_SIGNED (the run is not signed).
+  {
+    name: 'POST …/runs/:period/package-jobs',
+    action: 'report.read',
+    firm: 'path',
+    ok: 202,
+    send: (c) => ({ method: 'POST', url: `${F(c)}/runs/2026-11/package-jobs`, payload: {} }),
+  },
+  {
+    name: 'GET /api/jobs/:id/download (not one of yours)',
+    action: 'signedIn',
+    firm: null,
+    ok: 404,
+    send: () => ({ method: 'GET', url: '/api/jobs/00000000-0000-4000-8000-000000000000/download' }),
+  },
   // Only a signed revision has a package.
   { name: 'GET …/package.zip', action: 'report.read', firm: 'path', ok: 409, send: (c) => ({ method: 'GET', url: `${F(c)}/runs/2026-11/package.zip` }) },
   // Not a zip: the verification's own answer.

@@ -153,6 +153,21 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
     const bad = await as('auditor', multipart('POST', '/api/packages/verify', {}, [{ name: 'file', filename: 'package.zip', body: tampered }]));
     expect(bad.json<{ ok?: boolean; code?: string }>().ok ?? bad.json<{ code: string }>().code).not.toBe(true);
 
+    // The same package as a job, for the page: the same bytes (the installation's copy), for its owner only.
+    const pkgJob = await as('auditor', { method: 'POST', url: `${F()}/runs/${PERIOD}/package-jobs`, payload: {} });
+    expect(pkgJob.statusCode).toBe(202);
+    const pkgId = pkgJob.json<{ job_id: string }>().job_id;
+    expect((await waitForJob(pkgId, 'auditor')).json()).toMatchObject({
+      kind: 'package',
+      state: 'done',
+      progress: { done: 1, total: 1 },
+      result: { name: `ccheck-package-${API_LICENCE}-${PERIOD}-r1.zip`, download: `/api/jobs/${pkgId}/download` },
+    });
+    const pkgDownload = await as('auditor', { method: 'GET', url: `/api/jobs/${pkgId}/download` });
+    expect(pkgDownload.headers['content-type']).toBe('application/zip');
+    expect(pkgDownload.rawPayload.equals(zip.rawPayload)).toBe(true);
+    expect((await as('officer', { method: 'GET', url: `/api/jobs/${pkgId}/download` })).statusCode).toBe(404);
+
     const history = await as('auditor', { method: 'GET', url: `${F()}/runs/${PERIOD}/signatures` });
     expect(history.json<{ history: { action: string }[] }>().history.map((h) => h.action)).toContain('signoff');
 
@@ -164,9 +179,9 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
     expect(signed.json<{ run: { signature: { signed: boolean } } }>().run.signature.signed).toBe(true);
   }, 180_000);
 
-  async function waitForJob(id: string) {
+  async function waitForJob(id: string, who = 'officer') {
     for (;;) {
-      const r = await as('officer', { method: 'GET', url: `/api/jobs/${id}` });
+      const r = await as(who, { method: 'GET', url: `/api/jobs/${id}` });
       const state = r.json<{ state: string }>().state;
       if (state === 'done' || state === 'failed') return r;
       await new Promise((resolve) => setImmediate(resolve));
@@ -217,6 +232,27 @@ describe.each(DIALECTS)('the inspection through the API (%s)', (dialect) => {
     expect(other.json<{ code: string }>().code).toBe('JOB_NOT_FOUND');
     const unknown = await as('officer', { method: 'POST', url: `${F()}/runs/${PERIOD}/analyze`, payload: { analyzer: 'no-such', evidence: ['0'.repeat(64)] } });
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('makes a report as a job and hands its bytes to the person who started it only; a package job of an unsigned run fails with RUN_NOT_SIGNED', async () => {
+    const start = await as('auditor', { method: 'POST', url: `${F()}/runs/${PERIOD}/report-jobs`, payload: { format: 'pdf', lang: 'en' } });
+    expect(start.statusCode).toBe(202);
+    const id = start.json<{ job_id: string }>().job_id;
+    expect((await waitForJob(id, 'auditor')).json()).toMatchObject({
+      kind: 'report',
+      state: 'done',
+      result: { name: `inspection-report-${API_LICENCE}-${PERIOD}.pdf`, content_type: 'application/pdf', download: `/api/jobs/${id}/download` },
+    });
+    const file = await as('auditor', { method: 'GET', url: `/api/jobs/${id}/download` });
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(file.headers['content-disposition']).toContain(enc(`inspection-report-${API_LICENCE}-${PERIOD}.pdf`));
+    const other = await as('officer', { method: 'GET', url: `/api/jobs/${id}/download` });
+    expect([other.statusCode, other.json<{ code: string }>().code]).toEqual([404, 'JOB_NOT_FOUND']);
+    const bad = await as('auditor', { method: 'POST', url: `${F()}/runs/${PERIOD}/report-jobs`, payload: { format: 'docx' } });
+    expect(bad.statusCode).toBe(400);
+    const pkg = await as('auditor', { method: 'POST', url: `${F()}/runs/${PERIOD}/package-jobs`, payload: {} });
+    expect((await waitForJob(pkg.json<{ job_id: string }>().job_id, 'auditor')).json()).toMatchObject({ state: 'failed', error: { code: 'RUN_NOT_SIGNED' } });
   });
 
   it('checks a profile as the CLI does: every problem with its field, nothing stored', async () => {

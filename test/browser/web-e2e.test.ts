@@ -234,7 +234,7 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
     expect(await ciso.locator('.run-head').innerText()).toContain('本次檢查已簽核');
     expect(await axeSerious(ciso)).toEqual([]);
 
-    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('link', { name: 'PDF' }).click()]);
+    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('button', { name: 'PDF' }).click()]);
     const file = await download.path();
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -252,7 +252,7 @@ describe('a month of CC-17010 in the browser, each person in their role', () => 
     expect(row).toContain('密碼＋驗證器代碼');
     expect(await axeSerious(ciso)).toEqual([]);
 
-    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('link', { name: '下載檢查包（zip）' }).click()]);
+    const [download] = await Promise.all([ciso.waitForEvent('download'), ciso.getByRole('button', { name: '下載檢查包（zip）' }).click()]);
     const zip = await download.path();
     await ciso.getByRole('link', { name: '驗證檢查包' }).click();
     await ciso.getByLabel('檢查包檔案（.zip）').setInputFiles(zip);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,5 +106,21 @@ describe('ccheck demo — the main job on the embedded database', () => {
     expect(enText).toContain('Securities Firm Cybersecurity Inspection Report');
     expect(enText).toContain('Compliance rate');
     expect(enText).toContain('範例證券股份有限公司'); // the firm's own name stays as registered
+
+    // Reports and exports hold the firm's results and evidence: written for the owner only (0600).
+    const firm = ['--firm', '金管證總字第0000號'];
+    const reportJson = await ccheck(home, 'report', ...firm, '--period', '2026-11', '--format', 'xlsx', '--json');
+    expect(reportJson.code, reportJson.err).toBe(0);
+    expect(JSON.parse(reportJson.out)).toMatchObject({ file: path.join(tmp.dir, 'inspection-report-2026-11.xlsx'), format: 'xlsx', period: '2026-11' });
+    const pkg = await ccheck(home, 'package', 'export', ...firm, '--period', '2026-10', '-o', 'handed-out.zip', '--json');
+    expect(pkg.code, pkg.err).toBe(0);
+    expect(JSON.parse(pkg.out)).toMatchObject({ name: 'ccheck-package-金管證總字第0000號-2026-10-r1.zip', fingerprint: body.previous.fingerprint });
+    expect((await ccheck(home, 'package', 'export', ...firm, '--period', '2026-10', '-o', 'handed-out.zip')).err).toContain('[OUTPUT_EXISTS]');
+    expect((await ccheck(home, 'finding', 'register', '-o', 'register.csv')).code).toBe(0);
+    expect((await ccheck(home, 'export', 'oscal', 'results', ...firm, '--period', '2026-11', '-o', 'ar.json')).code).toBe(0);
+    const written = [body.report, body.workbook, body.pdf, body.previous.package, 'again.html', 'again.pdf', 'inspection-report-2026-11.xlsx', 'handed-out.zip']
+      .concat(['register.csv', 'ar.json'])
+      .map((f) => path.resolve(tmp.dir, f));
+    for (const f of written) expect([f, statSync(f).mode & 0o777]).toEqual([f, 0o600]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
 import type { InspectionService, Clock } from '../../src/services/inspection-service.js';
-import { exportPackage } from '../../src/services/package-service.js';
+import { exportPackage } from '../helpers/export-package.js';
 import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
 import { freshService } from '../helpers/fresh-service.js';
 import { pdfText } from '../helpers/pdf-text.js';

@@ -13,6 +13,7 @@ import { evidenceRoutes } from './evidence.js';
 import { findingRoutes } from './findings.js';
 import { firmRoutes } from './firms.js';
 import { packageRoutes } from './packages.js';
+import { reportRoutes } from './reports.js';
 import { runRoutes } from './runs.js';
 
 /**
@@ -29,6 +30,17 @@ export async function domainRoutes(app: FastifyInstance, opts: { deps: ApiDeps; 
     await ctx.jobs.idle();
     await closeAnalysisPool();
   });
-  for (const routes of [firmRoutes, dashboardRoutes, runRoutes, evidenceRoutes, analysisRoutes, packageRoutes, findingRoutes, catalogRoutes, auditRoutes])
+  for (const routes of [
+    firmRoutes,
+    dashboardRoutes,
+    runRoutes,
+    reportRoutes,
+    evidenceRoutes,
+    analysisRoutes,
+    packageRoutes,
+    findingRoutes,
+    catalogRoutes,
+    auditRoutes,
+  ])
     routes(app, ctx);
 }

@@ -1,14 +1,9 @@
-import { createReadStream, statSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { RESULT_STATUSES, type ResultStatus } from '../../core/inspection/item-result.js';
 import { roleMay } from '../../core/people/roles.js';
-import { packageFile } from '../../services/package-file-service.js';
-import { buildReportData, renderReport, REPORT_FORMATS, type ReportFormat } from '../../services/report-service.js';
 import { recordAttestation, rejectResult } from '../../services/review-service.js';
 import { runList, runView } from '../../services/run-view-service.js';
 import {
-  historyEventSchema,
-  presentHistoryEvent,
   presentRejection,
   presentRunHead,
   presentRunSummary,
@@ -20,13 +15,7 @@ import {
   signatureSchema,
 } from '../presenters/run.js';
 import { arr, errors, firmParam, int, isoDateOrNull, itemParams, obj, out, revisionQuery, runParams, str, strOrNull } from '../schemas.js';
-import { actorOf, attachment, firmOf, who, type RouteContext } from './context.js';
-
-const CONTENT_TYPE: Record<ReportFormat, string> = {
-  html: 'text/html; charset=utf-8',
-  pdf: 'application/pdf',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
+import { actorOf, firmOf, who, type RouteContext } from './context.js';
 
 export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const s = deps.inspections;
@@ -198,77 +187,6 @@ export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     async (request, reply) => {
       const r = await s.reviseRun(who(request), ref(firmOf(request), request.params as RunParams));
       return reply.status(201).send({ run: presentRunHead(r.run, r.revision, false), revision: r.revision, revises: r.revises });
-    },
-  );
-
-  app.get(
-    '/api/firms/:firm/runs/:period/signatures',
-    {
-      config: { access: { action: 'report.read' } },
-      schema: {
-        tags: ['runs'],
-        summary: 'the e-signature history of the run',
-        params: runParams,
-        querystring: revisionQuery,
-        response: { 200: out({ revision: int, revises: strOrNull, signoff: signatureSchema, history: arr(historyEventSchema) }), ...errors(401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const p = request.params as RunParams;
-      const { run } = await s.run(firmOf(request), p.period, (request.query as { revision?: number }).revision);
-      const h = await s.signatureHistory(run);
-      return {
-        revision: h.revision,
-        revises: h.revisesRunId,
-        signoff: presentSignature(h.revision, h.revisesRunId, h.signoff),
-        history: h.history.map(presentHistoryEvent),
-      };
-    },
-  );
-
-  for (const format of REPORT_FORMATS) {
-    app.get(
-      `/api/firms/:firm/runs/:period/report.${format}`,
-      {
-        config: { access: { action: 'report.read' } },
-        schema: {
-          tags: ['reports'],
-          summary: `the inspection report as ${format.toUpperCase()}`,
-          params: runParams,
-          querystring: obj({ revision: { type: 'integer', minimum: 1 }, lang: { type: 'string', enum: ['zh-TW', 'en'] } }, []),
-        },
-      },
-      async (request, reply) => {
-        const p = request.params as RunParams;
-        const q = request.query as { revision?: number; lang?: 'zh-TW' | 'en' };
-        const data = await buildReportData(s, firmOf(request), p.period, s.clock.today(), q.revision);
-        const body = await renderReport(data, format, q.lang ?? 'zh-TW');
-        const name = `inspection-report-${data.firm.licence}-${data.period}.${format}`;
-        reply.type(CONTENT_TYPE[format]);
-        if (format !== 'html') reply.header('content-disposition', attachment(name));
-        // The report is a standalone document with its own <style> and no script at all: its
-        // policy allows exactly that, nothing from anywhere else.
-        else
-          reply.header(
-            'content-security-policy',
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
-          );
-        return reply.send(body);
-      },
-    );
-  }
-
-  app.get(
-    '/api/firms/:firm/runs/:period/package.zip',
-    {
-      config: { access: { action: 'report.read' } },
-      schema: { tags: ['reports'], summary: 'the signed package of a signed revision (application/zip)', params: runParams, querystring: revisionQuery },
-    },
-    async (request, reply) => {
-      const p = request.params as RunParams;
-      const { file, name } = await packageFile(s, { ...ref(firmOf(request), p), revision: (request.query as { revision?: number }).revision });
-      reply.type('application/zip').header('content-disposition', attachment(name)).header('content-length', statSync(file).size);
-      return reply.send(createReadStream(file));
     },
   );
 }

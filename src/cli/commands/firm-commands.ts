@@ -16,6 +16,7 @@ import { withCatalog } from '../../services/catalog-view-service.js';
 import { systemClock } from '../../services/inspection-service.js';
 import { applicabilityFor, impactFor, planFor, profileJsonSchema, profileTemplate, readCompletionsFile, versionIn } from '../../services/firm-service.js';
 import type { CliContext } from '../cli-context.js';
+import { writeUserFile } from '../files.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
 
@@ -201,9 +202,9 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
             { from: parseAnyDate(o.from), to: parseAnyDate(o.to), today: o.today ? parseAnyDate(o.today) : systemClock.today() },
             completions,
           );
-          if (o.ics) writeFileSync(path.resolve(ctx.io.cwd, o.ics), planToIcs(plan, p.firm));
-          if (o.csv) writeFileSync(path.resolve(ctx.io.cwd, o.csv), planToCsv(plan));
-          if (o.xlsx) writeFileSync(path.resolve(ctx.io.cwd, o.xlsx), await planXlsx(plan));
+          if (o.ics) await writeUserFile(path.resolve(ctx.io.cwd, o.ics), planToIcs(plan, p.firm));
+          if (o.csv) await writeUserFile(path.resolve(ctx.io.cwd, o.csv), planToCsv(plan));
+          if (o.xlsx) await writeUserFile(path.resolve(ctx.io.cwd, o.xlsx), () => planXlsx(plan));
           if (ctx.json) {
             ctx.printJson({
               version: plan.version,
@@ -262,7 +263,7 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
         const from = versionIn(versions, o.from);
         const to = versionIn(versions, o.to);
         const impact = impactFor(from, to, p);
-        if (o.memo) writeFileSync(path.resolve(ctx.io.cwd, o.memo), writeImpactMemo(impact, p, { from: from.hash, to: to.hash }));
+        if (o.memo) await writeUserFile(path.resolve(ctx.io.cwd, o.memo), writeImpactMemo(impact, p, { from: from.hash, to: to.hash }));
         if (ctx.json) {
           ctx.printJson({
             from: impact.from,

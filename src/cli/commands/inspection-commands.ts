@@ -10,6 +10,7 @@ import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import { listFindings, updateFinding } from '../../services/use-cases/findings.js';
 import { approveResult, recordResult, rejectResult } from '../../services/use-cases/results.js';
+import { findingsRegister } from '../../services/use-cases/reports.js';
 import {
   findingUpdateSchema,
   parseInput,
@@ -20,9 +21,8 @@ import {
   rejectInputSchema,
 } from '../../services/use-cases/schemas.js';
 import type { CliContext } from '../cli-context.js';
+import { writeUserFile } from '../files.js';
 import { renderTable } from '../output.js';
-import { findingsRegisterCsv, findingsRegisterXlsx, type RegisterRow } from '../../reports/findings-register.js';
-import { writeFileSync } from 'node:fs';
 import type { CommandRunner } from './catalog-commands.js';
 
 /**
@@ -535,30 +535,12 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((o: { output: string; firm?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const firmId = o.firm ? (await s.firm(o.firm)).id : undefined;
-          const periods = new Map((await s.listRuns(firmId)).map((r) => [r.id, r.period]));
-          const rows: RegisterRow[] = (await s.listFindings(firmId)).map((f) => ({
-            id: f.id,
-            period: periods.get(f.run_id) ?? '',
-            path: f.path,
-            severity: f.severity,
-            status: f.status,
-            rootCause: f.root_cause,
-            correctiveAction: f.corrective_action,
-            owner: f.owner,
-            dueOn: f.due_on,
-            effectivenessCheck: f.effectiveness_check,
-            verifiedBy: f.verified_by,
-            verifiedAt: f.verified_at,
-            openedAt: f.opened_at,
-            openedBy: f.opened_by,
-            repeatOf: f.previous_finding_id,
-          }));
           const file = path.resolve(ctx.io.cwd, o.output);
-          if (file.toLowerCase().endsWith('.csv')) writeFileSync(file, findingsRegisterCsv(rows));
-          else if (file.toLowerCase().endsWith('.xlsx')) writeFileSync(file, await findingsRegisterXlsx(rows));
-          else throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${o.output}: expected a .xlsx or .csv file name`, {}, { file: o.output });
-          ctx.print(zhOr(ctx, `已寫出缺失追蹤表 ${file}（${rows.length} 筆）`, `wrote the findings register ${file} (${rows.length} rows)`));
+          const format = file.toLowerCase().endsWith('.csv') ? 'csv' : file.toLowerCase().endsWith('.xlsx') ? 'xlsx' : null;
+          if (!format) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${o.output}: expected a .xlsx or .csv file name`, {}, { file: o.output });
+          const register = await findingsRegister({ inspections: s }, operatorOf(ctx, undefined), { firm: o.firm, format });
+          await writeUserFile(file, register.body);
+          ctx.print(zhOr(ctx, `已寫出缺失追蹤表 ${file}（${register.rows} 筆）`, `wrote the findings register ${file} (${register.rows} rows)`));
         }),
       ),
     );

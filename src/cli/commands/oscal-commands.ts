@@ -1,14 +1,18 @@
-import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
+import { localOperator } from '../../core/people/actor.js';
 import { OSCAL_VERSIONS, type OscalVersion } from '../../core/oscal/oscal-ids.js';
 import type { CatalogStore } from '../../services/catalog-service.js';
 import { withCatalog } from '../../services/catalog-view-service.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
-import { catalogFileName, exportCatalog, exportProfile, exportResults, importOscalFile } from '../../services/oscal-service.js';
+import { importOscalFile } from '../../services/oscal-service.js';
+import type { FileOutput } from '../../services/use-cases/deps.js';
+import { oscalCatalogExport, oscalProfileExport, oscalResultsExport } from '../../services/use-cases/oscal.js';
 import type { CliContext } from '../cli-context.js';
+import { writeUserFile } from '../files.js';
 import type { CommandRunner } from './catalog-commands.js';
 import { actorOf } from './inspection-commands.js';
 
@@ -18,18 +22,18 @@ function oscalVersionOf(v: string): OscalVersion {
   return v as OscalVersion;
 }
 
-/** Writes a document to `-o` (or the default name); `-o -` writes to stdout for pipes. */
-function write(ctx: CliContext, output: string | undefined, fallback: string, document: unknown): void {
-  const text = `${JSON.stringify(document, null, 2)}\n`;
+/** Writes a document to `-o` (or its suggested name), whole and for the owner only; `-o -` writes to stdout for pipes. */
+async function write(ctx: CliContext, output: string | undefined, doc: FileOutput): Promise<void> {
   if (output === '-') {
-    ctx.io.stdout.write(text);
+    ctx.io.stdout.write(doc.body.toString('utf8'));
     return;
   }
-  const file = path.resolve(ctx.io.cwd, output ?? fallback);
-  writeFileSync(file, text);
+  const file = await writeUserFile(path.resolve(ctx.io.cwd, output ?? doc.name), doc.body);
   if (ctx.json) ctx.printJson({ file });
   else ctx.print(file);
 }
+
+const operator = (ctx: CliContext) => localOperator(ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
 
 export function registerOscalCommands(program: Command, runner: CommandRunner): void {
   const common = (c: Command) =>
@@ -50,8 +54,10 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
       .argument('[version]', 'version id or hash prefix (default: the latest in force)'),
   ).action((ref: string | undefined, o: { oscalVersion: string; output?: string }, cmd: Command) =>
     runner(cmd, async (ctx) => {
-      const r = await withCatalog(ctx.home, ctx.io.env, (c) => exportCatalog(c, ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() }));
-      write(ctx, o.output, catalogFileName(r.version), r.document);
+      const doc = await withCatalog(ctx.home, ctx.io.env, (c) =>
+        oscalCatalogExport(c, operator(ctx), ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() }),
+      );
+      await write(ctx, o.output, doc);
     }),
   );
 
@@ -66,22 +72,25 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
     runner(cmd, async (ctx) => {
       const ov = oscalVersionOf(o.oscalVersion);
       const exportWith = (catalog: CatalogStore, service?: InspectionService) =>
-        exportProfile(catalog, { profileFile: o.profile && path.resolve(ctx.io.cwd, o.profile), service, firmRef: o.firm }, o.version, {
-          oscalVersion: ov,
-          now: systemClock.now(),
-        });
-      let r: Awaited<ReturnType<typeof exportWith>>;
+        oscalProfileExport(
+          { catalog, inspections: service },
+          operator(ctx),
+          { profileFile: o.profile && path.resolve(ctx.io.cwd, o.profile), firm: o.firm },
+          o.version,
+          { oscalVersion: ov, now: systemClock.now() },
+        );
+      let doc: FileOutput;
       if (o.firm && !o.profile) {
         const service = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
-          r = await exportWith(service.catalog, service);
+          doc = await exportWith(service.catalog, service);
         } finally {
           await service.close();
         }
       } else {
-        r = await withCatalog(ctx.home, ctx.io.env, (c) => exportWith(c));
+        doc = await withCatalog(ctx.home, ctx.io.env, (c) => exportWith(c));
       }
-      write(ctx, o.output, `profile-${r.version.id}.oscal.json`, r.document);
+      await write(ctx, o.output, doc);
     }),
   );
 
@@ -96,8 +105,13 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
       const ov = oscalVersionOf(o.oscalVersion);
       const s = await InspectionService.connect(ctx.home, ctx.io.env);
       try {
-        const doc = await exportResults(s, o.firm, o.period, systemClock.today(), { oscalVersion: ov, now: systemClock.now() });
-        write(ctx, o.output, `assessment-results-${o.period}.oscal.json`, doc);
+        const doc = await oscalResultsExport(
+          { inspections: s },
+          operator(ctx),
+          { firm: o.firm, period: o.period },
+          { oscalVersion: ov, now: systemClock.now() },
+        );
+        await write(ctx, o.output, doc);
       } finally {
         await s.close();
       }

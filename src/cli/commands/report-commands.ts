@@ -1,15 +1,23 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { localOperator } from '../../core/people/actor.js';
+import { localOperator, type Actor } from '../../core/people/actor.js';
 import { runDemo } from '../../services/demo-service.js';
-import { runFromFiles, writeReports } from '../../services/run-service.js';
+import { runFromFiles } from '../../services/run-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
-import { buildReportData, renderReport, REPORT_FORMATS, type ReportFormat } from '../../services/report-service.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../services/report-service.js';
+import { inspectionReport, inspectionReports } from '../../services/use-cases/reports.js';
+import { writeUserFile } from '../files.js';
+import type { CliContext } from '../cli-context.js';
 import type { CommandRunner } from './catalog-commands.js';
+
+/** The CLI's actor: the name given, else CCHECK_USER, else the login name (every role: the operator can open the store anyway). */
+function operatorOf(ctx: CliContext, as: string | undefined): Actor {
+  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
+}
 
 function clockFor(today: string | undefined): Clock {
   if (!today) return systemClock;
@@ -26,6 +34,7 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .option('--period <period>', 'the inspection period')
     .option('--format <format>', 'html (one self-contained, printable file), xlsx (the checklist layout) or pdf', 'html')
     .option('-o, --output <file>', 'where to write it (default: inspection-report-<period>.<format>)')
+    .option('--json', 'JSON output')
     .action((run: string | undefined, o: { firm?: string; period?: string; format: string; output?: string }, cmd: Command) => {
       // Wrong usage (exit 2), said before anything is opened.
       if (!run && !(o.firm && o.period)) cmd.error('error: name the inspection: its id (see ccheck inspect list), or --firm and --period');
@@ -35,9 +44,14 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
         const s = await InspectionService.connect(ctx.home, ctx.io.env);
         try {
           const which = run ? await s.runById(run) : { licence: o.firm!, period: o.period! };
-          const data = await buildReportData(s, which.licence, which.period, systemClock.today());
-          const file = path.resolve(ctx.io.cwd, o.output ?? `inspection-report-${data.period}.${o.format}`);
-          writeFileSync(file, await renderReport(data, o.format as ReportFormat, ctx.lang));
+          const r = await inspectionReport({ inspections: s }, operatorOf(ctx, undefined), {
+            firm: which.licence,
+            period: which.period,
+            format: o.format as ReportFormat,
+            lang: ctx.lang,
+          });
+          const file = await writeUserFile(path.resolve(ctx.io.cwd, o.output ?? r.name), r.body);
+          if (ctx.json) return ctx.printJson({ file, format: o.format, firm: r.data.firm.licence, period: r.data.period, bytes: r.body.length });
           ctx.print(file);
         } finally {
           await s.close();
@@ -54,7 +68,11 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .option('--json', 'JSON output')
     .action((dir: string, o: { force?: boolean; today?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        const r = await runDemo(path.resolve(ctx.io.cwd, dir), ctx.io.env, clockFor(o.today), { force: o.force, lang: ctx.lang });
+        const r = await runDemo(path.resolve(ctx.io.cwd, dir), ctx.io.env, clockFor(o.today), {
+          force: o.force,
+          lang: ctx.lang,
+          write: (file, body) => writeUserFile(file, body),
+        });
         if (ctx.json) return ctx.printJson(r);
         const zh = ctx.lang === 'zh-TW';
         const names: Record<string, string> = zh
@@ -93,7 +111,8 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
     .option('--json', 'JSON output')
     .action((o: { profile: string; evidence: string; period?: string; today?: string; output?: string; as?: string }, cmd: Command) =>
       runner(cmd, async (ctx) => {
-        const actor = localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username).name;
+        const operator = operatorOf(ctx, o.as);
+        const actor = operator.name;
         const s = await InspectionService.connect(ctx.home, ctx.io.env, clockFor(o.today), { create: true });
         try {
           await s.init();
@@ -106,7 +125,10 @@ export function registerReportCommands(program: Command, runner: CommandRunner):
           });
           const out = path.resolve(ctx.io.cwd, o.output ?? '.');
           mkdirSync(out, { recursive: true });
-          const w = await writeReports(s, r.licence, r.period, out, ctx.lang);
+          const reports = await inspectionReports({ inspections: s }, operator, { firm: r.licence, period: r.period, lang: ctx.lang });
+          const written = {} as Record<ReportFormat, string>;
+          for (const format of REPORT_FORMATS) written[format] = await writeUserFile(path.join(out, reports.files[format].name), reports.files[format].body);
+          const w = { ...written, results: reports.results, data: reports.data };
           if (ctx.json)
             return ctx.printJson({ ...r, results: w.results, findings: w.data.findings.length, reports: { html: w.html, xlsx: w.xlsx, pdf: w.pdf } });
           const zh = ctx.lang === 'zh-TW';

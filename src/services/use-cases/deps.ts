@@ -3,6 +3,7 @@ import type { ApplicabilityRule } from '../../core/applicability/applicability-r
 import type { EvidenceBlobStore } from '../../core/ports/evidence-blobs.js';
 import type { Clock, IdSource } from '../../core/ports/clock.js';
 import type { InspectionStore } from '../../core/ports/repositories.js';
+import type { InspectionService } from '../inspection-service.js';
 
 /**
  * What the inspection use cases are given: ports only (the core declares them, storage
@@ -25,4 +26,21 @@ export interface CatalogSource {
 
 export interface EvidenceDeps extends InspectionDeps {
   readonly blobs: EvidenceBlobStore;
+}
+
+/**
+ * What the output use cases (reports, OSCAL, packages, the e-signature history) are given. The
+ * report is still assembled through the façade (it verifies the audit chain, decrypts cited
+ * evidence, reads frozen catalog versions and the signing key), so they take it whole until
+ * those reads are ports too; the Actor check and the bytes-not-files contract are theirs already.
+ */
+export interface OutputDeps {
+  readonly inspections: InspectionService;
+}
+
+/** A file a use case produced: a suggested name, its media type, and its bytes. Shells decide where (and whether) it is written. */
+export interface FileOutput {
+  readonly name: string;
+  readonly contentType: string;
+  readonly body: Buffer;
 }

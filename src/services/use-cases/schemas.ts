@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoreError } from '../../core/errors.js';
 import { FINDING_SEVERITIES, FINDING_STATUSES } from '../../core/inspection/finding.js';
+import { OSCAL_VERSIONS } from '../../core/oscal/oscal-ids.js';
 import { RESULT_STATUSES } from '../../core/inspection/item-result.js';
 import type { Finding, Review, StoredResult } from '../../core/ports/records.js';
 
@@ -46,6 +47,15 @@ export const findingUpdateSchema = z.object({
 export const startRunInputSchema = z.object({ firm: z.string().min(1), period: z.string().min(1), version: z.string().min(1).optional() });
 
 export const evidenceMetaSchema = z.object({ collectedAt: z.string().min(10), expiresOn: isoDate.nullish() });
+
+/** Which revision of a period's run an output is made of (default: the latest). */
+export const runRefSchema = z.object({ firm: z.string().min(1), period: z.string().min(1), revision: z.number().int().min(1).optional() });
+
+export const REPORT_LANGS = ['zh-TW', 'en'] as const;
+export const reportInputSchema = runRefSchema.extend({ format: z.enum(['html', 'xlsx', 'pdf']), lang: z.enum(REPORT_LANGS).default('zh-TW') });
+export const packageInputSchema = runRefSchema.extend({ lang: z.enum(REPORT_LANGS).default('zh-TW') });
+export const findingsRegisterInputSchema = z.object({ firm: z.string().min(1).optional(), format: z.enum(['xlsx', 'csv']) });
+export const oscalOptionsSchema = z.object({ oscalVersion: z.enum(OSCAL_VERSIONS), now: z.string().min(10) });
 
 /**
  * Parses an input, or throws RESULT_INVALID naming the field and what is wrong with it (the

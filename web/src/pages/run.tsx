@@ -3,7 +3,7 @@ import { useParams } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DateText, ErrorNote, InstantText, Loading, StatusBadge, useApi } from '../components/common.js';
-import { api, runPath, seg, firmPath, upload } from '../lib/api.js';
+import { api, ApiError, runPath, seg, firmPath, upload } from '../lib/api.js';
 import { formatDate, shiftDays, taipeiToday } from '../lib/dates.js';
 import { usePrefs } from '../prefs.js';
 import type { ResultStatus, RunItemJson, RunJson, SignatureHistoryJson } from '../lib/types.js';
@@ -76,17 +76,7 @@ export function RunPage() {
         <p role="status" className="notice">
           {notice}
         </p>
-        <nav aria-label={t('run.reports')} className="reports">
-          <span>{t('run.reports')}：</span>
-          {(['pdf', 'html', 'xlsx'] as const).map((f) => (
-            <a key={f} href={`${path}/report.${f}`} download>
-              {f.toUpperCase()}
-            </a>
-          ))}
-          <a href={`${path}/package.zip`} download>
-            {t('run.package')}
-          </a>
-        </nav>
+        <Downloads path={path} onError={setError} />
       </section>
       <SignatureHistory path={path} />
       <div className="split">
@@ -375,5 +365,73 @@ function SignatureHistory({ path }: { path: string }) {
         </table>
       ) : null}
     </details>
+  );
+}
+
+interface JobJson {
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: { done: number; total: number | null };
+  result?: { name: string; download: string };
+  error?: { code: string; message: string };
+}
+
+/**
+ * The reports and the package: a PDF takes about a second to make and a package's first build
+ * longer, so each is a job on the server. The button starts it, the page polls its progress, and
+ * the finished file is downloaded from the job.
+ */
+function Downloads({ path, onError }: { path: string; onError: (e: unknown) => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<string | null>(null);
+  const fetchFile = async (what: string, start: () => Promise<{ job_id: string }>) => {
+    onError(null);
+    setBusy(what);
+    try {
+      const { job_id: id } = await start();
+      let job: JobJson;
+      for (;;) {
+        job = await api<JobJson>(`/api/jobs/${seg(id)}`);
+        if (job.state === 'done' || job.state === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      if (job.state === 'failed' || !job.result) throw new ApiError(409, job.error?.code ?? 'UNEXPECTED', job.error?.message ?? '');
+      const a = document.createElement('a');
+      a.href = job.result.download;
+      a.download = job.result.name;
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (e) {
+      onError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <nav aria-label={t('run.reports')} className="reports" aria-busy={busy !== null}>
+      <span>{t('run.reports')}：</span>
+      {(['pdf', 'html', 'xlsx'] as const).map((f) => (
+        <button
+          key={f}
+          type="button"
+          className="secondary"
+          disabled={busy !== null}
+          onClick={() => void fetchFile(f, () => api(`${path}/report-jobs`, { method: 'POST', body: { format: f } }))}
+        >
+          {f.toUpperCase()}
+        </button>
+      ))}
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy !== null}
+        onClick={() => void fetchFile('package', () => api(`${path}/package-jobs`, { method: 'POST', body: {} }))}
+      >
+        {t('run.package')}
+      </button>
+      <span role="status" className="muted">
+        {busy ? t('run.making') : ''}
+      </span>
+    </nav>
   );
 }
