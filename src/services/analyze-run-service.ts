@@ -5,6 +5,7 @@ import { CoreError } from '../core/errors.js';
 import { findAnalyzer } from '../analyzers/registry.js';
 import { recordAnalysis } from './analysis-service.js';
 import { analyzeInWorker } from './analysis-pool.js';
+import type { Actor } from '../core/people/actor.js';
 import type { InspectionService } from './inspection-service.js';
 import type { JobProgress } from './job-service.js';
 
@@ -35,7 +36,7 @@ export function assertAnalyzer(id: string): void {
  */
 export async function analyzeIntoRun(
   s: InspectionService,
-  actor: string,
+  actor: string | Actor,
   ref: { firm: string; period: string },
   input: AnalyzeIntoRunInput,
   progress: (p: JobProgress) => void,

@@ -8,7 +8,7 @@ import type { FindingSeverity, FindingStatus } from '../core/inspection/finding.
 import { resultContentHash, type ItemResultView, type ResultContent, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
-import type { Actor } from '../core/people/actor.js';
+import { actorLabel, assertCan, type Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { NamedStream } from '../core/ports/evidence-blobs.js';
 import type { ChainHead, Review } from '../core/ports/records.js';
@@ -66,7 +66,7 @@ export const systemClock: Clock = {
  * an account's form keeps meaning that account in the trail (principalOf reads its id). Callers
  * that have an Actor pass it and it is used as is.
  */
-function actorOf(actor: string | Actor): Actor {
+export function actorOf(actor: string | Actor): Actor {
   if (typeof actor !== 'string') return actor;
   principalOf(actor); // a name with invisible characters is refused before anything is written
   return { kind: 'local', id: actor, name: actor, grants: ROLES.map((role) => ({ role, firmId: null })), method: 'local', factorAt: null };
@@ -420,11 +420,15 @@ export class InspectionService {
   // ── retention ──────────────────────────────────────────────────────────────────────────
 
   /** Sets how many years a firm keeps its signed inspections and packages (audited). */
-  async setRetention(actor: string, firmRef: string, years: number) {
+  async setRetention(actor: string | Actor, firmRef: string, years: number) {
+    const a = actorOf(actor);
     assertRetentionYears(years);
     const firm = await this.firm(firmRef);
-    return this.write(actor, async (w, tx) => {
-      const row = { years, set_by: actor, set_at: this.clock.now() };
+    // Retention is part of the firm's settings: the same action as editing its profile, on this firm.
+    assertCan(a, 'firm.edit', firm.id);
+    const label = actorLabel(a);
+    return this.write(label, async (w, tx) => {
+      const row = { years, set_by: label, set_at: this.clock.now() };
       const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firm.id).executeTakeFirst();
       return existing
         ? w.update('firm_retention', firm.id, row, 'firm.set_retention')
@@ -482,22 +486,25 @@ export class InspectionService {
    * justification, evidence, expiry and recorder — but not its approval: every item is approved
    * afresh, and the original recorder still may not approve it (the recording is copied too).
    */
-  async reviseRun(actor: string, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
+  async reviseRun(actor: string | Actor, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
+    const a = actorOf(actor);
     const { firm, run: signed, revision } = await this.run(ref.firm, ref.period);
-    return this.write(actor, async (w, tx) => {
+    assertCan(a, 'run.revise', firm.id);
+    const label = actorLabel(a);
+    return this.write(label, async (w, tx) => {
       if (!(await this.signoffOf(signed.id, tx)))
         throw new CoreError('RUN_NOT_SIGNED', `${signed.period} revision ${revision} is not signed off; correct it directly`, {
           period: signed.period,
           what: 'revise',
         });
-      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: actor }, 'run.revise');
+      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: label }, 'run.revise');
       await w.insert('run_revisions', {
         id: run.id,
         firm_id: firm.id,
         period: signed.period,
         revision: revision + 1,
         revises_run_id: signed.id,
-        created_by: actor,
+        created_by: label,
         created_at: this.clock.now(),
       });
       const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', signed.id).execute();
@@ -631,14 +638,17 @@ export class InspectionService {
 
   /** Keeps an analyzer's whole report with the run, so reports can show its findings row by row. */
   async storeAnalyzerReport(
-    actor: string,
+    actor: string | Actor,
     ref: { firm: string; period: string },
     report: { analyzer: string; verdict: string; items: readonly string[] },
     evidence: readonly string[],
     reportJson: string,
   ) {
-    const { run } = await this.run(ref.firm, ref.period);
-    return this.write(actor, async (w, tx) => {
+    const a = actorOf(actor);
+    const { firm, run } = await this.run(ref.firm, ref.period);
+    assertCan(a, 'analysis.run', firm.id);
+    const label = actorLabel(a);
+    return this.write(label, async (w, tx) => {
       await this.assertWritable(tx, run, 'analyzer report');
       return w.insert('analyzer_reports', {
         id: randomUUID(),
@@ -649,7 +659,7 @@ export class InspectionService {
         evidence_json: JSON.stringify(evidence),
         // Firewall rules, addresses and host names: as encrypted as the evidence they came from.
         report_json: this.vault().sealText(reportJson),
-        recorded_by: actor,
+        recorded_by: label,
         recorded_at: this.clock.now(),
       });
     });
