@@ -31,7 +31,7 @@ export async function analyzeFiles(
   workers?: RangeWorkerPool,
 ): Promise<AnalyzerReport> {
   const analyzer = findAnalyzer(id);
-  if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
+  if (!analyzer) throw new CoreError('ANALYZER_NOT_FOUND', `no analyzer "${id}"`, { id });
   if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
   const pool = workers ?? rangeWorkerPool();
   try {

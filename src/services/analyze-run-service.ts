@@ -27,7 +27,7 @@ export interface AnalyzeIntoRunResult {
 
 /** Refuses an unknown analyzer before any job is queued, so the caller gets the error at once. */
 export function assertAnalyzer(id: string): void {
-  if (!findAnalyzer(id)) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}"`, { id });
+  if (!findAnalyzer(id)) throw new CoreError('ANALYZER_NOT_FOUND', `no analyzer "${id}"`, { id });
 }
 
 /**

@@ -103,7 +103,7 @@ export class InspectionService {
     if (!options.create) {
       if (!(await isInitialised(open.db))) {
         await open.close();
-        throw new CoreError('STORE_NOT_INITIALISED', `the ccheck database at ${open.location} is not set up: run ccheck init first`, {
+        throw new CoreError('STORE_NOT_INITIALISED', `the ccheck database at ${open.location} is not set up`, {
           location: open.location,
         });
       }
@@ -282,13 +282,9 @@ export class InspectionService {
             .execute()
         : [];
     if (rows.length !== 1)
-      throw new CoreError(
-        'RUN_NOT_FOUND',
-        rows.length ? `"${ref}" names ${rows.length} inspections; give more of the id` : `no inspection "${ref}" (see: ccheck inspect list)`,
-        {
-          period: ref,
-        },
-      );
+      throw new CoreError('RUN_NOT_FOUND', rows.length ? `"${ref}" names ${rows.length} inspections; give more of the id` : `no inspection "${ref}"`, {
+        period: ref,
+      });
     return { licence: rows[0]!.licence, period: rows[0]!.period };
   }
 
