@@ -12,7 +12,6 @@ import { actorLabel, assertCan, type Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { NamedStream } from '../core/ports/evidence-blobs.js';
 import type { ChainHead, Review } from '../core/ports/records.js';
-import { assertRetentionOver, assertRetentionYears } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
@@ -36,6 +35,12 @@ import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirm
 import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
 import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
 import { signRun as signRunUseCase } from './use-cases/signoff.js';
+import {
+  assertMayDelete as assertMayDeleteUseCase,
+  setRetention as setRetentionUseCase,
+  type RetentionDeps,
+  type RetentionStore,
+} from './use-cases/retention.js';
 
 export type { Clock } from '../core/ports/clock.js';
 
@@ -415,27 +420,15 @@ export class InspectionService {
 
   // ── retention ──────────────────────────────────────────────────────────────────────────
 
-  /** Sets how many years a firm keeps its signed inspections and packages (audited). */
-  async setRetention(actor: string | Actor, firmRef: string, years: number) {
-    const a = actorOf(actor);
-    assertRetentionYears(years);
-    const firm = await this.firm(firmRef);
-    // Retention is part of the firm's settings: the same action as editing its profile, on this firm.
-    assertCan(a, 'firm.edit', firm.id);
-    const label = actorLabel(a);
-    return this.write(label, async (w, tx) => {
-      const row = { years, set_by: label, set_at: this.clock.now() };
-      const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firm.id).executeTakeFirst();
-      return existing
-        ? w.update('firm_retention', firm.id, row, 'firm.set_retention')
-        : w.insert('firm_retention', { id: firm.id, ...row }, 'firm.set_retention');
-    });
+  /** Sets how many years a firm keeps its signed inspections and packages (audited; firm.edit on the firm). */
+  async setRetention(actor: string | Actor, firmRef: string, years: number): Promise<{ years: number; set_by: string; set_at: string }> {
+    const r = await setRetentionUseCase(this.retentionDeps(), actorOf(actor), { firm: firmRef, years });
+    return { years: r.years, set_by: r.setBy, set_at: r.setAt };
   }
 
   /** The firm's retention in years; null when none is set (then nothing signed may ever be deleted). */
   async retentionYears(firmId: string): Promise<number | null> {
-    const r = await this.db.selectFrom('firm_retention').select('years').where('id', '=', firmId).executeTakeFirst();
-    return r ? Number(r.years) : null;
+    return (await this.retentionDeps().retention.of(firmId))?.years ?? null;
   }
 
   /**
@@ -445,18 +438,27 @@ export class InspectionService {
   async assertMayDelete(ref: { firm: string; period: string; revision?: number }): Promise<void> {
     const { firm, run, revision } = await this.run(ref.firm, ref.period, ref.revision);
     const signoff = await this.signoffOf(run.id);
-    if (!signoff) return;
-    const years = await this.retentionYears(firm.id);
-    if (years === null)
-      throw new CoreError(
-        'RETENTION_ACTIVE',
-        `${run.period} revision ${revision} is signed and ${firm.name} has no retention period set: it is kept indefinitely`,
-        {
-          what: `${run.period} revision ${revision}`,
-          until: '∞',
-        },
-      );
-    assertRetentionOver(`${run.period} revision ${revision}`, signoff.signed_at, years, this.clock.today());
+    await assertMayDeleteUseCase(this.retentionDeps(), { firmId: firm.id, what: `${run.period} revision ${revision}`, signedAt: signoff?.signed_at ?? null });
+  }
+
+  /** The retention use cases' ports: firms from the store, settings in firm_retention, each write audited. */
+  private retentionDeps(): RetentionDeps {
+    const retention: RetentionStore = {
+      of: async (firmId) => {
+        const r = await this.db.selectFrom('firm_retention').selectAll().where('id', '=', firmId).executeTakeFirst();
+        return r ? { years: Number(r.years), setBy: r.set_by, setAt: r.set_at } : null;
+      },
+      set: (label, firmId, setting) =>
+        this.write(label, async (w, tx) => {
+          const row = { years: setting.years, set_by: setting.setBy, set_at: setting.setAt };
+          const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firmId).executeTakeFirst();
+          const r = existing
+            ? await w.update('firm_retention', firmId, row, 'firm.set_retention')
+            : await w.insert('firm_retention', { id: firmId, ...row }, 'firm.set_retention');
+          return { years: Number(r.years), setBy: r.set_by, setAt: r.set_at };
+        }),
+    };
+    return { firms: this.store.firms, retention, clock: this.clock };
   }
 
   // ── sign-off and revisions ─────────────────────────────────────────────────────────────
