@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { parseYamlText, yamlToData } from '../formats/yaml-input.js';
 import type { AnalyzerFinding, EvidenceInput } from '../core/analysis/analyzer.js';
 import type { TabularData } from '../core/catalog/checklist/apply-checklist.js';
 import type { IsoDate } from '../core/dates.js';
@@ -146,14 +147,17 @@ export function readCoreSystemTable(data: TabularData, malformed: MalformedRecor
   return out;
 }
 
+/** A firm profile is a page of YAML; a megabyte is already far beyond one. */
+const PROFILE_YAML_MAX_CHARS = 1024 * 1024;
+
 /**
  * Core systems from a firm profile, with the line of each entry. Only `core_systems` and the
  * tier parameter `offsite_backup_required` are read: the profile's own check (`ccheck profile
  * check`) judges the rest of the file.
  */
 export function readProfileCoreSystems(file: string, text: string, malformed: MalformedRecords): CoreSystemTarget[] {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  // With ccheck's YAML limits (size, nesting, aliases): a profile is small text written by a person.
+  const { doc, counter } = parseYamlText(text, file, PROFILE_YAML_MAX_CHARS);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0].line ?? null;
@@ -164,6 +168,8 @@ export function readProfileCoreSystems(file: string, text: string, malformed: Ma
       { file, line: line ?? undefined },
     );
   }
+  // Expanding aliases is measured before any entry is read: a billion-laughs file stops here.
+  yamlToData(doc, file, text.length, counter);
   const lineOf = (n: YamlNode | null | undefined) => (n?.range ? counter.linePos(n.range[0]).line : 1);
   const systems = doc.get('core_systems', true) as YamlNode | undefined;
   if (!isSeq(systems)) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: no core_systems list`, {}, { file, field: 'core_systems' });

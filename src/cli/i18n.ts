@@ -142,7 +142,12 @@ const HINTS: Partial<Record<ErrorCode, { readonly zh: string; readonly en: strin
   RUN_NOT_FOUND: { zh: '請先執行 ccheck inspect start。', en: 'start one first: ccheck inspect start' },
   RUN_SIGNED: { zh: '更正請建立新版次：ccheck inspect revise。', en: 'to correct it, make a new revision: ccheck inspect revise' },
   RUN_NOT_SIGNED: { zh: '簽核：ccheck inspect sign。', en: 'sign it off: ccheck inspect sign' },
+  ANALYZER_NOT_FOUND: { zh: '請執行 ccheck analyzers 查看可用的自動化檢查。', en: 'see the analyzers: ccheck analyzers' },
   ANALYZER_OPTION_INVALID: { zh: '請執行 ccheck analyzers 查看可用選項。', en: 'see the options: ccheck analyzers' },
+  EVIDENCE_FOLDER_EMPTY: {
+    zh: 'README 的 ccheck run 一節列出各自動化檢查讀取的檔案。',
+    en: 'the README section "ccheck run" lists the files each analyzer reads.',
+  },
   STORE_NOT_INITIALISED: { zh: '請先執行 ccheck init。', en: 'run ccheck init first.' },
   VAULT_KEY_MISSING: {
     zh: '請設定 CCHECK_VAULT_KEY 或 CCHECK_VAULT_KEY_FILE，或執行 ccheck init。',

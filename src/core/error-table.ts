@@ -315,6 +315,7 @@ export const ERROR_TABLE = {
   },
 
   // ── analyzers ──
+  ANALYZER_NOT_FOUND: { exit: 'badInput', http: 400, zh: '沒有名為「{{id}}」的自動化檢查。', en: 'there is no analyzer "{{id}}".' },
   ANALYZER_OPTION_INVALID: {
     exit: 'badInput',
     http: 400,

@@ -6,7 +6,8 @@ import { findingSeverityOf } from '../core/inspection/finding.js';
 import type { ResultStatus } from '../core/inspection/item-result.js';
 import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
 import { evidenceFromFile, type ReadProgress } from '../io/evidence-input.js';
-import type { InspectionService } from './inspection-service.js';
+import { assertCan, type Actor } from '../core/people/actor.js';
+import { actorOf, type InspectionService } from './inspection-service.js';
 import { rangeWorkerPool, type RangeWorkerPool } from './range-workers.js';
 
 export function listAnalyzers() {
@@ -30,7 +31,7 @@ export async function analyzeFiles(
   workers?: RangeWorkerPool,
 ): Promise<AnalyzerReport> {
   const analyzer = findAnalyzer(id);
-  if (!analyzer) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}" (see: ccheck analyzers)`, { id });
+  if (!analyzer) throw new CoreError('ANALYZER_NOT_FOUND', `no analyzer "${id}"`, { id });
   if (files.length === 0) throw new CoreError('INPUT_FILE_NOT_FOUND', `${id}: give at least one evidence file`, {});
   const pool = workers ?? rangeWorkerPool();
   try {
@@ -48,7 +49,7 @@ const STATUS: Record<AnalyzerReport['verdict'], ResultStatus> = { pass: 'pass', 
  */
 export async function recordAnalysis(
   service: InspectionService,
-  actor: string,
+  actor: string | Actor,
   report: AnalyzerReport,
   files: readonly string[],
   ref: { firm: string; period: string; collectedAt: string },
@@ -57,12 +58,15 @@ export async function recordAnalysis(
   // The files go into the vault first, outside the transaction (content-addressed blobs are
   // harmless if recording fails); then every row — evidence, the report, each item's result —
   // commits together or not at all, and a run that joins it stays one transaction.
+  // The actor is checked before anything is stored, not only by the route that called.
+  const a = actorOf(actor);
+  assertCan(a, 'analysis.run', (await service.firm(ref.firm)).id);
   for (const f of files) await service.storeFile(f);
   return service.transaction(async () => {
     const shas: string[] = [];
     for (const [i, f] of files.entries())
-      shas.push((await service.addEvidence(actor, ref.firm, f, { collectedAt: ref.collectedAt, name: names?.[i] })).evidence.sha256);
-    await service.storeAnalyzerReport(actor, ref, report, shas, JSON.stringify(report));
+      shas.push((await service.addEvidence(a, ref.firm, f, { collectedAt: ref.collectedAt, name: names?.[i] })).evidence.sha256);
+    await service.storeAnalyzerReport(a, ref, report, shas, JSON.stringify(report));
     const { results } = await service.results(ref.firm, ref.period);
     const recorded: string[] = [];
     const skipped: string[] = [];
@@ -73,7 +77,7 @@ export async function recordAnalysis(
       }
       const failing = d.failing.length;
       await service.setResult(
-        actor,
+        a,
         { firm: ref.firm, period: ref.period, path: d.item },
         {
           status: STATUS[d.verdict],

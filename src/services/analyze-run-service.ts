@@ -5,6 +5,7 @@ import { CoreError } from '../core/errors.js';
 import { findAnalyzer } from '../analyzers/registry.js';
 import { recordAnalysis } from './analysis-service.js';
 import { analyzeInWorker } from './analysis-pool.js';
+import type { Actor } from '../core/people/actor.js';
 import type { InspectionService } from './inspection-service.js';
 import type { JobProgress } from './job-service.js';
 
@@ -26,7 +27,7 @@ export interface AnalyzeIntoRunResult {
 
 /** Refuses an unknown analyzer before any job is queued, so the caller gets the error at once. */
 export function assertAnalyzer(id: string): void {
-  if (!findAnalyzer(id)) throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `no analyzer "${id}"`, { id });
+  if (!findAnalyzer(id)) throw new CoreError('ANALYZER_NOT_FOUND', `no analyzer "${id}"`, { id });
 }
 
 /**
@@ -35,7 +36,7 @@ export function assertAnalyzer(id: string): void {
  */
 export async function analyzeIntoRun(
   s: InspectionService,
-  actor: string,
+  actor: string | Actor,
   ref: { firm: string; period: string },
   input: AnalyzeIntoRunInput,
   progress: (p: JobProgress) => void,

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../core/dates.js';
+import type { Actor } from '../core/people/actor.js';
 import { CoreError } from '../core/errors.js';
 import type { Completion, Plan } from '../core/plan/build-plan.js';
 import { adviseOnProfile, type FirmProfile, type ProfileAdvice } from '../core/profile/firm-profile.js';
@@ -42,7 +43,7 @@ export async function firmSummary(s: InspectionService, firmRef: string): Promis
 }
 
 /** Replaces a firm's profile; the licence identifies the firm and cannot change through its own page. */
-export async function replaceProfile(s: InspectionService, actor: string, firmId: string, value: unknown) {
+export async function replaceProfile(s: InspectionService, actor: string | Actor, firmId: string, value: unknown) {
   const profile = profileFromJson(value);
   const firm = await s.firm(firmId);
   if (profile.firm.licence !== firm.licence) {

@@ -8,11 +8,10 @@ import type { FindingSeverity, FindingStatus } from '../core/inspection/finding.
 import { resultContentHash, type ItemResultView, type ResultContent, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
-import type { Actor } from '../core/people/actor.js';
+import { actorLabel, assertCan, type Actor } from '../core/people/actor.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { NamedStream } from '../core/ports/evidence-blobs.js';
 import type { ChainHead, Review } from '../core/ports/records.js';
-import { assertRetentionOver, assertRetentionYears } from '../core/inspection/signoff.js';
 import type { Witness } from '../core/audit/audit-auth.js';
 import { LOCAL_OPERATOR, orderHistory, type SignatureEvent } from '../core/inspection/signature-history.js';
 import type { FirmProfile } from '../core/profile/firm-profile.js';
@@ -37,6 +36,12 @@ import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirm
 import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
 import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
 import { signRun as signRunUseCase } from './use-cases/signoff.js';
+import {
+  assertMayDelete as assertMayDeleteUseCase,
+  setRetention as setRetentionUseCase,
+  type RetentionDeps,
+  type RetentionStore,
+} from './use-cases/retention.js';
 
 export type { Clock } from '../core/ports/clock.js';
 
@@ -67,7 +72,7 @@ export const systemClock: Clock = {
  * an account's form keeps meaning that account in the trail (principalOf reads its id). Callers
  * that have an Actor pass it and it is used as is.
  */
-function actorOf(actor: string | Actor): Actor {
+export function actorOf(actor: string | Actor): Actor {
   if (typeof actor !== 'string') return actor;
   principalOf(actor); // a name with invisible characters is refused before anything is written
   return { kind: 'local', id: actor, name: actor, grants: ROLES.map((role) => ({ role, firmId: null })), method: 'local', factorAt: null };
@@ -108,7 +113,7 @@ export class InspectionService {
     if (!options.create) {
       if (!(await isInitialised(open.db))) {
         await open.close();
-        throw new CoreError('STORE_NOT_INITIALISED', `the ccheck database at ${open.location} is not set up: run ccheck init first`, {
+        throw new CoreError('STORE_NOT_INITIALISED', `the ccheck database at ${open.location} is not set up`, {
           location: open.location,
         });
       }
@@ -288,13 +293,9 @@ export class InspectionService {
             .execute()
         : [];
     if (rows.length !== 1)
-      throw new CoreError(
-        'RUN_NOT_FOUND',
-        rows.length ? `"${ref}" names ${rows.length} inspections; give more of the id` : `no inspection "${ref}" (see: ccheck inspect list)`,
-        {
-          period: ref,
-        },
-      );
+      throw new CoreError('RUN_NOT_FOUND', rows.length ? `"${ref}" names ${rows.length} inspections; give more of the id` : `no inspection "${ref}"`, {
+        period: ref,
+      });
     return { licence: rows[0]!.licence, period: rows[0]!.period };
   }
 
@@ -425,23 +426,15 @@ export class InspectionService {
 
   // ── retention ──────────────────────────────────────────────────────────────────────────
 
-  /** Sets how many years a firm keeps its signed inspections and packages (audited). */
-  async setRetention(actor: string, firmRef: string, years: number) {
-    assertRetentionYears(years);
-    const firm = await this.firm(firmRef);
-    return this.write(actor, async (w, tx) => {
-      const row = { years, set_by: actor, set_at: this.clock.now() };
-      const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firm.id).executeTakeFirst();
-      return existing
-        ? w.update('firm_retention', firm.id, row, 'firm.set_retention')
-        : w.insert('firm_retention', { id: firm.id, ...row }, 'firm.set_retention');
-    });
+  /** Sets how many years a firm keeps its signed inspections and packages (audited; firm.edit on the firm). */
+  async setRetention(actor: string | Actor, firmRef: string, years: number): Promise<{ years: number; set_by: string; set_at: string }> {
+    const r = await setRetentionUseCase(this.retentionDeps(), actorOf(actor), { firm: firmRef, years });
+    return { years: r.years, set_by: r.setBy, set_at: r.setAt };
   }
 
   /** The firm's retention in years; null when none is set (then nothing signed may ever be deleted). */
   async retentionYears(firmId: string): Promise<number | null> {
-    const r = await this.db.selectFrom('firm_retention').select('years').where('id', '=', firmId).executeTakeFirst();
-    return r ? Number(r.years) : null;
+    return (await this.retentionDeps().retention.of(firmId))?.years ?? null;
   }
 
   /**
@@ -451,18 +444,27 @@ export class InspectionService {
   async assertMayDelete(ref: { firm: string; period: string; revision?: number }): Promise<void> {
     const { firm, run, revision } = await this.run(ref.firm, ref.period, ref.revision);
     const signoff = await this.signoffOf(run.id);
-    if (!signoff) return;
-    const years = await this.retentionYears(firm.id);
-    if (years === null)
-      throw new CoreError(
-        'RETENTION_ACTIVE',
-        `${run.period} revision ${revision} is signed and ${firm.name} has no retention period set: it is kept indefinitely`,
-        {
-          what: `${run.period} revision ${revision}`,
-          until: '∞',
-        },
-      );
-    assertRetentionOver(`${run.period} revision ${revision}`, signoff.signed_at, years, this.clock.today());
+    await assertMayDeleteUseCase(this.retentionDeps(), { firmId: firm.id, what: `${run.period} revision ${revision}`, signedAt: signoff?.signed_at ?? null });
+  }
+
+  /** The retention use cases' ports: firms from the store, settings in firm_retention, each write audited. */
+  private retentionDeps(): RetentionDeps {
+    const retention: RetentionStore = {
+      of: async (firmId) => {
+        const r = await this.db.selectFrom('firm_retention').selectAll().where('id', '=', firmId).executeTakeFirst();
+        return r ? { years: Number(r.years), setBy: r.set_by, setAt: r.set_at } : null;
+      },
+      set: (label, firmId, setting) =>
+        this.write(label, async (w, tx) => {
+          const row = { years: setting.years, set_by: setting.setBy, set_at: setting.setAt };
+          const existing = await tx.selectFrom('firm_retention').select('id').where('id', '=', firmId).executeTakeFirst();
+          const r = existing
+            ? await w.update('firm_retention', firmId, row, 'firm.set_retention')
+            : await w.insert('firm_retention', { id: firmId, ...row }, 'firm.set_retention');
+          return { years: Number(r.years), setBy: r.set_by, setAt: r.set_at };
+        }),
+    };
+    return { firms: this.store.firms, retention, clock: this.clock };
   }
 
   // ── sign-off and revisions ─────────────────────────────────────────────────────────────
@@ -488,22 +490,25 @@ export class InspectionService {
    * justification, evidence, expiry and recorder — but not its approval: every item is approved
    * afresh, and the original recorder still may not approve it (the recording is copied too).
    */
-  async reviseRun(actor: string, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
+  async reviseRun(actor: string | Actor, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
+    const a = actorOf(actor);
     const { firm, run: signed, revision } = await this.run(ref.firm, ref.period);
-    return this.write(actor, async (w, tx) => {
+    assertCan(a, 'run.revise', firm.id);
+    const label = actorLabel(a);
+    return this.write(label, async (w, tx) => {
       if (!(await this.signoffOf(signed.id, tx)))
         throw new CoreError('RUN_NOT_SIGNED', `${signed.period} revision ${revision} is not signed off; correct it directly`, {
           period: signed.period,
           what: 'revise',
         });
-      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: actor }, 'run.revise');
+      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: label }, 'run.revise');
       await w.insert('run_revisions', {
         id: run.id,
         firm_id: firm.id,
         period: signed.period,
         revision: revision + 1,
         revises_run_id: signed.id,
-        created_by: actor,
+        created_by: label,
         created_at: this.clock.now(),
       });
       const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', signed.id).execute();
@@ -637,14 +642,17 @@ export class InspectionService {
 
   /** Keeps an analyzer's whole report with the run, so reports can show its findings row by row. */
   async storeAnalyzerReport(
-    actor: string,
+    actor: string | Actor,
     ref: { firm: string; period: string },
     report: { analyzer: string; verdict: string; items: readonly string[] },
     evidence: readonly string[],
     reportJson: string,
   ) {
-    const { run } = await this.run(ref.firm, ref.period);
-    return this.write(actor, async (w, tx) => {
+    const a = actorOf(actor);
+    const { firm, run } = await this.run(ref.firm, ref.period);
+    assertCan(a, 'analysis.run', firm.id);
+    const label = actorLabel(a);
+    return this.write(label, async (w, tx) => {
       await this.assertWritable(tx, run, 'analyzer report');
       return w.insert('analyzer_reports', {
         id: randomUUID(),
@@ -655,7 +663,7 @@ export class InspectionService {
         evidence_json: JSON.stringify(evidence),
         // Firewall rules, addresses and host names: as encrypted as the evidence they came from.
         report_json: this.vault().sealText(reportJson),
-        recorded_by: actor,
+        recorded_by: label,
         recorded_at: this.clock.now(),
       });
     });

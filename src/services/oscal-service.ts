@@ -45,7 +45,7 @@ export async function exportProfile(
   let profile: FirmProfile;
   if (source.profileFile) profile = await readProfileFile(source.profileFile);
   else if (source.service && source.firmRef) profile = JSON.parse((await source.service.firm(source.firmRef)).profile_json) as FirmProfile;
-  else throw new CoreError('PROFILE_INVALID', 'name a profile file (--profile) or a firm (--firm)', {});
+  else throw new CoreError('PROFILE_INVALID', 'a firm profile or a firm is needed', {});
   const decisions = applicabilityFor(version, profile).decisions;
   const document = oscalProfile(
     { version, decisions, firm: profile.firm, catalogHref: catalogFileName(version) },

@@ -118,7 +118,7 @@ export class PeopleService {
   /** One audited transaction. The audit key must exist (ccheck init / serve create it): events without a MAC would break verification. */
   private write<T>(actor: string, fn: (w: AuditedWriter, tx: Kysely<Database>) => Promise<T>): Promise<T> {
     const key = resolveAuditKey(this.env, this.inspections.home);
-    if (!key) throw new CoreError('AUDIT_KEY_MISSING', 'the audit key is missing: run ccheck init first', { file: 'audit.key' });
+    if (!key) throw new CoreError('AUDIT_KEY_MISSING', 'the audit key is missing', { file: 'audit.key' });
     const at = this.now();
     return this.inspections.transaction(() => fn(new AuditedWriter(this.db, actor, at, key), this.db));
   }

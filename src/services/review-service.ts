@@ -30,7 +30,7 @@ export async function rejectResult(
  */
 export async function recordAttestation(
   s: InspectionService,
-  actor: string,
+  actor: string | Actor,
   ref: { firm: string; period: string; path: string },
   input: { status: ResultStatus; justification?: string | null; expiresOn?: string | null; evidence?: readonly string[] },
 ) {

@@ -56,7 +56,7 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
   if (!plan.analyzers.length && !plan.attestations.length)
     throw new CoreError(
       'EVIDENCE_FOLDER_EMPTY',
-      `${o.evidenceDir}: no file any analyzer reads (${plan.unmatched.length} other files); see README "ccheck run"`,
+      `${o.evidenceDir}: no file any analyzer reads (${plan.unmatched.length} other files)`,
       { dir: o.evidenceDir },
       { file: o.evidenceDir },
     );

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { parseYamlText, yamlToData } from '../../formats/yaml-input.js';
 import type { TabularData } from '../../core/catalog/checklist/apply-checklist.js';
 import { CoreError } from '../../core/errors.js';
 import { readColumns, type ColumnSpec } from '../table-columns.js';
@@ -104,19 +105,25 @@ export function channelsFromTable(data: TabularData): { channels: Channel[]; mal
   return { channels: [...byName.values()], malformed };
 }
 
+/** A page of channels and factors; a megabyte is already far beyond one. */
+const CHANNELS_YAML_MAX_CHARS = 1024 * 1024;
+
 /**
  * Reads the YAML description:
  * `channels: [{ name, type, factors: [密碼, { name: 綁定裝置, device_bound: yes }, …] }]`.
  * Lines are the YAML's own, so a finding points at the factor's line.
  */
 export function channelsFromYaml(file: string, text: string): { channels: Channel[]; malformed: Malformed[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc });
+  // With ccheck's YAML limits (size, nesting, aliases): a description of channels is small text written by a person.
+  const body = text.replace(/^\uFEFF/, '');
+  const { doc, counter: lc } = parseYamlText(body, file, CHANNELS_YAML_MAX_CHARS);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = lc.linePos(e.pos[0]).line;
     throw new CoreError('INPUT_UNSUPPORTED_FORMAT', `${file}: line ${line}: not valid YAML (${e.code})`, {}, { file, line });
   }
+  // Expanding aliases is measured before any channel is read: a billion-laughs file stops here.
+  yamlToData(doc, file, body.length, lc);
   const lineOf = (n: unknown) => (n && typeof n === 'object' && 'range' in n && (n as YamlNode).range ? lc.linePos((n as YamlNode).range![0]).line : 1);
   const root = doc.contents;
   const list = isMap(root) ? root.get('channels', true) : undefined;

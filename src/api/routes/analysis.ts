@@ -8,7 +8,7 @@ import { scratchDir, spoolUpload, stageStoredEvidence } from '../../services/evi
 import { describeAnalyzer, analyzerSchema } from '../presenters/analyzer.js';
 import { presentJob, jobSchema } from '../presenters/job.js';
 import { arr, errors, obj, out, runParams, str } from '../schemas.js';
-import { actorOf, firmOf, who, type RouteContext } from './context.js';
+import { actorOf, firmOf, type RouteContext } from './context.js';
 
 /** Options arrive as JSON strings or numbers; analyzers parse them with their own schema. */
 function optionsOf(value: unknown): Record<string, string> {
@@ -55,7 +55,7 @@ export function analysisRoutes(app: FastifyInstance, { deps, jobs, uploadMaxByte
     async (request, reply) => {
       const { period } = request.params as { period: string };
       const firmId = firmOf(request);
-      const actor = who(request);
+      const actor = actorOf(request);
       const ref = { firm: firmId, period };
       await s.run(firmId, period); // RUN_NOT_FOUND now, not in the job
       const scratch = scratchDir();

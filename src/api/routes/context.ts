@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { actorLabel, type Actor } from '../../core/people/actor.js';
+import type { Actor } from '../../core/people/actor.js';
 import type { JobQueue } from '../../services/job-service.js';
 import type { ApiDeps } from '../types.js';
 
@@ -13,11 +13,6 @@ export interface RouteContext {
 /** The signed-in actor (the access hook has set it on every non-public route). */
 export function actorOf(request: FastifyRequest): Actor {
   return request.actor!;
-}
-
-/** The name the audit trail and maker-checker keep for the signed-in actor. */
-export function who(request: FastifyRequest): string {
-  return actorLabel(actorOf(request));
 }
 
 /** The firm in `:firm`, resolved by the access hook to its id. */

@@ -3,7 +3,7 @@ import { CoreError } from '../../core/errors.js';
 import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingSeverity, type FindingStatus } from '../../core/inspection/finding.js';
 import { findingSchema, presentFinding } from '../presenters/run.js';
 import { arr, errors, firmParam, isoDate, obj, out, str } from '../schemas.js';
-import { firmOf, who, type RouteContext } from './context.js';
+import { actorOf, firmOf, type RouteContext } from './context.js';
 
 export function findingRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const s = deps.inspections;
@@ -78,7 +78,7 @@ export function findingRoutes(app: FastifyInstance, { deps }: RouteContext): voi
         effectiveness_check?: string;
       };
       const f = await s.updateFinding(
-        who(request),
+        actorOf(request),
         id,
         { severity: b.severity, rootCause: b.root_cause, correctiveAction: b.corrective_action ?? b.note, owner: b.owner, dueOn: b.due_on },
         b.status && b.status !== own.f.status ? b.status : undefined,

@@ -4,7 +4,7 @@ import { firmCalendar, firmPlan, firmSummary, profileFromJson, replaceProfile } 
 import { firmSchema, firmSummarySchema, presentFirm, presentFirmSummary } from '../presenters/firm.js';
 import { presentPlan, planSchema } from '../presenters/plan.js';
 import { anyObject, arr, bool, errors, firmParam, int, isoDate, obj, out, str } from '../schemas.js';
-import { actorOf, firmOf, who, type RouteContext } from './context.js';
+import { actorOf, firmOf, type RouteContext } from './context.js';
 
 export function firmRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const s = deps.inspections;
@@ -35,7 +35,7 @@ export function firmRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (request, reply) => {
       const { profile } = request.body as { profile: unknown };
-      const firm = await s.addFirm(who(request), profileFromJson(profile));
+      const firm = await s.addFirm(actorOf(request), profileFromJson(profile));
       return reply.status(201).send({ firm: presentFirm(firm) });
     },
   );
@@ -68,7 +68,7 @@ export function firmRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (request) => {
       const { profile } = request.body as { profile: unknown };
-      const { firm, changed } = await replaceProfile(s, who(request), firmOf(request), profile);
+      const { firm, changed } = await replaceProfile(s, actorOf(request), firmOf(request), profile);
       return { firm: presentFirm(firm), changed };
     },
   );
@@ -87,7 +87,7 @@ export function firmRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (request) => {
       const { years } = request.body as { years: number };
-      const r = await s.setRetention(who(request), firmOf(request), years);
+      const r = await s.setRetention(actorOf(request), firmOf(request), years);
       return { years: Number(r.years), set_by: r.set_by, set_at: r.set_at };
     },
   );

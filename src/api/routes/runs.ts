@@ -15,7 +15,7 @@ import {
   signatureSchema,
 } from '../presenters/run.js';
 import { arr, errors, firmParam, int, isoDateOrNull, itemParams, obj, out, revisionQuery, runParams, str, strOrNull } from '../schemas.js';
-import { actorOf, firmOf, who, type RouteContext } from './context.js';
+import { actorOf, firmOf, type RouteContext } from './context.js';
 
 export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const s = deps.inspections;
@@ -104,7 +104,7 @@ export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (request) => {
       const b = request.body as { status: ResultStatus; note?: string | null; justification?: string | null; expires_on?: string | null; evidence?: string[] };
-      const { result, finding } = await recordAttestation(s, who(request), itemRef(firmOf(request), request.params as ItemParams), {
+      const { result, finding } = await recordAttestation(s, actorOf(request), itemRef(firmOf(request), request.params as ItemParams), {
         status: b.status,
         justification: b.justification ?? b.note ?? null,
         expiresOn: b.expires_on ?? null,
@@ -185,7 +185,7 @@ export function runRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const r = await s.reviseRun(who(request), ref(firmOf(request), request.params as RunParams));
+      const r = await s.reviseRun(actorOf(request), ref(firmOf(request), request.params as RunParams));
       return reply.status(201).send({ run: presentRunHead(r.run, r.revision, false), revision: r.revision, revises: r.revises });
     },
   );

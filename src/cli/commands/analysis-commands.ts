@@ -75,7 +75,7 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           if (o.firm && o.period) {
             const s = await InspectionService.connect(ctx.home, ctx.io.env);
             try {
-              recorded = await recordAnalysis(s, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer').name, report, paths, {
+              recorded = await recordAnalysis(s, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer'), report, paths, {
                 firm: o.firm,
                 period: o.period,
                 collectedAt: today,

@@ -37,7 +37,8 @@ export function assertTransition(f: FindingState, to: FindingStatus, ctx: { acto
     fail('root cause, corrective action, owner and due date are needed before it is remediated');
   }
   if (to === 'verified_closed') {
-    if (!ctx.effectivenessCheck || ctx.effectivenessCheck.trim().length < 5) fail('closing needs an effectiveness check (--effectiveness)');
+    if (!ctx.effectivenessCheck || ctx.effectivenessCheck.trim().length < 5)
+      fail('closing needs an effectiveness check (how the correction was shown to work)');
     // The same person under another spelling is still the owner (see principalOf).
     if (f.owner && principalOfStored(f.owner) === principalOf(ctx.actor)) fail(`${ctx.actor} owns the corrective action and cannot verify its effectiveness`);
   }

@@ -43,7 +43,7 @@ export function validateResult(c: ResultContent, recordedOn: IsoDate): void {
     fail(`a ${c.source === 'attestation' ? 'manual attestation' : c.status} result needs a justification of at least 5 characters`, 'justification');
   }
   if (c.source === 'attestation') {
-    if (!c.expiresOn) fail('a manual attestation needs an expiry date (--expires)', 'expires');
+    if (!c.expiresOn) fail('a manual attestation needs an expiry date (until when it holds)', 'expires');
     else if (c.expiresOn <= recordedOn) fail(`the attestation expires (${c.expiresOn}) on or before the day it is recorded`, 'expires');
   }
 }

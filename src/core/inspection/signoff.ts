@@ -74,7 +74,7 @@ export function assertRunWritable(signoff: { signedBy: string; signedAt: string 
   if (!signoff) return;
   throw new CoreError(
     'RUN_SIGNED',
-    `${period} was signed off by ${signoff.signedBy} at ${signoff.signedAt} and is read-only: ${what} refused (a correction is a new revision: ccheck inspect revise)`,
+    `${period} was signed off by ${signoff.signedBy} at ${signoff.signedAt} and is read-only: ${what} refused (a correction is a new revision of the run)`,
     { period, what, by: signoff.signedBy },
   );
 }

@@ -131,13 +131,9 @@ async function reviewable(tx: InspectionRepositories, run: InspectionRun, path: 
   if (r.status === 'not_run') throw new CoreError('RESULT_INVALID', `${path} has no result yet; nothing to review`, { what: 'not run', path });
   const hash = resultContentHash(contentOf(r));
   if (hash !== r.contentHash)
-    throw new CoreError(
-      'AUDIT_CHAIN_BROKEN',
-      `${path}: the stored result does not match its own hash; it was changed outside ccheck (run ccheck audit verify)`,
-      {
-        path,
-      },
-    );
+    throw new CoreError('AUDIT_CHAIN_BROKEN', `${path}: the stored result does not match its own hash; it was changed outside ccheck`, {
+      path,
+    });
   // Everyone who ever recorded exactly this content for the item, not only the last recorder.
   const recorders = [...(r.recordedBy ? [r.recordedBy] : []), ...(await tx.results.recordersOf(r.id, hash))];
   return { r, recorders };

@@ -44,6 +44,9 @@ export const findingUpdateSchema = z.object({
   effectivenessCheck: z.string().optional(),
 });
 
+/** A firm's retention in years (the range itself is the core's rule: assertRetentionYears). */
+export const retentionInputSchema = z.object({ firm: z.string().min(1), years: z.number() });
+
 export const startRunInputSchema = z.object({ firm: z.string().min(1), period: z.string().min(1), version: z.string().min(1).optional() });
 
 export const evidenceMetaSchema = z.object({ collectedAt: z.string().min(10), expiresOn: isoDate.nullish() });
