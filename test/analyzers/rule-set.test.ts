@@ -497,6 +497,29 @@ describe('the indexed engine against the scanning one', () => {
       { numRuns: 400, seed: 1309 },
     );
   });
+
+  // replaceRule keeps a count of the rules that are not IPv4 instead of asking every rule at each
+  // edit: a replacement that turns the set mixed, or IPv4 again, must switch the engine's path.
+  it('after replacements that change a rule between IPv4 and IPv6, equals a fresh analysis', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), rule, fc.boolean()), { minLength: 1, maxLength: 5 }),
+        (gens, edits) => {
+          const policy = policyOf(gens);
+          const indexed = new PolicyAnalysis(policy, opts);
+          const extra = toRules(edits.map(([, g]) => g));
+          edits.forEach(([at, , v6], k) => {
+            const position = at % indexed.scope;
+            indexed.replaceRule(position, { ...extra[k]!, family: v6 ? 6 : 4, line: 1000 + k, name: `e${k}` });
+            const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+            expect(indexed.findings()).toEqual(fresh.findings());
+          });
+        },
+      ),
+      { numRuns: 300, seed: 4211 },
+    );
+  });
 });
 
 describe('interval indexes', () => {
