@@ -243,6 +243,40 @@ describe('re-checking after one rule changes', () => {
     }
   });
 
+  it('shares one object per distinct interval of a parsed policy, with the findings of unshared copies', async () => {
+    const { forwardPolicy, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
+    const policy = forwardPolicy(generateSiteRuleSet(3000, 8));
+    const dims = ['proto', 'src', 'dst', 'sport', 'dport', 'state'] as const;
+    const byValue = new Map<string, object>();
+    let shared = 0;
+    for (const r of policy.rules)
+      for (const d of dims) {
+        const x = r.box[d];
+        const seen = byValue.get(`${x.lo}-${x.hi}`);
+        if (seen) {
+          expect(seen).toBe(x);
+          shared++;
+        } else byValue.set(`${x.lo}-${x.hi}`, x);
+      }
+    expect(shared).toBeGreaterThan(policy.rules.length * 4);
+    const copy = (x: { lo: bigint; hi: bigint }) => ({ lo: x.lo, hi: x.hi });
+    const copied = {
+      ...policy,
+      rules: policy.rules.map((r) => ({
+        ...r,
+        box: {
+          proto: copy(r.box.proto),
+          src: copy(r.box.src),
+          dst: copy(r.box.dst),
+          sport: copy(r.box.sport),
+          dport: copy(r.box.dport),
+          state: copy(r.box.state),
+        },
+      })),
+    };
+    expect(new PolicyAnalysis(policy, opts).findings()).toEqual(new PolicyAnalysis(copied, opts).findings());
+  });
+
   it('stays exact where rules are covered only by several earlier rules together (witness and removal shortcuts)', async () => {
     const { forwardPolicy, generateDenseRuleSet } = await import('../../scripts/rule-bench.js');
     const { PolicyAnalysis } = await import('../../src/analyzers/rule-set/analyze-rules.js');
