@@ -243,6 +243,40 @@ describe('re-checking after one rule changes', () => {
     }
   });
 
+  it('shares one object per distinct interval of a parsed policy, with the findings of unshared copies', async () => {
+    const { forwardPolicy, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
+    const policy = forwardPolicy(generateSiteRuleSet(3000, 8));
+    const dims = ['proto', 'src', 'dst', 'sport', 'dport', 'state'] as const;
+    const byValue = new Map<string, object>();
+    let shared = 0;
+    for (const r of policy.rules)
+      for (const d of dims) {
+        const x = r.box[d];
+        const seen = byValue.get(`${x.lo}-${x.hi}`);
+        if (seen) {
+          expect(seen).toBe(x);
+          shared++;
+        } else byValue.set(`${x.lo}-${x.hi}`, x);
+      }
+    expect(shared).toBeGreaterThan(policy.rules.length * 4);
+    const copy = (x: { lo: bigint; hi: bigint }) => ({ lo: x.lo, hi: x.hi });
+    const copied = {
+      ...policy,
+      rules: policy.rules.map((r) => ({
+        ...r,
+        box: {
+          proto: copy(r.box.proto),
+          src: copy(r.box.src),
+          dst: copy(r.box.dst),
+          sport: copy(r.box.sport),
+          dport: copy(r.box.dport),
+          state: copy(r.box.state),
+        },
+      })),
+    };
+    expect(new PolicyAnalysis(policy, opts).findings()).toEqual(new PolicyAnalysis(copied, opts).findings());
+  });
+
   it('stays exact where rules are covered only by several earlier rules together (witness and removal shortcuts)', async () => {
     const { forwardPolicy, generateDenseRuleSet } = await import('../../scripts/rule-bench.js');
     const { PolicyAnalysis } = await import('../../src/analyzers/rule-set/analyze-rules.js');
@@ -495,6 +529,29 @@ describe('the indexed engine against the scanning one', () => {
         });
       }),
       { numRuns: 400, seed: 1309 },
+    );
+  });
+
+  // replaceRule keeps a count of the rules that are not IPv4 instead of asking every rule at each
+  // edit: a replacement that turns the set mixed, or IPv4 again, must switch the engine's path.
+  it('after replacements that change a rule between IPv4 and IPv6, equals a fresh analysis', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), rule, fc.boolean()), { minLength: 1, maxLength: 5 }),
+        (gens, edits) => {
+          const policy = policyOf(gens);
+          const indexed = new PolicyAnalysis(policy, opts);
+          const extra = toRules(edits.map(([, g]) => g));
+          edits.forEach(([at, , v6], k) => {
+            const position = at % indexed.scope;
+            indexed.replaceRule(position, { ...extra[k]!, family: v6 ? 6 : 4, line: 1000 + k, name: `e${k}` });
+            const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+            expect(indexed.findings()).toEqual(fresh.findings());
+          });
+        },
+      ),
+      { numRuns: 300, seed: 4211 },
     );
   });
 });

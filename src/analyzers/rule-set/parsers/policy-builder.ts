@@ -55,6 +55,12 @@ export function mergeIntervals(list: readonly Interval[]): Interval[] {
 export class PolicyBuilder {
   private readonly rules: NormalizedRule[] = [];
   private readonly warnings: ParseWarning[] = [];
+  /**
+   * One object per distinct interval of this policy: most rules repeat the same protocols, ports,
+   * states and site prefixes, and an interval with its two bigints is about 80 bytes a copy
+   * (intervals are read-only, so sharing them changes nothing else).
+   */
+  private readonly intervals = new Map<string, Interval>();
 
   constructor(
     readonly name: string,
@@ -62,6 +68,14 @@ export class PolicyBuilder {
     readonly family: 4 | 6,
     readonly syntax: string,
   ) {}
+
+  private intern(x: Interval): Interval {
+    const key = `${x.lo}-${x.hi}`;
+    const seen = this.intervals.get(key);
+    if (seen) return seen;
+    this.intervals.set(key, x);
+    return x;
+  }
 
   add(meta: RuleMeta, dims: RuleDims): void {
     const any = anyAddress(this.family);
@@ -112,6 +126,14 @@ export class PolicyBuilder {
         message: `${capText(meta.name)}: its lists multiply into ${count} address/port combinations (more than ${MAX_BOXES_PER_RULE}); analysed as one bounding range that can be found unreachable but never hides another rule; only its ports and applications are judged for breadth`,
       });
     } else boxes = expandBoxes(lists);
+    boxes = boxes.map((b) => ({
+      proto: this.intern(b.proto),
+      src: this.intern(b.src),
+      dst: this.intern(b.dst),
+      sport: this.intern(b.sport),
+      dport: this.intern(b.dport),
+      state: this.intern(b.state),
+    }));
     // Every box and every finding repeats the rule's name and text: keep a bounded part of each.
     const name = capText(meta.name);
     const text = capText(meta.text);
