@@ -29,9 +29,12 @@ export interface DemoResult {
   readonly previous: { readonly period: string; readonly package: string; readonly fingerprint: string };
 }
 
-/** Writes a file the demo hands out; the CLI passes its own (atomic, owner-only), a test or the web demo may use the plain one. */
+/**
+ * Writes a file the demo hands out; the CLI passes its own (atomic, owner-only). The default is
+ * owner-only too (`ccheck serve --demo` uses it): reports and packages hold a firm's evidence.
+ */
 export type OutputWriter = (file: string, body: Buffer | Readable) => Promise<unknown>;
-const plainWrite: OutputWriter = (file, body) => writeFile(file, body);
+const plainWrite: OutputWriter = (file, body) => writeFile(file, body, { mode: 0o600 });
 
 /**
  * The main job, end to end, on the embedded SQLite database: writes a demo firm's files into

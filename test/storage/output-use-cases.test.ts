@@ -85,7 +85,9 @@ describe.each(DIALECTS)('report, OSCAL, package and signature use cases on %s', 
     }
     // A firm in the database is read only with firm.read on it; the catalog with catalog.read.
     expect(
-      await codeOf(oscalProfileExport({ catalog: s.catalog, inspections: s }, otherFirm(), { firm: LICENCE }, undefined, { oscalVersion: '1.2.1', now: clock.now() })),
+      await codeOf(
+        oscalProfileExport({ catalog: s.catalog, inspections: s }, otherFirm(), { firm: LICENCE }, undefined, { oscalVersion: '1.2.1', now: clock.now() }),
+      ),
     ).toBe('FORBIDDEN');
     expect(await codeOf(oscalCatalogExport(s.catalog, account([]), undefined, { oscalVersion: '1.2.1', now: clock.now() }))).toBe('FORBIDDEN');
     // Nothing was built for anyone refused.
@@ -137,7 +139,10 @@ describe.each(DIALECTS)('report, OSCAL, package and signature use cases on %s', 
     const ar = await oscalResultsExport({ inspections: s }, reader(), ref, { oscalVersion: '1.2.1', now: clock.now() });
     expect(ar.name).toBe(`assessment-results-${PERIOD}.oscal.json`);
     expect(Object.keys(JSON.parse(ar.body.toString('utf8')) as object)).toEqual(['assessment-results']);
-    const prof = await oscalProfileExport({ catalog: s.catalog, inspections: s }, reader(), { firm: LICENCE }, undefined, { oscalVersion: '1.2.1', now: clock.now() });
+    const prof = await oscalProfileExport({ catalog: s.catalog, inspections: s }, reader(), { firm: LICENCE }, undefined, {
+      oscalVersion: '1.2.1',
+      now: clock.now(),
+    });
     expect(prof.name).toMatch(/^profile-.+\.oscal\.json$/u);
     const cat = await oscalCatalogExport(s.catalog, reader(), undefined, { oscalVersion: '1.2.1', now: clock.now() });
     expect(Object.keys(JSON.parse(cat.body.toString('utf8')) as object)).toEqual(['catalog']);
