@@ -211,6 +211,12 @@ export const ERROR_TABLE = {
     zh: '{{period}} 已由 {{by}} 簽核完竣，依規定以唯讀方式保存，拒絕{{what}}（更正須建立新版次）。',
     en: '{{period}} was signed off by {{by}} and is kept read-only: {{what}} refused (a correction is a new revision).',
   },
+  RUN_REVISED: {
+    exit: 'conflict',
+    http: 409,
+    zh: '{{period}} 第 {{revision}} 版已有更正版（第 {{latest}} 版），更正應以最新版次為之。',
+    en: '{{period}} revision {{revision}} was already corrected (revision {{latest}} is the latest): revise the latest.',
+  },
   RUN_NOT_SIGNED: { exit: 'badInput', http: 409, zh: '{{period}} 尚未簽核，無法{{what}}。', en: '{{period}} is not signed off: cannot {{what}}.' },
   RETENTION_ACTIVE: {
     exit: 'conflict',

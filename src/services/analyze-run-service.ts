@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { findAnalyzer } from '../analyzers/registry.js';
-import { recordAnalysis } from './analysis-service.js';
+import { recordAnalysis } from './use-cases/analysis.js';
 import { analyzeInWorker } from './analysis-pool.js';
 import type { Actor } from '../core/people/actor.js';
-import type { InspectionService } from './inspection-service.js';
+import { actorOf, type InspectionService } from './inspection-service.js';
 import type { JobProgress } from './job-service.js';
 
 export interface AnalyzeIntoRunInput {
@@ -51,7 +51,7 @@ export async function analyzeIntoRun(
     done = Math.min(total, done + bytes);
     progress({ done, total });
   });
-  const { recorded, skipped } = await recordAnalysis(s, actor, report, files, { ...ref, collectedAt: input.collectedAt }, names);
+  const { recorded, skipped } = await recordAnalysis({ inspections: s }, actorOf(actor), { ...ref, collectedAt: input.collectedAt, report, files, names });
   progress({ done: total, total });
   return { analyzer: report.analyzer, verdict: report.verdict, recorded, skipped, findings: report.findings.length };
 }

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import type { FindingSeverity, FindingStatus } from '../core/inspection/finding.js';
-import { resultContentHash, type ItemResultView, type ResultContent, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
+import { type ItemResultView, type ResultSource, type ResultStatus } from '../core/inspection/item-result.js';
 import { principalOf } from '../core/inspection/principal.js';
 import { ROLES } from '../core/people/roles.js';
 import { actorLabel, assertCan, type Actor } from '../core/people/actor.js';
@@ -33,8 +33,9 @@ import type { InspectionDeps } from './use-cases/deps.js';
 import { addEvidence as addEvidenceUseCase, attachEvidence as attachEvidenceUseCase, recordEvidence } from './use-cases/evidence.js';
 import { listFindings as listFindingsUseCase, updateFinding as updateFindingUseCase } from './use-cases/findings.js';
 import { addFirm as addFirmUseCase, resolveFirm, updateFirmProfile as updateFirmProfileUseCase } from './use-cases/firms.js';
-import { approveResult, contentOf, recordResult, rejectResult, resultViews } from './use-cases/results.js';
+import { approveResult, recordResult, rejectResult, resultViews } from './use-cases/results.js';
 import { assertWritable as assertRunWritableIn, resolveRun, startRun as startRunUseCase } from './use-cases/runs.js';
+import { reviseRun as reviseRunUseCase } from './use-cases/revise.js';
 import { signRun as signRunUseCase } from './use-cases/signoff.js';
 import {
   assertMayDelete as assertMayDeleteUseCase,
@@ -385,11 +386,6 @@ export class InspectionService {
   // ── results ────────────────────────────────────────────────────────────────────────────
 
   /** The content a result's hash covers, read from the store (revisions copy it). */
-  private async contentOfRow(r: ItemResultsTable): Promise<ResultContent> {
-    const stored = await this.store.results.byId(r.id);
-    return { ...contentOf(stored!), runId: r.run_id };
-  }
-
   /**
    * Records a result (an analyzer's or a person's attestation). A failed or partial result opens
    * a finding, linked to the same item's finding in an earlier period when it recurs.
@@ -483,55 +479,10 @@ export class InspectionService {
     return { signoff: signoffRow(signoff), revision, witness: await this.witness(`signoff ${signoff.runId}`) };
   }
 
-  /**
-   * A correction of a signed run: a new run of the same period (the next revision) that points at
-   * the signed one, which stays exactly as it was. The frozen catalog and applicability are kept
-   * (a correction corrects results, not the scope); every result is copied as it was — status,
-   * justification, evidence, expiry and recorder — but not its approval: every item is approved
-   * afresh, and the original recorder still may not approve it (the recording is copied too).
-   */
+  /** A correction of a signed run: its next revision (use-cases/revise.ts). */
   async reviseRun(actor: string | Actor, ref: { firm: string; period: string }): Promise<{ run: InspectionRunsTable; revision: number; revises: string }> {
-    const a = actorOf(actor);
-    const { firm, run: signed, revision } = await this.run(ref.firm, ref.period);
-    assertCan(a, 'run.revise', firm.id);
-    const label = actorLabel(a);
-    return this.write(label, async (w, tx) => {
-      if (!(await this.signoffOf(signed.id, tx)))
-        throw new CoreError('RUN_NOT_SIGNED', `${signed.period} revision ${revision} is not signed off; correct it directly`, {
-          period: signed.period,
-          what: 'revise',
-        });
-      const run = await w.insert('inspection_runs', { ...signed, id: randomUUID(), started_at: this.clock.now(), started_by: label }, 'run.revise');
-      await w.insert('run_revisions', {
-        id: run.id,
-        firm_id: firm.id,
-        period: signed.period,
-        revision: revision + 1,
-        revises_run_id: signed.id,
-        created_by: label,
-        created_at: this.clock.now(),
-      });
-      const rows = await tx.selectFrom('item_results').selectAll().where('run_id', '=', signed.id).execute();
-      for (const r of rows) {
-        const content = { ...(await this.contentOfRow(r)), runId: run.id };
-        const copy = await w.insert('item_results', { ...r, id: randomUUID(), run_id: run.id, content_hash: resultContentHash(content), revision: 1 });
-        const links = await tx.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', r.id).execute();
-        for (const l of links) await w.insert('result_evidence', { result_id: copy.id, evidence_id: l.evidence_id });
-        if (r.recorded_by)
-          await w.insert('result_recordings', {
-            id: randomUUID(),
-            result_id: copy.id,
-            content_hash: copy.content_hash,
-            recorded_by: r.recorded_by,
-            recorded_at: r.recorded_at ?? this.clock.now(),
-            revision: 1,
-          });
-      }
-      // The analyzers' full reports go with the results they explain (still sealed as stored).
-      for (const r of await tx.selectFrom('analyzer_reports').selectAll().where('run_id', '=', signed.id).execute())
-        await w.insert('analyzer_reports', { ...r, id: randomUUID(), run_id: run.id });
-      return { run, revision: revision + 1, revises: signed.id };
-    });
+    const out = await reviseRunUseCase(this.deps, actorOf(actor), ref);
+    return { ...out, run: runRow(out.run) };
   }
 
   /**

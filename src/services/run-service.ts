@@ -7,8 +7,9 @@ import { periodContaining, parsePeriod } from '../core/plan/periods.js';
 import { ANALYZERS } from '../analyzers/registry.js';
 import { readEvidenceManifest, scanEvidenceFolder, type NotUsedFile } from '../io/evidence-folder.js';
 import { readProfileFile } from '../io/read-profile.js';
-import { analyzeFiles, recordAnalysis } from './analysis-service.js';
-import type { InspectionService } from './inspection-service.js';
+import { analyzeFiles } from './analysis-service.js';
+import { recordAnalysis } from './use-cases/analysis.js';
+import { actorOf, type InspectionService } from './inspection-service.js';
 
 export interface RunFromFilesOptions {
   readonly profileFile: string;
@@ -88,7 +89,7 @@ export async function runFromFiles(s: InspectionService, o: RunFromFilesOptions)
 
     const analyzers: AnalyzerRun[] = [];
     for (const { a, files, report } of analyzed) {
-      const r = await recordAnalysis(s, o.analyzerActor ?? o.actor, report, files, ref, a.files);
+      const r = await recordAnalysis({ inspections: s }, actorOf(o.analyzerActor ?? o.actor), { ...ref, report, files, names: a.files });
       analyzers.push({ ...a, verdict: report.verdict, findings: report.findings.length, recorded: r.recorded, skipped: r.skipped });
     }
     for (const a of plan.attestations) {

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { describeOptions } from '../../core/analysis/analyzer.js';
-import { analyzeFiles, listAnalyzers, recordAnalysis } from '../../services/analysis-service.js';
+import { analyzeFiles, listAnalyzers } from '../../services/analysis-service.js';
+import { recordAnalysis } from '../../services/use-cases/analysis.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
 import { localOperator } from '../../core/people/actor.js';
 import type { CliContext } from '../cli-context.js';
@@ -75,10 +76,12 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           if (o.firm && o.period) {
             const s = await InspectionService.connect(ctx.home, ctx.io.env);
             try {
-              recorded = await recordAnalysis(s, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer'), report, paths, {
+              recorded = await recordAnalysis({ inspections: s }, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer'), {
                 firm: o.firm,
                 period: o.period,
                 collectedAt: today,
+                report,
+                files: paths,
               });
             } finally {
               await s.close();

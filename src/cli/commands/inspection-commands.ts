@@ -6,6 +6,7 @@ import { CoreError } from '../../core/errors.js';
 import { FINDING_STATUSES } from '../../core/inspection/finding.js';
 import { countsAs, RESULT_STATUSES } from '../../core/inspection/item-result.js';
 import { localOperator, type Actor } from '../../core/people/actor.js';
+import { backupStore, restoreStore, verifyAudit as verifyAuditUseCase } from '../../services/use-cases/audit.js';
 import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import { listFindings, updateFinding } from '../../services/use-cases/findings.js';
@@ -596,7 +597,7 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((_o, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const r = await s.verifyAudit();
+          const r = await verifyAuditUseCase({ inspections: s }, operatorOf(ctx, undefined));
           if (ctx.json) ctx.printJson(r);
           else if (r.ok) ctx.print(zhOr(ctx, `✓ 稽核軌跡完整：${r.events} 筆事件，鏈首 ${r.head}`, `✓ audit trail intact: ${r.events} events, head ${r.head}`));
           else {
@@ -626,7 +627,7 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
     .action((dir: string, o: { withSigningKey?: boolean }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withService(ctx, async (s) => {
-          const m = await s.backup(path.resolve(ctx.io.cwd, dir), { withSigningKey: o.withSigningKey });
+          const m = await backupStore({ inspections: s }, operatorOf(ctx, undefined), path.resolve(ctx.io.cwd, dir), { withSigningKey: o.withSigningKey });
           if (ctx.json) return ctx.printJson(m);
           ctx.print(
             zhOr(
@@ -649,7 +650,7 @@ export function registerInspectionCommands(program: Command, runner: CommandRunn
         withService(
           ctx,
           async (s) => {
-            const r = await s.restore(path.resolve(ctx.io.cwd, dir));
+            const r = await restoreStore({ inspections: s }, operatorOf(ctx, undefined), path.resolve(ctx.io.cwd, dir));
             if (ctx.json)
               return ctx.printJson({
                 verified: r.verified,

@@ -35,6 +35,9 @@ export const ACTIONS = [
   'people.read',
   'people.manage',
   'catalog.read',
+  // Backups hold every firm's evidence, and a restore replaces the whole store: the administrator's alone.
+  'store.backup',
+  'store.restore',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,7 +45,18 @@ const READ: readonly Action[] = ['firm.read', 'evidence.read', 'report.read', 'c
 
 /** The table every route and use case is checked against; a test walks every cell. */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['firm.read', 'firm.create', 'firm.edit', 'catalog.read', 'audit.read', 'audit.verify', 'people.read', 'people.manage'],
+  admin: [
+    'firm.read',
+    'firm.create',
+    'firm.edit',
+    'catalog.read',
+    'audit.read',
+    'audit.verify',
+    'people.read',
+    'people.manage',
+    'store.backup',
+    'store.restore',
+  ],
   officer: [...READ, 'run.start', 'run.revise', 'result.record', 'evidence.upload', 'analysis.run', 'finding.update'],
   supervisor: [...READ, 'result.approve', 'result.reject', 'finding.update', 'audit.read'],
   ciso: [...READ, 'run.signoff', 'run.revise', 'audit.read', 'audit.verify'],

@@ -31,6 +31,13 @@ export interface RunRepository {
   list(firmId?: string): Promise<InspectionRun[]>;
   byId(id: string): Promise<InspectionRun | null>;
   add(run: InspectionRun): Promise<InspectionRun>;
+  /** Stores `run` as the next revision of its period (audited as run.revise), pointing at the run it revises. */
+  addRevision(
+    run: InspectionRun,
+    revision: { readonly revision: number; readonly revisesRunId: string; readonly createdBy: string; readonly createdAt: string },
+  ): Promise<InspectionRun>;
+  /** Copies the analyzers' full reports of one run into another, still sealed as stored, each under a fresh id. */
+  copyAnalyzerReports(fromRunId: string, toRunId: string, newId: () => string): Promise<number>;
   signoff(runId: string): Promise<Signoff | null>;
   addSignoff(signoff: Signoff): Promise<Signoff>;
   /** The catalog version a run freezes is stored once, by id; returns the stored hash, or null. */
@@ -51,6 +58,14 @@ export interface ResultRepository {
   byPath(runId: string, path: string): Promise<StoredResult | null>;
   byId(id: string): Promise<StoredResult | null>;
   add(result: InitialResult): Promise<StoredResult>;
+  /**
+   * Copies a stored result into another run (a revision) as its first revision: the same content,
+   * evidence links and recorder (the recording too, so the recorder still may not approve it), no review.
+   */
+  copyInto(
+    from: StoredResult,
+    copy: { readonly id: string; readonly runId: string; readonly contentHash: string; readonly recordingId: string; readonly recordedAt: string },
+  ): Promise<StoredResult>;
   /** Records new content: links exactly `evidenceIds`, bumps the revision, and keeps who recorded which hash. */
   record(
     current: StoredResult,

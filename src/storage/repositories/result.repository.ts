@@ -80,6 +80,24 @@ export class KyselyResultRepository implements ResultRepository {
     return resultOf(row, []);
   }
 
+  async copyInto(from: StoredResult, copy: { id: string; runId: string; contentHash: string; recordingId: string; recordedAt: string }): Promise<StoredResult> {
+    const w = writerOf(this.w);
+    const r = await this.db.selectFrom('item_results').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
+    const row = await w.insert('item_results', { ...r, id: copy.id, run_id: copy.runId, content_hash: copy.contentHash, revision: 1 });
+    const links = await this.db.selectFrom('result_evidence').select('evidence_id').where('result_id', '=', r.id).execute();
+    for (const l of links) await w.insert('result_evidence', { result_id: row.id, evidence_id: l.evidence_id });
+    if (r.recorded_by)
+      await w.insert('result_recordings', {
+        id: copy.recordingId,
+        result_id: row.id,
+        content_hash: row.content_hash,
+        recorded_by: r.recorded_by,
+        recorded_at: r.recorded_at ?? copy.recordedAt,
+        revision: 1,
+      });
+    return resultOf(row, from.evidence);
+  }
+
   async record(
     current: StoredResult,
     content: ResultContent,

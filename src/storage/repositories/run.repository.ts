@@ -49,6 +49,28 @@ export class KyselyRunRepository implements RunRepository {
     return runOf(await writerOf(this.w).insert('inspection_runs', runRow(run)));
   }
 
+  async addRevision(run: InspectionRun, revision: { revision: number; revisesRunId: string; createdBy: string; createdAt: string }): Promise<InspectionRun> {
+    const w = writerOf(this.w);
+    const row = await w.insert('inspection_runs', runRow(run), 'run.revise');
+    await w.insert('run_revisions', {
+      id: run.id,
+      firm_id: run.firmId,
+      period: run.period,
+      revision: revision.revision,
+      revises_run_id: revision.revisesRunId,
+      created_by: revision.createdBy,
+      created_at: revision.createdAt,
+    });
+    return runOf(row);
+  }
+
+  async copyAnalyzerReports(fromRunId: string, toRunId: string, newId: () => string): Promise<number> {
+    const w = writerOf(this.w);
+    const rows = await this.db.selectFrom('analyzer_reports').selectAll().where('run_id', '=', fromRunId).execute();
+    for (const r of rows) await w.insert('analyzer_reports', { ...r, id: newId(), run_id: toRunId });
+    return rows.length;
+  }
+
   async signoff(runId: string): Promise<Signoff | null> {
     const r = await this.db.selectFrom('run_signoffs').selectAll().where('run_id', '=', runId).executeTakeFirst();
     return r ? signoffOf(r) : null;
