@@ -21,3 +21,14 @@ export async function codeOfAsync(p: Promise<unknown>): Promise<string> {
   }
   return 'none';
 }
+
+/** The code of the CoreError a promise (or a call) ends with, or null when it succeeds. */
+export async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | null> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    if (e instanceof CoreError) return e.code;
+    throw e;
+  }
+  return null;
+}

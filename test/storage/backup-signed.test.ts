@@ -10,6 +10,7 @@ import type { BackupManifest } from '../../src/storage/backup.js';
 import { rewriteFromGenesis } from '../helpers/audit-tamper.js';
 import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
+import { codeOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/shared.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -17,16 +18,6 @@ const clock = (today = '2026-11-27'): Clock => ({ now: () => `${today}T02:00:00.
 const LICENCE = '金管證總字第0000號';
 const PERIOD = '2026-11';
 const HOW = { role: 'ciso', authentication: 'local operator, OS account test' };
-
-async function codeOf(p: Promise<unknown>): Promise<string | null> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CoreError) return e.code;
-    throw e;
-  }
-  return null;
-}
 
 /** Issue 12's backup gaps: the packages and the signing key travel with a backup, and MACs and witnessed heads are checked. */
 describe.each(DIALECTS)('backups of a signed inspection on %s (issue 12)', { timeout: 180_000 }, (dialect: DialectUnderTest) => {

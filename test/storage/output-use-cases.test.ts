@@ -2,8 +2,6 @@ import { createWriteStream, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/core/errors.js';
-import type { Actor } from '../../src/core/people/actor.js';
 import type { Grant } from '../../src/core/people/roles.js';
 import type { InspectionService, Clock } from '../../src/services/inspection-service.js';
 import { verifyPackage } from '../../src/services/package-service.js';
@@ -14,21 +12,13 @@ import { signatureHistory } from '../../src/services/use-cases/signatures.js';
 import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
 import { freshService } from '../helpers/fresh-service.js';
 import { internetTier1 } from '../helpers/profiles.js';
+import { accountWith } from '../helpers/actors.js';
+import { codeOf } from '../helpers/errors.js';
 
 const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
 const LICENCE = '金管證總字第0000號';
 const PERIOD = '2026-11';
-const account = (grants: Grant[]): Actor => ({ kind: 'account', id: 'acc-1', name: '讀者', grants, method: 'password+totp', factorAt: null });
-
-async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | null> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    if (e instanceof CoreError) return e.code;
-    throw e;
-  }
-  return null;
-}
+const account = (grants: Grant[]) => accountWith(grants, '讀者');
 
 /** Issue 10 items 2 and 5: what leaves ccheck is made by use cases that check the actor and return bytes, never files. */
 describe.each(DIALECTS)('report, OSCAL, package and signature use cases on %s', { timeout: 180_000 }, (dialect: DialectUnderTest) => {

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerReport } from '../../src/core/analysis/analyzer.js';
-import type { Actor } from '../../src/core/people/actor.js';
 import type { Grant } from '../../src/core/people/roles.js';
 import { recordAnalysis } from '../../src/services/use-cases/analysis.js';
 import { reviseRun } from '../../src/services/use-cases/revise.js';
@@ -11,12 +10,13 @@ import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
 import { codeOfAsync } from '../helpers/errors.js';
 import { freshService } from '../helpers/fresh-service.js';
 import { internetTier1 } from '../helpers/profiles.js';
+import { accountWith } from '../helpers/actors.js';
 
 const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
 const LICENCE = '金管證總字第0000號';
 const PERIOD = '2026-11';
 const ITEM = '7/(1)/b/(h)';
-const account = (grants: Grant[]): Actor => ({ kind: 'account', id: 'acc-1', name: '林主管', grants, method: 'password+totp', factorAt: null });
+const account = (grants: Grant[]) => accountWith(grants, '林主管');
 
 /** Issue 10 item 2: a signed run is corrected by its next revision, through the revise use case. */
 describe.each(DIALECTS)('revising a signed run on %s', { timeout: 180_000 }, (dialect: DialectUnderTest) => {
