@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { errorMessage, exitCodeOf, EXIT } from '../core/error-table.js';
+import { localOperator, type Actor } from '../core/people/actor.js';
 import { isCoreError, type ErrorCode } from '../core/errors.js';
 import { hintFor, type Lang, type Translate } from './i18n.js';
 
@@ -80,4 +82,17 @@ export function renderError(err: unknown, ctx: Pick<CliContext, 'lang' | 't' | '
   }
   const head = ctx.lang === 'zh-TW' ? `${zhLine}\n${enLine}` : `${enLine}\n${zhLine}`;
   return { text: [head, ...problems.map((p) => p.text), ...(hint ? [hint] : [])].join('\n'), exit };
+}
+
+/**
+ * Who is acting: --as, else CCHECK_USER, else the login name, as a local operator (never in an
+ * account's form: ACTOR_NAME_INVALID). Recorded in every audit event.
+ */
+export function operatorOf(ctx: Pick<CliContext, 'io'>, as?: string): Actor {
+  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
+}
+
+/** The acting local operator's name, as the audit trail records it. */
+export function actorOf(ctx: Pick<CliContext, 'io'>, as?: string): string {
+  return operatorOf(ctx, as).name;
 }

@@ -10,7 +10,7 @@ import type { TextEncoding } from '../../io/read-text-file.js';
 import { importAmendmentFile, importChecklistFile } from '../../services/catalog-service.js';
 import { withCatalog } from '../../services/catalog-view-service.js';
 import { versionIn } from '../../services/firm-service.js';
-import type { CliContext } from '../cli-context.js';
+import { actorOf, type CliContext } from '../cli-context.js';
 import { renderTable, sideBySide, truncate } from '../output.js';
 
 type Run = (ctx: CliContext) => Promise<void> | void;
@@ -111,12 +111,6 @@ function resolvePathArg(version: CatalogVersion, p: string): CatalogNode {
   const node = findNode(version, p);
   if (!node) throw new CoreError('CATALOG_NODE_NOT_FOUND', `version ${version.id} has no item ${p}`, { path: p, version: version.id });
   return node;
-}
-
-/** Who is importing (the audit trail names them): loaded only by the commands that store, so reading the catalog stays light. */
-async function importer(ctx: CliContext, as: string | undefined): Promise<string> {
-  const { actorOf } = await import('./inspection-commands.js');
-  return actorOf(ctx, as);
 }
 
 function parseDateOption(v: string | undefined): string | null {
@@ -293,7 +287,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             currentEffectiveDate: parseDateOption(o.currentEffectiveDate) ?? undefined,
             encoding: encodingOption(o.encoding),
           });
-          const by = await importer(ctx, o.as);
+          const by = actorOf(ctx, o.as);
           const saved = o.dryRun
             ? { written: [], unchanged: [] }
             : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.current, result.amended], by));
@@ -352,7 +346,7 @@ export function registerCatalogCommands(program: Command, runner: CommandRunner)
             sheet: o.sheet,
             encoding: encodingOption(o.encoding),
           });
-          const by = await importer(ctx, o.as);
+          const by = actorOf(ctx, o.as);
           const saved = o.dryRun ? { written: [], unchanged: [] } : await withCatalog(ctx.home, ctx.io.env, (c) => c.save([result.version], by));
           if (ctx.json) {
             ctx.printJson({

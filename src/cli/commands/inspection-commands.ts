@@ -5,7 +5,6 @@ import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
 import { FINDING_STATUSES } from '../../core/inspection/finding.js';
 import { countsAs, RESULT_STATUSES } from '../../core/inspection/item-result.js';
-import { localOperator, type Actor } from '../../core/people/actor.js';
 import { backupStore, restoreStore, verifyAudit as verifyAuditUseCase } from '../../services/use-cases/audit.js';
 import { readProfileFile } from '../../io/read-profile.js';
 import { InspectionService } from '../../services/inspection-service.js';
@@ -21,22 +20,10 @@ import {
   recordResultInputSchema,
   rejectInputSchema,
 } from '../../services/use-cases/schemas.js';
-import type { CliContext } from '../cli-context.js';
+import { actorOf, operatorOf, type CliContext } from '../cli-context.js';
 import { writeUserFile } from '../files.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
-
-/**
- * Who is acting: --as, else CCHECK_USER, else the login name, as a local operator (never in an
- * account's form: ACTOR_NAME_INVALID). Recorded in every audit event.
- */
-export function actorOf(ctx: CliContext, as: string | undefined): string {
-  return operatorOf(ctx, as).name;
-}
-
-export function operatorOf(ctx: CliContext, as: string | undefined): Actor {
-  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
-}
 
 async function withService<T>(ctx: CliContext, fn: (s: InspectionService) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const s = await InspectionService.connect(ctx.home, ctx.io.env, undefined, options);

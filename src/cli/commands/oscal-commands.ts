@@ -1,9 +1,7 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { localOperator } from '../../core/people/actor.js';
 import { OSCAL_VERSIONS, type OscalVersion } from '../../core/oscal/oscal-ids.js';
 import type { CatalogStore } from '../../services/catalog-service.js';
 import { withCatalog } from '../../services/catalog-view-service.js';
@@ -11,10 +9,9 @@ import { InspectionService, systemClock } from '../../services/inspection-servic
 import { importOscalFile } from '../../services/oscal-service.js';
 import type { FileOutput } from '../../services/use-cases/deps.js';
 import { oscalCatalogExport, oscalProfileExport, oscalResultsExport } from '../../services/use-cases/oscal.js';
-import type { CliContext } from '../cli-context.js';
+import { actorOf, operatorOf, type CliContext } from '../cli-context.js';
 import { writeUserFile } from '../files.js';
 import type { CommandRunner } from './catalog-commands.js';
-import { actorOf } from './inspection-commands.js';
 
 function oscalVersionOf(v: string): OscalVersion {
   if (!(OSCAL_VERSIONS as readonly string[]).includes(v))
@@ -32,8 +29,6 @@ async function write(ctx: CliContext, output: string | undefined, doc: FileOutpu
   if (ctx.json) ctx.printJson({ file });
   else ctx.print(file);
 }
-
-const operator = (ctx: CliContext) => localOperator(ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
 
 export function registerOscalCommands(program: Command, runner: CommandRunner): void {
   const common = (c: Command) =>
@@ -55,7 +50,7 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
   ).action((ref: string | undefined, o: { oscalVersion: string; output?: string }, cmd: Command) =>
     runner(cmd, async (ctx) => {
       const doc = await withCatalog(ctx.home, ctx.io.env, (c) =>
-        oscalCatalogExport(c, operator(ctx), ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() }),
+        oscalCatalogExport(c, operatorOf(ctx), ref, { oscalVersion: oscalVersionOf(o.oscalVersion), now: systemClock.now() }),
       );
       await write(ctx, o.output, doc);
     }),
@@ -74,7 +69,7 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
       const exportWith = (catalog: CatalogStore, service?: InspectionService) =>
         oscalProfileExport(
           { catalog, inspections: service },
-          operator(ctx),
+          operatorOf(ctx),
           { profileFile: o.profile && path.resolve(ctx.io.cwd, o.profile), firm: o.firm },
           o.version,
           { oscalVersion: ov, now: systemClock.now() },
@@ -107,7 +102,7 @@ export function registerOscalCommands(program: Command, runner: CommandRunner): 
       try {
         const doc = await oscalResultsExport(
           { inspections: s },
-          operator(ctx),
+          operatorOf(ctx),
           { firm: o.firm, period: o.period },
           { oscalVersion: ov, now: systemClock.now() },
         );

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CoreError } from '../../core/errors.js';
-import { localOperator } from '../../core/people/actor.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import { fingerprintOfKeyFile, verifyPackage } from '../../services/package-service.js';
 import { signedPackage } from '../../services/use-cases/packages.js';
 import { writeUserFile } from '../files.js';
-import type { CliContext } from '../cli-context.js';
+import { operatorOf, type CliContext } from '../cli-context.js';
 import type { CommandRunner } from './catalog-commands.js';
 
 const zhOr = (ctx: CliContext, zh: string, en: string) => (ctx.lang === 'zh-TW' ? zh : en);
@@ -30,7 +28,7 @@ export function registerPackageCommands(program: Command, runner: CommandRunner)
           const revision = o.revision === undefined ? undefined : Number(o.revision);
           const output = path.resolve(ctx.io.cwd, o.output);
           if (existsSync(output)) throw new CoreError('OUTPUT_EXISTS', `${output} already exists; choose a new file name`, {}, { file: output });
-          const actor = localOperator(ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
+          const actor = operatorOf(ctx);
           const pkg = await signedPackage({ inspections: s }, actor, { firm: o.firm, period: o.period, revision, lang: ctx.lang });
           const r = { file: await writeUserFile(output, () => Promise.resolve(pkg.open()), { exclusive: true }), manifest: pkg.manifest };
           if (ctx.json)

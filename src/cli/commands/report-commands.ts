@@ -1,23 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAnyDate } from '../../core/dates.js';
 import { CoreError } from '../../core/errors.js';
-import { localOperator, type Actor } from '../../core/people/actor.js';
 import { runDemo } from '../../services/demo-service.js';
 import { runFromFiles } from '../../services/run-service.js';
 import { InspectionService, systemClock, type Clock } from '../../services/inspection-service.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../services/report-service.js';
 import { inspectionReport, inspectionReports } from '../../services/use-cases/reports.js';
 import { writeUserFile } from '../files.js';
-import type { CliContext } from '../cli-context.js';
+import { operatorOf } from '../cli-context.js';
 import type { CommandRunner } from './catalog-commands.js';
 
 /** The CLI's actor: the name given, else CCHECK_USER, else the login name (every role: the operator can open the store anyway). */
-function operatorOf(ctx: CliContext, as: string | undefined): Actor {
-  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
-}
 
 function clockFor(today: string | undefined): Clock {
   if (!today) return systemClock;

@@ -1,21 +1,16 @@
-import os from 'node:os';
 import type { Command } from 'commander';
 import { CoreError } from '../../core/errors.js';
-import { localOperator, type Actor } from '../../core/people/actor.js';
 import { isRole } from '../../core/people/roles.js';
 import { randomPassword } from '../../services/demo-people.js';
 import { InspectionService } from '../../services/inspection-service.js';
 import { PeopleService, type AccountView } from '../../services/people-service.js';
-import type { CliContext } from '../cli-context.js';
+import { operatorOf, type CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
 
 const zhOr = (ctx: CliContext, zh: string, en: string) => (ctx.lang === 'zh-TW' ? zh : en);
 
 /** The local operator (--as, else CCHECK_USER, else the login name): recorded as such, not as an account. */
-function operator(ctx: CliContext, as: string | undefined): Actor {
-  return localOperator(as?.trim() || ctx.io.env.CCHECK_USER?.trim() || os.userInfo().username);
-}
 
 async function withPeople<T>(ctx: CliContext, fn: (people: PeopleService) => Promise<T>): Promise<T> {
   const s = await InspectionService.connect(ctx.home, ctx.io.env);
@@ -66,7 +61,10 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
           const password = randomPassword();
-          const a = await people.createFirstAdmin({ username: o.username, displayName: o.displayName ?? o.username, password }, { local: operator(ctx, o.as) });
+          const a = await people.createFirstAdmin(
+            { username: o.username, displayName: o.displayName ?? o.username, password },
+            { local: operatorOf(ctx, o.as) },
+          );
           printPassword(ctx, a, password);
         }),
       ),
@@ -84,7 +82,7 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
     .action((o: { username: string; displayName?: string; role?: string; firm?: string; as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
-          const actor = operator(ctx, o.as);
+          const actor = operatorOf(ctx, o.as);
           if (o.role !== undefined && !isRole(o.role)) throw new CoreError('ROLE_INVALID', `no role "${o.role}"`, { role: o.role }, { field: '--role' });
           const password = randomPassword();
           let a = await people.createPerson(actor, { username: o.username, displayName: o.displayName ?? o.username, password });
@@ -106,7 +104,7 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
     .action((ref: string, o: { role: string; firm?: string; remove?: boolean; as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
-          const actor = operator(ctx, o.as);
+          const actor = operatorOf(ctx, o.as);
           if (!isRole(o.role)) throw new CoreError('ROLE_INVALID', `no role "${o.role}"`, { role: o.role }, { field: '--role' });
           const current = await people.account((await people.findAccount(ref)).id);
           const firmId = o.firm ? (await people.inspections.firm(o.firm)).id : null;
@@ -126,7 +124,7 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
     .action((o: { as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
-          const list = await people.listPeople(operator(ctx, o.as));
+          const list = await people.listPeople(operatorOf(ctx, o.as));
           if (ctx.json) return ctx.printJson({ people: list.map(presentJson) });
           const rows = list.map((a) => [
             a.username,
@@ -149,7 +147,7 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
     .action((ref: string, o: { as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
-          const a = await people.unlock(operator(ctx, o.as), ref);
+          const a = await people.unlock(operatorOf(ctx, o.as), ref);
           if (ctx.json) return ctx.printJson({ account: presentJson(a) });
           ctx.print(zhOr(ctx, `已解除 ${a.username} 的登入鎖定`, `${a.username} is unlocked`));
         }),
@@ -165,7 +163,7 @@ export function registerUserCommands(program: Command, runner: CommandRunner): v
     .action((ref: string, o: { as?: string }, cmd: Command) =>
       runner(cmd, (ctx) =>
         withPeople(ctx, async (people) => {
-          const a = await people.resetFactors(operator(ctx, o.as), ref);
+          const a = await people.resetFactors(operatorOf(ctx, o.as), ref);
           if (ctx.json) return ctx.printJson({ account: presentJson(a) });
           ctx.print(
             zhOr(
