@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutesOf, buildApp } from '../../src/api/app.js';
 import { cookieSessionPort } from '../../src/api/session-port.js';
 import { roleMay, type Action, type Role } from '../../src/core/people/roles.js';
-import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import { InspectionService } from '../../src/services/inspection-service.js';
+import { TestClock } from '../helpers/api-app.js';
 import { PeopleService } from '../../src/services/people-service.js';
 import { DIALECTS, freshStore } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
@@ -20,18 +21,6 @@ import { expectNoInternals } from './api-test-kit.js';
  */
 const SIGNED_ROLES: readonly Role[] = ['admin', 'officer', 'supervisor', 'ciso', 'auditor', 'examiner'];
 const PASSWORD = 'violet-kettle-orbit-42';
-
-class TestClock implements Clock {
-  constructor(private t = Date.parse('2026-11-30T01:00:00.000Z')) {}
-  now = () => new Date(this.t).toISOString();
-  today = () => this.now().slice(0, 10);
-  advance(minutes: number): void {
-    this.t += minutes * 60_000;
-  }
-  ms(): number {
-    return this.t;
-  }
-}
 
 /** A browser: its cookies and CSRF token. */
 interface Browser {

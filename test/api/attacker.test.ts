@@ -3,10 +3,10 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { cookieSessionPort, SESSION_COOKIE } from '../../src/api/session-port.js';
-import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import { InspectionService } from '../../src/services/inspection-service.js';
 import { PeopleService } from '../../src/services/people-service.js';
 import { DIALECTS, freshStore } from '../helpers/databases.js';
-import { account, ACTOR_HEADER, API_LICENCE, apiStore, grant, type ApiStore } from '../helpers/api-app.js';
+import { account, ACTOR_HEADER, API_LICENCE, apiStore, grant, TestClock, type ApiStore } from '../helpers/api-app.js';
 import { tempDir } from '../helpers/shared.js';
 import { expectNoInternals, multipart, type Sent } from './api-test-kit.js';
 
@@ -114,18 +114,6 @@ describe.each(DIALECTS)('the API against hostile requests (%s)', (dialect) => {
     }
   });
 });
-
-class TestClock implements Clock {
-  constructor(private t = Date.parse('2026-11-30T01:00:00.000Z')) {}
-  now = () => new Date(this.t).toISOString();
-  today = () => this.now().slice(0, 10);
-  advance(minutes: number): void {
-    this.t += minutes * 60_000;
-  }
-  ms(): number {
-    return this.t;
-  }
-}
 
 describe.each(DIALECTS)('sessions against fixation and replay (%s)', (dialect) => {
   let tmp: ReturnType<typeof tempDir>;

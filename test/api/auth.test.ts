@@ -5,7 +5,8 @@ import * as OTPAuth from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { cookieSessionPort } from '../../src/api/session-port.js';
-import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
+import { InspectionService } from '../../src/services/inspection-service.js';
+import { TestClock } from '../helpers/api-app.js';
 import { PeopleService } from '../../src/services/people-service.js';
 import { DIALECTS, freshStore } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
@@ -15,19 +16,6 @@ import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const ADMIN = { username: 'Admin.Chen', display_name: '系統管理者 陳', password: 'correct horse battery staple' };
 const OFFICER = { username: 'officer.wang', display_name: '資安專員 王', password: 'violet-kettle-orbit-42' };
-
-/** A clock the test moves: session timeouts and lockouts are tested by state, never by waiting. */
-class TestClock implements Clock {
-  constructor(private t = Date.parse('2026-11-30T01:00:00.000Z')) {}
-  now = () => new Date(this.t).toISOString();
-  today = () => this.now().slice(0, 10);
-  advance(minutes: number): void {
-    this.t += minutes * 60_000;
-  }
-  ms(): number {
-    return this.t;
-  }
-}
 
 /** A browser: keeps cookies, sends the CSRF header once it has a token, and checks every answer for leaks. */
 class Browser {

@@ -13,6 +13,19 @@ export const OTHER_LICENCE = '金管證總字第9999號';
 export const NOW = '2026-11-27T02:00:00.000Z';
 export const apiClock = (today = '2026-11-27', now = NOW): Clock => ({ now: () => now, today: () => today });
 
+/** A clock the test moves: session timeouts and lockouts are tested by state, never by waiting. */
+export class TestClock implements Clock {
+  constructor(private t = Date.parse('2026-11-30T01:00:00.000Z')) {}
+  now = () => new Date(this.t).toISOString();
+  today = () => this.now().slice(0, 10);
+  advance(minutes: number): void {
+    this.t += minutes * 60_000;
+  }
+  ms(): number {
+    return this.t;
+  }
+}
+
 /** The header a test sends to be someone (until the sign-in stream's sessions land). */
 export const ACTOR_HEADER = 'x-test-actor';
 
