@@ -47,6 +47,24 @@ export function ageInDays(instant: string, today: IsoDate): number {
 /** The catalog change of the last two versions in force: the same for every firm, computed once per pair. */
 const changes = new Map<string, Dashboard['catalogChange']>();
 
+/**
+ * The catalog change as of one audit head, per store: the same for every firm, and listing the
+ * versions (shipped files and imports) cost a computed dashboard over half its time. An import is
+ * an audited write, so a new head is the only way the answer can change.
+ */
+const catalogChangeAt = new WeakMap<InspectionService, { head: string; value: Promise<Dashboard['catalogChange']> }>();
+
+function catalogChangeAtHead(s: InspectionService, head: string): Promise<Dashboard['catalogChange']> {
+  const known = catalogChangeAt.get(s);
+  if (known?.head === head) return known.value;
+  const value = lastCatalogChange(s);
+  catalogChangeAt.set(s, { head, value });
+  value.catch(() => {
+    if (catalogChangeAt.get(s)?.value === value) catalogChangeAt.delete(s); // a failed read is not kept
+  });
+  return value;
+}
+
 async function lastCatalogChange(s: InspectionService): Promise<Dashboard['catalogChange']> {
   // The mechanism's versions in order (an imported OSCAL catalog is another framework, not a version of it).
   const dated = (await catalogVersions(s.catalog)).filter((v) => v.version.source.kind !== 'oscal_catalog');
@@ -99,7 +117,7 @@ export async function firmDashboard(s: InspectionService, firmRef: FirmsTable | 
   if (!byFirm) computed.set(s, (byFirm = new Map<string, { head: string; today: IsoDate; value: Computed }>()));
   const known = byFirm.get(firm.id);
   byFirm.delete(firm.id);
-  const value = known && known.head === head && known.today === today ? known.value : await compute(s, firm.id, today);
+  const value = known && known.head === head && known.today === today ? known.value : await compute(s, firm.id, today, head);
   byFirm.set(firm.id, { head, today, value });
   if (byFirm.size > CACHED_FIRMS) byFirm.delete(byFirm.keys().next().value!);
   return { firm, ...value };
@@ -112,7 +130,7 @@ export async function firmDashboard(s: InspectionService, firmRef: FirmsTable | 
  * unsigned periods (by point and code, and the overdue list); open findings counted by the day
  * they opened.
  */
-async function compute(s: InspectionService, firmId: string, today: IsoDate): Promise<Computed> {
+async function compute(s: InspectionService, firmId: string, today: IsoDate, head: string): Promise<Computed> {
   const runs = await s.db
     .selectFrom('inspection_runs')
     .leftJoin('run_revisions', 'run_revisions.id', 'inspection_runs.id')
@@ -206,6 +224,6 @@ async function compute(s: InspectionService, firmId: string, today: IsoDate): Pr
     }),
     overdue: overdue.sort((a, b) => a.due.localeCompare(b.due) || a.path.localeCompare(b.path, 'en', { numeric: true })).slice(0, OVERDUE_LIMIT),
     findingsByAge: ages,
-    catalogChange: await lastCatalogChange(s),
+    catalogChange: await catalogChangeAtHead(s, head),
   };
 }

@@ -76,8 +76,39 @@ export function openDatabase(url: string, options: { create?: boolean } = {}): O
   file.pragma('foreign_keys = ON');
   file.pragma('synchronous = FULL');
   file.pragma('busy_timeout = 15000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(file) }) });
   return { db, dialect: 'sqlite', location: url, writeQueue: new WriteQueue(url), close: () => db.destroy() };
+}
+
+/** Prepared statements kept per SQL text, at most (a query with an IN list has one text per list length). */
+const STATEMENTS_KEPT = 512;
+
+/**
+ * The database as Kysely's SQLite driver sees it, keeping each prepared statement for its SQL text:
+ * the driver prepares every query afresh, which cost a run page about a tenth of its time
+ * (measured: 6 statements, ~50 µs each). Nothing here iterates a statement (no `.stream()`), the
+ * one use in which a kept statement could be asked for while busy; SQLite re-prepares a kept
+ * statement itself when a migration changes the schema under it.
+ */
+function keepingStatements(file: SqliteDatabase.Database): { close(): void; prepare(sql: string): SqliteDatabase.Statement } {
+  const kept = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      kept.clear();
+      file.close();
+    },
+    prepare(sql: string) {
+      let statement = kept.get(sql);
+      if (statement) {
+        kept.delete(sql); // least recently used first
+      } else {
+        statement = file.prepare(sql);
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      }
+      kept.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** Takes group and other permissions off a data file we own (a file of another owner is left as it is). */

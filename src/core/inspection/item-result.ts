@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../catalog/catalog-version.js';
 import type { IsoDate } from '../dates.js';
 import { CoreError } from '../errors.js';
 import { principalOf, principalOfStored } from './principal.js';
@@ -23,9 +22,27 @@ export interface ResultContent {
   readonly expiresOn: IsoDate | null;
 }
 
+/**
+ * The hash of exactly the fields of ResultContent, as `canonicalJson` writes them (keys sorted,
+ * evidence sorted): built field by field because a run page hashes every item on every read, and
+ * the generic writer cost it a tenth of its time. An extra property on `c` is not content.
+ */
 export function resultContentHash(c: ResultContent): string {
-  const body = { ...c, evidence: [...c.evidence].sort() };
-  return `sha256:${createHash('sha256').update(canonicalJson(body)).digest('hex')}`;
+  const fields: [string, unknown][] = [
+    ['evidence', [...c.evidence].sort()],
+    ['expiresOn', c.expiresOn],
+    ['justification', c.justification],
+    ['path', c.path],
+    ['runId', c.runId],
+    ['source', c.source],
+    ['status', c.status],
+  ];
+  // canonicalJson leaves out a field that is undefined; so does this.
+  const json = `{${fields
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `"${k}":${JSON.stringify(v)}`)
+    .join(',')}}`;
+  return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
 /**
