@@ -2,13 +2,13 @@ import type { AnalyzerFinding, AnalyzerReport } from '../core/analysis/analyzer.
 import type { ApplicabilityDecision } from '../core/applicability/evaluate-applicability.js';
 import type { CatalogVersion } from '../core/catalog/catalog-version.js';
 import type { ItemResultView } from '../core/inspection/item-result.js';
-import { CoreError } from '../core/errors.js';
 import { parsePeriod } from '../core/plan/periods.js';
 import { runOf } from '../storage/repositories/rows.js';
 import type { FirmsTable, InspectionRunsTable, RunSignoffsTable } from '../storage/schema.js';
 import type { InspectionService } from './inspection-service.js';
 import type { Rejection } from './review-service.js';
 import { resultViews } from './use-cases/results.js';
+import { pickRevision } from './use-cases/runs.js';
 
 /** Catalog versions parsed and kept, at most (a server sees a handful: one per amendment in use). */
 const VERSIONS_KEPT = 16;
@@ -62,7 +62,7 @@ const FINDINGS_PER_ITEM = 200;
 
 /**
  * The period's run (its latest revision, or the one asked for) with its revision, sign-off and the
- * stored hash of its catalog version, in one query — as resolveRun finds it, with its errors, for
+ * stored hash of its catalog version, in one query — picked as resolveRun picks it (pickRevision), for
  * a firm already resolved (the API's access check read it; resolving it again is a round trip).
  */
 async function runOfPeriod(s: InspectionService, firm: FirmsTable, periodRef: string, revision?: number) {
@@ -87,11 +87,9 @@ async function runOfPeriod(s: InspectionService, firm: FirmsTable, periodRef: st
     .where('inspection_runs.firm_id', '=', firm.id)
     .where('inspection_runs.period', '=', period)
     .execute();
-  const revisions = rows.map((r) => ({ ...r, number: r.revision === null ? 1 : Number(r.revision) })).sort((a, b) => a.number - b.number);
-  if (!revisions.length) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period}`, { period });
-  const found = revision === undefined ? revisions[revisions.length - 1]! : revisions.find((r) => r.number === revision);
-  if (!found) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no revision ${revision} of ${period} (it has ${revisions.length})`, { period });
-  const { version_hash, revises_run_id, signoff_id, signed_by, signed_at, role, authentication, results_hash, number } = found;
+  const revisions = rows.map((r) => ({ ...r, revision: r.revision === null ? 1 : Number(r.revision) })).sort((a, b) => a.revision - b.revision);
+  const found = pickRevision(firm.name, period, revisions, revision);
+  const { version_hash, revises_run_id, signoff_id, signed_by, signed_at, role, authentication, results_hash, revision: number } = found;
   const run: InspectionRunsTable = {
     id: found.id,
     firm_id: found.firm_id,

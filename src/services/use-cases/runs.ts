@@ -25,11 +25,19 @@ export interface RunRef {
 export async function resolveRun(repos: InspectionRepositories, ref: RunRef): Promise<{ firm: Firm } & RunRevision> {
   const firm = await resolveFirm(repos.firms, ref.firm);
   const period = parsePeriod(ref.period).id;
-  const revisions = await repos.runs.forPeriod(firm.id, period);
-  if (!revisions.length) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no inspection for ${period}`, { period });
-  const found = ref.revision === undefined ? revisions[revisions.length - 1]! : revisions.find((r) => r.revision === ref.revision);
-  if (!found) throw new CoreError('RUN_NOT_FOUND', `${firm.name} has no revision ${ref.revision} of ${period} (it has ${revisions.length})`, { period });
-  return { firm, ...found };
+  return { firm, ...pickRevision(firm.name, period, await repos.runs.forPeriod(firm.id, period), ref.revision) };
+}
+
+/**
+ * The revision asked for among a period's revisions (oldest first), or the latest: RUN_NOT_FOUND
+ * naming the firm and period when there is none. One rule for every reader of a run (the run page
+ * reads its revisions joined with what it shows, run-view-service).
+ */
+export function pickRevision<R extends { readonly revision: number }>(firmName: string, period: string, revisions: readonly R[], revision?: number): R {
+  if (!revisions.length) throw new CoreError('RUN_NOT_FOUND', `${firmName} has no inspection for ${period}`, { period });
+  const found = revision === undefined ? revisions[revisions.length - 1] : revisions.find((r) => r.revision === revision);
+  if (!found) throw new CoreError('RUN_NOT_FOUND', `${firmName} has no revision ${revision} of ${period} (it has ${revisions.length})`, { period });
+  return found;
 }
 
 /** The read-only rule (臺證輔字第1060504884號: 簽核完竣之稽核報告應採唯讀方式儲存), checked inside each write's transaction. */
