@@ -10,6 +10,7 @@ import authPlugin from './auth-plugin.js';
 import { apiDocs } from './docs.js';
 import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf } from './errors.js';
 import { domainRoutes } from './routes/index.js';
+import { sessionToken } from './session-port.js';
 import type { ApiDeps } from './types.js';
 
 export type { ApiErrorBody } from './errors.js';
@@ -59,7 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/')) for (const m of [route.method].flat()) if (m !== 'HEAD') served.push(`${m} ${route.url}`);
     const access = route.config?.access;
-    if (!access || (!access.public && !access.signedIn && !access.action)) {
+    if (!access || (!access.public && !access.signedIn && !access.anySession && !access.action)) {
       // Fail at start-up, not at the first request: every route says who may call it.
       if (route.url.startsWith('/api/')) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
     }
@@ -73,6 +74,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || access.public) return;
+    if (access.anySession) {
+      if (!(await deps.people?.hasLiveSession(sessionToken(request)))) throw new CoreError('AUTH_REQUIRED', 'sign in first');
+      return;
+    }
     const actor = await deps.sessions.actorOf(request);
     if (!actor) throw new CoreError('AUTH_REQUIRED', 'sign in first');
     request.actor = actor;

@@ -159,8 +159,18 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     expect(me.json).toMatchObject({ account: { username: 'admin.chen', grants: [{ role: 'admin', firm_id: null }] }, method: 'password+totp' });
     expect(typeof me.json.csrf_token).toBe('string');
 
+    // A live session is not ended by a request without its CSRF token (a forged sign-out).
+    expect((await b.call('POST', '/api/auth/logout', undefined, { csrf: false })).json.code).toBe('CSRF_INVALID');
+    expect((await session(b)).status).toBe(200);
     expect((await b.call('POST', '/api/auth/logout')).status).toBe(204);
     expect((await session(b)).status).toBe(401);
+    // Signed out, with the dead session's cookie or none, sign-out answers 204 again: nothing is left to end.
+    const dead = new Browser(app, '10.1.1.3');
+    dead.cookies = { ccheck_session: 'a-session-that-ended' };
+    expect((await dead.call('POST', '/api/auth/logout')).status).toBe(204);
+    expect((await new Browser(app, '10.1.1.3').call('POST', '/api/auth/logout')).status).toBe(204);
+    // TOTP enrolment signed out: 401 before the CSRF token (docs/API.md, order of the checks).
+    expect((await dead.call('POST', '/api/me/totp/enrol')).json.code).toBe('AUTH_REQUIRED');
 
     const second = await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password });
     expect(second.json).toMatchObject({ stage: 'second_factor', methods: ['totp', 'recovery'] });
