@@ -312,6 +312,11 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     const granted = await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'officer', firm_id: firm.licence }] });
     expect(granted.json.account).toMatchObject({ grants: [{ role: 'officer', firm_id: firm.id }] });
     expect((await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'pope', firm_id: null }] })).json.code).toBe('REQUEST_INVALID');
+    // A field the route does not take, however deep, is refused by name rather than dropped.
+    expect(await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'auditor', firm_id: null, frim: firm.id }] })).toMatchObject({
+      status: 400,
+      json: { code: 'REQUEST_INVALID', message: 'this request takes no field "grants[0].frim" (misspelt?).', location: { field: 'grants[0].frim' } },
+    });
     expect((await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'officer', firm_id: 'no-such-firm' }] })).json.code).toBe('FIRM_NOT_FOUND');
 
     const me = (await session(b)).json.account as { id: string };
