@@ -8,8 +8,10 @@ import { FRESH_FACTOR_ACTIONS, firmsAllowed } from '../core/people/roles.js';
 import { CoreError } from '../core/errors.js';
 import authPlugin from './auth-plugin.js';
 import { apiDocs } from './docs.js';
-import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf } from './errors.js';
+import { apiErrorBody, coreErrorBody, errorLangOf, httpStatusOf, UnknownFieldError, unknownFieldBody } from './errors.js';
 import { domainRoutes } from './routes/index.js';
+import { unknownFieldOf } from './schemas.js';
+import { sessionToken } from './session-port.js';
 import type { ApiDeps } from './types.js';
 
 export type { ApiErrorBody } from './errors.js';
@@ -29,6 +31,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     trustProxy: false,
+    // Fastify's ajv removes fields a schema does not list; the preValidation hook refuses them by
+    // name, and ajv keeps any it would miss so that they fail rather than vanish.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('firmId', null);
@@ -59,7 +64,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/')) for (const m of [route.method].flat()) if (m !== 'HEAD') served.push(`${m} ${route.url}`);
     const access = route.config?.access;
-    if (!access || (!access.public && !access.signedIn && !access.action)) {
+    if (!access || (!access.public && !access.signedIn && !access.anySession && !access.action)) {
       // Fail at start-up, not at the first request: every route says who may call it.
       if (route.url.startsWith('/api/')) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
     }
@@ -73,6 +78,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || access.public) return;
+    if (access.anySession) {
+      if (!(await deps.people?.hasLiveSession(sessionToken(request)))) throw new CoreError('AUTH_REQUIRED', 'sign in first');
+      return;
+    }
     const actor = await deps.sessions.actorOf(request);
     if (!actor) throw new CoreError('AUTH_REQUIRED', 'sign in first');
     request.actor = actor;
@@ -99,13 +108,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  // A body judged after the access check: a query parameter the route does not name is refused
-  // (a misspelt `firm` must not widen what is answered), not silently dropped.
+  // A body judged after the access check: a query parameter or body field the route does not name
+  // is refused by name (a misspelt `firm` must not widen what is answered, a misspelt
+  // `justifcation` must not vanish), not silently dropped. Before ajv, so a misspelt required
+  // field is named as the unknown one it is rather than reported missing.
   app.addHook('preValidation', async (request, reply) => {
-    const known = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties;
-    if (!known) return;
-    if (Object.keys(request.query as Record<string, unknown>).some((k) => !Object.hasOwn(known, k)))
-      return reply.status(400).send(apiErrorBody('REQUEST_INVALID', errorLangOf(request.headers['accept-language'])));
+    const schema = request.routeOptions.schema;
+    const known = (schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties;
+    const unknownQuery = known ? Object.keys(request.query as Record<string, unknown>).find((k) => !Object.hasOwn(known, k)) : undefined;
+    const field = unknownQuery ?? (schema?.body ? unknownFieldOf(schema.body, request.body) : null);
+    if (field) return reply.status(400).send(unknownFieldBody(field, errorLangOf(request.headers['accept-language'])));
   });
 
   // API answers carry firm data and session state: no browser or proxy keeps a copy.
@@ -117,6 +129,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | CoreError, request, reply) => {
     const lang = errorLangOf(request.headers['accept-language']);
     if (isCoreError(error)) return reply.status(httpStatusOf(error.code)).send(coreErrorBody(error, lang));
+    if (error instanceof UnknownFieldError) return reply.status(400).send(unknownFieldBody(error.field, lang));
     if (error.validation) return reply.status(400).send(apiErrorBody('REQUEST_INVALID', lang));
     const status = error.statusCode;
     if (status === 429) return reply.status(429).send(apiErrorBody('RATE_LIMITED', lang));

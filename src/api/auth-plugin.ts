@@ -6,9 +6,11 @@ import { CoreError } from '../core/errors.js';
 import { registerAuthRoutes, type SignInRateLimit } from './routes/auth.js';
 import { registerPeopleRoutes } from './routes/people.js';
 import { registerSetupRoutes } from './routes/setup.js';
+import { sessionToken } from './session-port.js';
 import type { ApiDeps } from './types.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const LOGOUT = '/api/auth/logout';
 
 /**
  * Steps before a signed-in session exists need no CSRF token: they act on no session a forged
@@ -45,7 +47,11 @@ async function authPlugin(app: FastifyInstance, deps: ApiDeps): Promise<void> {
 
   app.addHook('onRequest', async (request, reply) => {
     if (!MUTATING.has(request.method) || !request.url.startsWith('/api/')) return;
-    if (CSRF_EXEMPT.has(request.routeOptions.url ?? '')) return;
+    const url = request.routeOptions.url ?? '';
+    if (CSRF_EXEMPT.has(url)) return;
+    // Sign-out without a live session has nothing to end and no session a forged request could
+    // ride: it answers 204 like any sign-out (idempotent), so no token is asked for.
+    if (url === LOGOUT && deps.people && !(await deps.people.hasLiveSession(sessionToken(request)))) return;
     await checkCsrf(app, request, reply);
   });
 

@@ -35,6 +35,18 @@ export function apiErrorBody(code: AnyErrorCode, lang: ErrorLang, params: Readon
   return { code, message: stripPaths(errorMessage(code, lang, params)) };
 }
 
+/** A field the request may not carry, by name (REQUEST_INVALID's `unknown_field` message; `location.field`). */
+export function unknownFieldBody(field: string, lang: ErrorLang): ApiErrorBody {
+  return { ...apiErrorBody('REQUEST_INVALID', lang, { context: 'unknown_field', field }), location: { field } };
+}
+
+/** Thrown by a handler that reads its body itself (no body schema): the error handler answers unknownFieldBody. */
+export class UnknownFieldError extends Error {
+  constructor(readonly field: string) {
+    super(`unknown field ${field}`);
+  }
+}
+
 /** A CoreError's body: the table's message in the request's language and where in the user's file. */
 export function coreErrorBody(error: CoreError, lang: ErrorLang): ApiErrorBody {
   // Locations name the user's own file (an upload's name, a row, a field), never a server path.

@@ -45,3 +45,32 @@ export const revisionQuery = obj({ revision: { type: 'integer', minimum: 1 } }, 
 export function errors(...statuses: number[]): Record<number, Schema> {
   return Object.fromEntries(statuses.map((s) => [s, { ...errorBody, description: 'error: {code, message}' }]));
 }
+
+/**
+ * The first field of `value` that `schema` does not name where it allows no others
+ * (`additionalProperties: false`), as `grants[0].firm`, or null. The app refuses such a field
+ * by name instead of letting ajv drop it: a misspelt `justifcation` must not vanish without a word.
+ */
+export function unknownFieldOf(schema: unknown, value: unknown, at = ''): string | null {
+  if (!schema || typeof schema !== 'object' || value === null || typeof value !== 'object') return null;
+  const s = schema as { properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown };
+  if (Array.isArray(value)) {
+    if (!s.items) return null;
+    for (const [i, v] of value.entries()) {
+      const found = unknownFieldOf(s.items, v, `${at}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  const properties = s.properties ?? {};
+  for (const [key, v] of Object.entries(value)) {
+    const path = at ? `${at}.${key}` : key;
+    if (!Object.hasOwn(properties, key)) {
+      if (s.additionalProperties === false) return path;
+      continue;
+    }
+    const found = unknownFieldOf(properties[key], v, path);
+    if (found) return found;
+  }
+  return null;
+}

@@ -36,8 +36,13 @@ export interface ApiDeps {
 export interface RouteAccess {
   readonly action?: Action;
   readonly public?: true;
-  /** Only signed in, no particular action (the session itself, sign-out, one's own second factors). */
+  /** Only signed in, no particular action (the session itself, one's own second factors). */
   readonly signedIn?: true;
+  /**
+   * A live session at any stage, one still waiting for its second factor's enrolment too (TOTP
+   * enrolment): signed out answers 401 before the CSRF token and the body; the service checks the stage.
+   */
+  readonly anySession?: true;
   /** The action only with a grant on every firm (the whole audit trail spans them all). */
   readonly allFirms?: true;
 }

@@ -142,6 +142,10 @@ const HINTS: Partial<Record<ErrorCode, { readonly zh: string; readonly en: strin
   RUN_NOT_FOUND: { zh: '請先執行 ccheck inspect start。', en: 'start one first: ccheck inspect start' },
   RUN_SIGNED: { zh: '更正請建立新版次：ccheck inspect revise。', en: 'to correct it, make a new revision: ccheck inspect revise' },
   RUN_NOT_SIGNED: { zh: '簽核：ccheck inspect sign。', en: 'sign it off: ccheck inspect sign' },
+  RUN_REVISED: {
+    zh: '另一更正版已先建立：請以 ccheck inspect show 檢視最新版次，並就該版更正。',
+    en: 'another revision came first: see the latest with ccheck inspect show, and correct that one.',
+  },
   ANALYZER_NOT_FOUND: { zh: '請執行 ccheck analyzers 查看可用的自動化檢查。', en: 'see the analyzers: ccheck analyzers' },
   ANALYZER_OPTION_INVALID: { zh: '請執行 ccheck analyzers 查看可用選項。', en: 'see the options: ccheck analyzers' },
   EVIDENCE_FOLDER_EMPTY: {

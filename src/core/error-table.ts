@@ -414,7 +414,16 @@ export const ERROR_TABLE = {
   JOB_NOT_FOUND: { exit: 'notFound', http: 404, zh: '找不到此工作（{{id}}）。', en: 'no such job ({{id}}).' },
   // ── shell-only codes (SHELL_ERROR_CODES) ──
   UNEXPECTED: { exit: 'unexpected', http: 500, zh: '發生未預期的錯誤：{{message}}', en: 'unexpected error: {{message}}' },
-  REQUEST_INVALID: { exit: 'usage', http: 400, zh: '無法處理此請求。', en: 'the request could not be processed.' },
+  REQUEST_INVALID: {
+    exit: 'usage',
+    http: 400,
+    zh: '無法處理此請求。',
+    en: 'the request could not be processed.',
+    variants: {
+      // context 'unknown_field': a body field or query parameter the route does not take (misspelt?), refused rather than dropped.
+      unknown_field: { zh: '此請求不接受欄位「{{field}}」（是否拼錯？）。', en: 'this request takes no field "{{field}}" (misspelt?).' },
+    },
+  },
   ROUTE_NOT_FOUND: { exit: 'usage', http: 404, zh: '沒有這個路徑。', en: 'no such route.' },
   RATE_LIMITED: { exit: 'environment', http: 429, zh: '請求過於頻繁，請稍後再試。', en: 'too many requests; wait and try again.' },
   CSRF_INVALID: {

@@ -3,9 +3,6 @@ import type { IsoDate } from '../core/dates.js';
 import { CoreError } from '../core/errors.js';
 import { ANALYZERS, findAnalyzer } from '../analyzers/registry.js';
 import { evidenceFromFile, type ReadProgress } from '../io/evidence-input.js';
-import type { Actor } from '../core/people/actor.js';
-import { actorOf, type InspectionService } from './inspection-service.js';
-import { recordAnalysis as recordAnalysisUseCase } from './use-cases/analysis.js';
 import { rangeWorkerPool, type RangeWorkerPool } from './range-workers.js';
 
 export function listAnalyzers() {
@@ -37,16 +34,4 @@ export async function analyzeFiles(
   } finally {
     if (!workers) await pool.close();
   }
-}
-
-/** The façade of use-cases/analysis.ts for callers that pass a name (an actor with every role, as named). */
-export function recordAnalysis(
-  service: InspectionService,
-  actor: string | Actor,
-  report: AnalyzerReport,
-  files: readonly string[],
-  ref: { firm: string; period: string; collectedAt: string },
-  names?: readonly string[],
-): Promise<{ recorded: string[]; skipped: string[] }> {
-  return recordAnalysisUseCase({ inspections: service }, actorOf(actor), { ...ref, report, files, names });
 }

@@ -532,6 +532,11 @@ export class PeopleService {
     return live;
   }
 
+  /** Whether the cookie names a live session at any stage (the API's check before TOTP enrolment and sign-out). */
+  async hasLiveSession(token: string | undefined): Promise<boolean> {
+    return (await this.liveSession(token, ['second_factor', 'enrol_totp', 'signed_in'])) !== null;
+  }
+
   /** A signed-in session's actor (touching its idle timer), or null: the API's SessionPort. */
   async actorOfToken(token: string | undefined): Promise<Actor | null> {
     const live = await this.liveSession(token, ['signed_in']);

@@ -43,7 +43,7 @@ interface Ctx {
 interface PeopleRoute {
   /** `METHOD /api/path/:param`, as the app registers it. */
   readonly route: string;
-  readonly access: Action | 'signedIn' | 'public';
+  readonly access: Action | 'signedIn' | 'anySession' | 'public';
   /** The status when access is granted (a domain answer such as 404 still proves access passed). */
   readonly ok: number;
   /** A public route that needs a session of its own (the service checks it) answers the signed-out this. */
@@ -104,18 +104,19 @@ const PEOPLE_ROUTES: readonly PeopleRoute[] = [
     body: () => ({ response: { id: 'x', rawId: 'x', type: 'public-key', response: {}, clientExtensionResults: {} } }),
   },
   { route: 'DELETE /api/me/passkeys/:id', access: 'signedIn', ok: 404, url: () => '/api/me/passkeys/no-such-passkey' },
-  // Enrolment serves a session waiting for it (the service checks the session; replacing a TOTP needs a
-  // fresh factor, which these sessions have). Not a sign-in step: without a session there is no CSRF token either.
-  { route: 'POST /api/me/totp/enrol', access: 'public', ok: 200, signedOut: 403 },
-  { route: 'POST /api/me/totp/confirm', access: 'public', ok: 401, signedOut: 403, body: () => ({ code: '000000' }) },
+  // Enrolment serves a session waiting for it (the service checks the stage; replacing a TOTP needs a
+  // fresh factor, which these sessions have). Signed out: 401 before the CSRF token, as everywhere.
+  { route: 'POST /api/me/totp/enrol', access: 'anySession', ok: 200 },
+  { route: 'POST /api/me/totp/confirm', access: 'anySession', ok: 401, body: () => ({ code: '000000' }) },
   { route: 'POST /api/me/password', access: 'signedIn', ok: 401, body: () => ({ current_password: 'not my password', new_password: `${PASSWORD}-2` }) },
-  { route: 'POST /api/auth/logout', access: 'public', ok: 204, signedOut: 403 },
+  // Signed out there is nothing to end: 204 all the same (sign-out is idempotent), not 401 nor 403.
+  { route: 'POST /api/auth/logout', access: 'public', ok: 204, signedOut: 204 },
 ];
 
 function expected(r: PeopleRoute, role: Role | null): number {
   if (r.access === 'public') return role === null ? (r.signedOut ?? r.ok) : r.ok;
   if (role === null) return 401;
-  if (r.access === 'signedIn') return r.ok;
+  if (r.access === 'signedIn' || r.access === 'anySession') return r.ok;
   return roleMay(role, r.access) ? r.ok : 403;
 }
 

@@ -110,8 +110,40 @@ describe.each(DIALECTS)('the API against hostile requests (%s)', (dialect) => {
       const res = await as('auditor', { method: 'GET', url });
       expect(res.statusCode, url).toBe(400);
       expect(res.json<{ code: string }>().code).toBe('REQUEST_INVALID');
+      expect(res.json<{ location: { field: string } }>().location.field, url).toMatch(/^(frim|stauts|revison)$/);
       expect((await as(null, { method: 'GET', url })).statusCode, url).toBe(401);
     }
+  });
+
+  it('refuses a body field a route does not take, by name and in both languages, instead of dropping it; after the access check', async () => {
+    const url = `${F}/runs/2026-11/items/${enc('7/(1)/a/(c)')}/result`;
+    const payload = { status: 'not_applicable', justifcation: '本公司無此類設備', expires_on: null };
+    const zh = await as('officer', { method: 'PUT', url, payload });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json()).toEqual({ code: 'REQUEST_INVALID', message: '此請求不接受欄位「justifcation」（是否拼錯？）。', location: { field: 'justifcation' } });
+    const en = await as('officer', { method: 'PUT', url, payload, headers: { 'accept-language': 'en' } });
+    expect(en.json<{ message: string }>().message).toBe('this request takes no field "justifcation" (misspelt?).');
+    expect((await as('auditor', { method: 'PUT', url, payload })).statusCode).toBe(403);
+    expect((await as(null, { method: 'PUT', url, payload })).statusCode).toBe(401);
+    const run = await as('auditor', { method: 'GET', url: `${F}/runs/2026-11` });
+    expect(
+      run.json<{ items: { path: string; result: { recorded_by: string | null } }[] }>().items.find((i) => i.path === '7/(1)/a/(c)')!.result.recorded_by,
+    ).toBeNull();
+    // The analyze route reads its JSON (or multipart) form itself: the same refusal.
+    const analyze = await as('officer', {
+      method: 'POST',
+      url: `${F}/runs/2026-11/analyze`,
+      payload: { analyzer: 'device-lifecycle', evidence: ['0'.repeat(64)], option: { warn_days: 90 } },
+    });
+    expect(analyze.statusCode).toBe(400);
+    expect(analyze.json()).toMatchObject({ code: 'REQUEST_INVALID', location: { field: 'option' } });
+    const multi = await as(
+      'officer',
+      multipart('POST', `${F}/runs/2026-11/analyze`, { analyzer: 'device-lifecycle', colected_at: '2026-11-20' }, [
+        { name: 'file', filename: 'd.csv', body: 'x\n' },
+      ]),
+    );
+    expect(multi.json()).toMatchObject({ code: 'REQUEST_INVALID', location: { field: 'colected_at' } });
   });
 });
 

@@ -159,8 +159,18 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     expect(me.json).toMatchObject({ account: { username: 'admin.chen', grants: [{ role: 'admin', firm_id: null }] }, method: 'password+totp' });
     expect(typeof me.json.csrf_token).toBe('string');
 
+    // A live session is not ended by a request without its CSRF token (a forged sign-out).
+    expect((await b.call('POST', '/api/auth/logout', undefined, { csrf: false })).json.code).toBe('CSRF_INVALID');
+    expect((await session(b)).status).toBe(200);
     expect((await b.call('POST', '/api/auth/logout')).status).toBe(204);
     expect((await session(b)).status).toBe(401);
+    // Signed out, with the dead session's cookie or none, sign-out answers 204 again: nothing is left to end.
+    const dead = new Browser(app, '10.1.1.3');
+    dead.cookies = { ccheck_session: 'a-session-that-ended' };
+    expect((await dead.call('POST', '/api/auth/logout')).status).toBe(204);
+    expect((await new Browser(app, '10.1.1.3').call('POST', '/api/auth/logout')).status).toBe(204);
+    // TOTP enrolment signed out: 401 before the CSRF token (docs/API.md, order of the checks).
+    expect((await dead.call('POST', '/api/me/totp/enrol')).json.code).toBe('AUTH_REQUIRED');
 
     const second = await b.call('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password });
     expect(second.json).toMatchObject({ stage: 'second_factor', methods: ['totp', 'recovery'] });
@@ -302,6 +312,11 @@ describe.each(DIALECTS)('people and sign-in over HTTP (%s)', (dialect) => {
     const granted = await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'officer', firm_id: firm.licence }] });
     expect(granted.json.account).toMatchObject({ grants: [{ role: 'officer', firm_id: firm.id }] });
     expect((await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'pope', firm_id: null }] })).json.code).toBe('REQUEST_INVALID');
+    // A field the route does not take, however deep, is refused by name rather than dropped.
+    expect(await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'auditor', firm_id: null, frim: firm.id }] })).toMatchObject({
+      status: 400,
+      json: { code: 'REQUEST_INVALID', message: 'this request takes no field "grants[0].frim" (misspelt?).', location: { field: 'grants[0].frim' } },
+    });
     expect((await b.call('PUT', `/api/people/${id}/grants`, { grants: [{ role: 'officer', firm_id: 'no-such-firm' }] })).json.code).toBe('FIRM_NOT_FOUND');
 
     const me = (await session(b)).json.account as { id: string };

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCcheck } from '../helpers/cli.js';
@@ -52,26 +53,18 @@ describe('ccheck analyzers / analyze', () => {
     await ccheck('init');
     await ccheck('firm', 'add', '--profile', 'firm.yaml');
     await ccheck('inspect', 'start', '--firm', '金管證總字第0000號', '--period', '2026-11');
-    const r = await ccheck(
-      'analyze',
-      'rule-set',
-      ASA,
-      '--today',
-      '2026-11-27',
-      '--reviewed-on',
-      '2026-06-01',
-      '--firm',
-      '金管證總字第0000號',
-      '--period',
-      '2026-11',
+    // Without --as or CCHECK_USER the login name records, as for every other command (cli-context.ts operatorOf).
+    const r = await runCcheck(
+      ['analyze', 'rule-set', ASA, '--today', '2026-11-27', '--reviewed-on', '2026-06-01', '--firm', '金管證總字第0000號', '--period', '2026-11'],
+      { env: { CCHECK_HOME: path.join(tmp.dir, 'home'), LANG: 'zh_TW.UTF-8' }, cwd: tmp.dir, columns: 160 },
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('已記錄至 2026-11 查核：7/(1)/b/(h)、7/(1)/b/(i)');
     const shown = JSON.parse((await ccheck('inspect', 'show', '--firm', '金管證總字第0000號', '--period', '2026-11', '--json')).out) as {
-      results: { path: string; status: string; source: string; evidence: string[]; justification: string }[];
+      results: { path: string; status: string; source: string; evidence: string[]; justification: string; recorded_by: string }[];
     };
     const item = shown.results.find((x) => x.path === '7/(1)/b/(h)')!;
-    expect(item).toMatchObject({ status: 'fail', source: 'analyzer' });
+    expect(item).toMatchObject({ status: 'fail', source: 'analyzer', recorded_by: os.userInfo().username });
     expect(item.evidence).toHaveLength(1);
     expect(item.justification).toContain('[rule-set]');
     // Each item gets its own verdict: the rules were reviewed on 2026-06-01, so the yearly review

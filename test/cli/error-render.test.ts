@@ -27,6 +27,16 @@ describe('the CLI renders errors from the one error table (issue 10, item 4)', (
     expect(json.error.message_zh).not.toContain('ccheck');
   });
 
+  it('tells what to do when another revision came first (RUN_REVISED), in both languages', () => {
+    const err = new CoreError('RUN_REVISED', '2026-11 revision 1 was already revised', { period: '2026-11', revision: 1, latest: 2 });
+    const zhText = renderError(err, { lang: 'zh-TW', t: zh, json: false }, en).text;
+    expect(zhText.split('\n')[0]).toBe('錯誤 [RUN_REVISED] 2026-11 第 1 版已有更正版（第 2 版），更正應以最新版次為之。');
+    expect(zhText.split('\n').at(-1)).toBe('提示：另一更正版已先建立：請以 ccheck inspect show 檢視最新版次，並就該版更正。');
+    expect(renderError(err, { lang: 'en', t: en, json: false }, zh).text.split('\n').at(-1)).toBe(
+      'Hint: another revision came first: see the latest with ccheck inspect show, and correct that one.',
+    );
+  });
+
   it('prints no hint where the message says all', () => {
     const err = new CoreError('PLAN_INVALID_RANGE', 'from is after to');
     expect(renderError(err, { lang: 'zh-TW', t: zh, json: false }, en).text).toBe(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ExcelJS from 'exceljs';
@@ -44,6 +44,13 @@ describe('ccheck profile', () => {
     const again = await ccheck(['profile', 'init']);
     expect(again.code).toBe(5);
     expect(again.err).toContain('[OUTPUT_EXISTS]');
+    // Like every file the CLI writes (files.ts writeUserFile): the owner's only, replaced whole with --force.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    writeFileSync(file, 'edited\n', { mode: 0o644 });
+    expect((await ccheck(['profile', 'init', '--force'])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(TEMPLATE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('init --ask asks, and writes what was answered', async () => {

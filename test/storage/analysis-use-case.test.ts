@@ -81,7 +81,17 @@ describe.each(DIALECTS)('recording an analysis into a run on %s', { timeout: 120
   it('refuses an actor without analysis.run on the firm, and input without a collection date, before anything is stored', async () => {
     const before = await stored();
     expect(await codeOfAsync(recordAnalysis({ inspections: s }, account(['supervisor'], firmId), input()))).toBe('FORBIDDEN');
+    // The route's case (POST …/analyze): refused before the vault reads a file, so a missing one is never reached.
+    const missing = { ...input(), files: [path.join(ctx.dir, 'no-such-file.csv')] };
+    expect(await codeOfAsync(recordAnalysis({ inspections: s }, account(['supervisor'], firmId), missing))).toBe('FORBIDDEN');
+    expect(await codeOfAsync(recordAnalysis({ inspections: s }, account(['officer'], 'another-firm'), missing))).toBe('FORBIDDEN');
     expect(await codeOfAsync(recordAnalysis({ inspections: s }, account(['officer'], firmId), { ...input(), collectedAt: '' }))).toBe('RESULT_INVALID');
     expect(await stored()).toEqual(before);
+  });
+});
+
+describe('the one way to record an analysis', () => {
+  it('is the use case: the analysis service keeps no wrapper of its own', async () => {
+    expect(Object.keys(await import('../../src/services/analysis-service.js'))).not.toContain('recordAnalysis');
   });
 });

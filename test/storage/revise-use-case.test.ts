@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyzerReport } from '../../src/core/analysis/analyzer.js';
 import type { Grant } from '../../src/core/people/roles.js';
+import { httpStatusOf } from '../../src/core/error-table.js';
+import { KyselyRunRepository } from '../../src/storage/repositories/run.repository.js';
 import { recordAnalysis } from '../../src/services/use-cases/analysis.js';
 import { reviseRun } from '../../src/services/use-cases/revise.js';
 import type { Clock, InspectionService } from '../../src/services/inspection-service.js';
@@ -50,7 +52,10 @@ describe.each(DIALECTS)('revising a signed run on %s', { timeout: 180_000 }, (di
     }
     await s.signRun('carol', ref, { role: 'ciso', authentication: 'local operator' });
   });
-  afterEach(async () => ctx.close());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await ctx.close();
+  });
 
   it('copies every result with its evidence and the analyzer reports into revision 2, for an actor with run.revise on the firm', async () => {
     const signed = await s.run(LICENCE, PERIOD);
@@ -66,5 +71,21 @@ describe.each(DIALECTS)('revising a signed run on %s', { timeout: 180_000 }, (di
     expect((await s.verifyAudit()).ok).toBe(true);
     // Revision 2 is not signed: it is corrected directly, not revised again.
     expect(await codeOfAsync(reviseRun(s.deps, account([{ role: 'ciso', firmId }]), ref))).toBe('RUN_NOT_SIGNED');
+  });
+
+  it('refuses to revise a revision another revise corrected meanwhile (RUN_REVISED, 409), and stores nothing', async () => {
+    const ciso = account([{ role: 'ciso', firmId }]);
+    // What a second caller read before the first revision landed: revision 1, signed, the latest.
+    const stale = await s.deps.store.runs.forPeriod(firmId, PERIOD);
+    expect(stale.map((r) => r.revision)).toEqual([1]);
+    await reviseRun(s.deps, ciso, ref);
+    const head = (await s.auditHead()).seq;
+    // Its read outside the transaction is that stale one; inside, the transaction sees revision 2 and decides.
+    vi.spyOn(KyselyRunRepository.prototype, 'forPeriod').mockResolvedValueOnce(stale);
+    const err = await reviseRun(s.deps, ciso, ref).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'RUN_REVISED', params: { period: PERIOD, revision: 1, latest: 2 } });
+    expect(httpStatusOf('RUN_REVISED')).toBe(409);
+    expect((await s.deps.store.runs.forPeriod(firmId, PERIOD)).map((r) => r.revision)).toEqual([1, 2]);
+    expect((await s.auditHead()).seq).toBe(head);
   });
 });

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnalyzerReport } from '../../src/core/analysis/analyzer.js';
 import type { Actor } from '../../src/core/people/actor.js';
 import type { Role } from '../../src/core/people/roles.js';
-import { recordAnalysis } from '../../src/services/analysis-service.js';
 import { replaceProfile } from '../../src/services/firm-view-service.js';
 import type { Clock, InspectionService } from '../../src/services/inspection-service.js';
 import { recordAttestation } from '../../src/services/review-service.js';
@@ -28,6 +26,7 @@ const account = (id: string, roles: Role[], firmId: string | null): Actor => ({
 // The seven API routes that change something pass the signed-in account, not its label: each call
 // below is what one route calls, made directly with an account whose role (or firm) lacks the
 // action, so the refusal comes from the use case itself and not only from the route's access hook.
+// The seventh, POST …/analyze, is in analysis-use-case.test.ts with the use case it calls.
 describe.each(DIALECTS)('what the API routes call, with the signed-in account, on %s', { timeout: 60_000 }, (dialect: DialectUnderTest) => {
   let ctx: Awaited<ReturnType<typeof freshService>>;
   let s: InspectionService;
@@ -97,24 +96,5 @@ describe.each(DIALECTS)('what the API routes call, with the signed-in account, o
     expect(finding).not.toBeNull();
     expect(await codeOfAsync(s.updateFinding(account('acc-au', ['auditor'], firmId), finding!.id, { owner: 'IT' }))).toBe('FORBIDDEN');
     expect(await codeOfAsync(s.updateFinding(account('acc-s', ['supervisor'], firmId), finding!.id, { owner: 'IT' }))).toBe('none');
-  });
-
-  it('POST …/runs/:period/analyze: recording an analysis needs analysis.run on that firm, checked before anything is stored', async () => {
-    const report = {
-      analyzer: 'device-lifecycle',
-      items: [ITEM],
-      verdict: 'pass',
-      scope: 1,
-      summary: 'ok',
-      summaryZh: '通過',
-      findings: [],
-    } satisfies AnalyzerReport;
-    const ref = { firm: LICENCE, period: PERIOD, collectedAt: '2026-11-27' };
-    const missing = `${ctx.dir}/no-such-file.csv`;
-    // The file does not exist: a refused account must be stopped before the vault reads it.
-    expect(await codeOfAsync(recordAnalysis(s, account('acc-s', ['supervisor'], firmId), report, [missing], ref))).toBe('FORBIDDEN');
-    expect(await codeOfAsync(recordAnalysis(s, account('acc-o', ['officer'], 'another-firm'), report, [missing], ref))).toBe('FORBIDDEN');
-    const { run } = await s.run(LICENCE, PERIOD);
-    expect(await s.analyzerReports(run.id)).toEqual([]);
   });
 });

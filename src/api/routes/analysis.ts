@@ -7,6 +7,7 @@ import { analyzeIntoRun, assertAnalyzer } from '../../services/analyze-run-servi
 import { scratchDir, spoolUpload, stageStoredEvidence } from '../../services/evidence-stream-service.js';
 import { describeAnalyzer, analyzerSchema } from '../presenters/analyzer.js';
 import { presentJob, jobSchema } from '../presenters/job.js';
+import { UnknownFieldError } from '../errors.js';
 import { arr, errors, obj, out, runParams, str } from '../schemas.js';
 import { actorOf, firmOf, type RouteContext } from './context.js';
 
@@ -18,6 +19,10 @@ function optionsOf(value: unknown): Record<string, string> {
     throw new CoreError('ANALYZER_OPTION_INVALID', 'options must be an object of option names and values', { option: 'options' });
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
+
+// The fields each form of the request takes (no body schema: see the route); any other is refused by name.
+const MULTIPART_FIELDS = new Set(['analyzer', 'options', 'collected_at']);
+const JSON_FIELDS = new Set(['analyzer', 'evidence', 'options']);
 
 /** The owner of a job: the same person, by account (or the local operator's name). */
 const ownerOf = (a: { kind: string; id: string }) => `${a.kind}:${a.id}`;
@@ -71,6 +76,8 @@ export function analysisRoutes(app: FastifyInstance, { deps, jobs, uploadMaxByte
             if (part.type === 'field') fields[part.fieldname] = String(part.value);
             else files.push({ file: await spoolUpload(part.file, scratch.dir, part.filename, uploadMaxBytes), name: part.filename });
           }
+          const unknown = Object.keys(fields).find((k) => !MULTIPART_FIELDS.has(k));
+          if (unknown) throw new UnknownFieldError(unknown);
           analyzer = fields.analyzer ?? '';
           options = optionsOf(fields.options);
           if (fields.collected_at) collectedAt = parseIsoDate(fields.collected_at);
@@ -78,6 +85,8 @@ export function analysisRoutes(app: FastifyInstance, { deps, jobs, uploadMaxByte
           stage = () => Promise.resolve(files);
         } else {
           const body = (request.body ?? {}) as { analyzer?: string; evidence?: string[]; options?: unknown };
+          const unknown = Object.keys(body).find((k) => !JSON_FIELDS.has(k));
+          if (unknown) throw new UnknownFieldError(unknown);
           analyzer = body.analyzer ?? '';
           options = optionsOf(body.options);
           const shas = Array.isArray(body.evidence) ? body.evidence.map(String) : [];

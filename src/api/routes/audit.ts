@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CoreError } from '../../core/errors.js';
 import { firmsAllowed } from '../../core/people/roles.js';
-import { auditEvents } from '../../services/audit-view-service.js';
+import { listAuditEvents, verifyAudit } from '../../services/use-cases/audit.js';
 import { arr, bool, errors, int, obj, out, str, strOrNull } from '../schemas.js';
 import { actorOf, type RouteContext } from './context.js';
 
@@ -30,18 +30,15 @@ export function auditRoutes(app: FastifyInstance, { deps }: RouteContext): void 
       const actor = actorOf(request);
       let firmId: string | undefined;
       if (q.firm !== undefined) {
-        // The firm in the query gets the same check as one in the path: a firm not granted is not there.
+        // The firm in the query gets the same check as one in the path: a firm not granted is not
+        // there (FIRM_NOT_FOUND); the role's answer on a granted one is the use case's (FORBIDDEN).
         const firm = await s.firm(q.firm);
         const allowed = firmsAllowed(actor.grants, 'audit.read');
-        if (allowed !== 'all' && !allowed.includes(firm.id)) {
-          if (!actor.grants.some((g) => g.firmId === firm.id)) throw new CoreError('FIRM_NOT_FOUND', 'no such firm', { ref: q.firm });
-          throw new CoreError('FORBIDDEN', 'your role does not allow audit.read for this firm', { action: 'audit.read' });
-        }
+        if (allowed !== 'all' && !allowed.includes(firm.id) && !actor.grants.some((g) => g.firmId === firm.id))
+          throw new CoreError('FIRM_NOT_FOUND', 'no such firm', { ref: q.firm });
         firmId = firm.id;
-      } else if (firmsAllowed(actor.grants, 'audit.read') !== 'all') {
-        throw new CoreError('FORBIDDEN', 'name a firm: your grants do not cover the whole trail', { action: 'audit.read' });
       }
-      const events = await auditEvents(s, { firmId, after: q.after, limit: q.limit });
+      const events = await listAuditEvents({ inspections: s }, actor, { firmId, after: q.after, limit: q.limit });
       return { events, next_after: events.length === q.limit ? events[events.length - 1]!.seq : null };
     },
   );
@@ -65,8 +62,8 @@ export function auditRoutes(app: FastifyInstance, { deps }: RouteContext): void 
         },
       },
     },
-    async () => {
-      const r = await s.verifyAudit();
+    async (request) => {
+      const r = await verifyAudit({ inspections: s }, actorOf(request));
       return {
         ok: r.ok,
         events: r.events,

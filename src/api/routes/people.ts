@@ -119,10 +119,10 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
 
   // ── me ──
   // TOTP enrolment also serves a session that is waiting for it (an account without a factor
-  // must enrol before anything else): the route is public and the service checks the session.
+  // must enrol before anything else): any live session passes the access hook, the service checks its stage.
   app.post(
     '/api/me/totp/enrol',
-    { config: { access: { public: true } }, schema: { summary: 'start TOTP enrolment: otpauth URL and QR code' } },
+    { config: { access: { anySession: true } }, schema: { summary: 'start TOTP enrolment: otpauth URL and QR code' } },
     async (request) => {
       const r = await people.enrolTotp(sessionToken(request));
       return { otpauth_url: r.otpauthUrl, qr_svg: r.qrSvg };
@@ -132,7 +132,7 @@ export function registerPeopleRoutes(app: FastifyInstance, people: PeopleService
   app.post<{ Body: { code: string } }>(
     '/api/me/totp/confirm',
     {
-      config: { access: { public: true } },
+      config: { access: { anySession: true } },
       schema: {
         summary: 'confirm TOTP enrolment with a code; recovery codes shown once',
         body: { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 64 } } },

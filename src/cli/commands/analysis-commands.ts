@@ -7,8 +7,7 @@ import { describeOptions } from '../../core/analysis/analyzer.js';
 import { analyzeFiles, listAnalyzers } from '../../services/analysis-service.js';
 import { recordAnalysis } from '../../services/use-cases/analysis.js';
 import { InspectionService, systemClock } from '../../services/inspection-service.js';
-import { localOperator } from '../../core/people/actor.js';
-import type { CliContext } from '../cli-context.js';
+import { operatorOf, type CliContext } from '../cli-context.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
 
@@ -76,7 +75,7 @@ export function registerAnalysisCommands(program: Command, runner: CommandRunner
           if (o.firm && o.period) {
             const s = await InspectionService.connect(ctx.home, ctx.io.env);
             try {
-              recorded = await recordAnalysis({ inspections: s }, localOperator(o.as?.trim() || ctx.io.env.CCHECK_USER?.trim() || 'ccheck-analyzer'), {
+              recorded = await recordAnalysis({ inspections: s }, operatorOf(ctx, o.as), {
                 firm: o.firm,
                 period: o.period,
                 collectedAt: today,

@@ -1,4 +1,3 @@
-import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -7,7 +6,6 @@ import { CHANNELS, SERVICES, adviseOnProfile, type FirmProfile } from '../../cor
 import { tierNumbers } from '../../core/profile/tier-scheme.js';
 import { writeImpactMemo } from '../../core/plan/assess-impact.js';
 import { formatDualDate, formatDualDateShort, parseAnyDate } from '../../core/dates.js';
-import { CoreError } from '../../core/errors.js';
 import { planToCsv, planToIcs } from '../../io/plan-export.js';
 import { planXlsx } from '../../reports/findings-register.js';
 import { parseProfile, readProfileFile } from '../../io/read-profile.js';
@@ -19,13 +17,6 @@ import type { CliContext } from '../cli-context.js';
 import { writeUserFile } from '../files.js';
 import { renderTable } from '../output.js';
 import type { CommandRunner } from './catalog-commands.js';
-
-function writeNew(file: string, content: string, force: boolean | undefined): void {
-  if (existsSync(file) && !force) {
-    throw new CoreError('OUTPUT_EXISTS', `${file} already exists; pass --force to overwrite`, {}, { file });
-  }
-  writeFileSync(file, content);
-}
 
 async function askProfile(ctx: CliContext): Promise<string> {
   const rl = createInterface({ input: ctx.io.stdin ?? process.stdin, terminal: false });
@@ -92,7 +83,8 @@ export function registerFirmCommands(program: Command, runner: CommandRunner): v
         const file = path.resolve(ctx.io.cwd, o.output);
         const text = o.ask ? await askProfile(ctx) : profileTemplate();
         parseProfile(text, file); // never write a profile that would not pass `profile check`
-        writeNew(file, text, o.force);
+        // A profile names the firm's systems and weaknesses: the owner's only, whole or absent (files.ts).
+        await writeUserFile(file, text, { exclusive: !o.force });
         ctx.print(
           ctx.lang === 'zh-TW'
             ? `已寫出 ${file}；請檢查後執行 ccheck profile check ${o.output}`
