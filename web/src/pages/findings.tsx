@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DateText, ErrorNote, InstantText, Loading, listOf, useApi } from '../components/common.js';
 import { api, firmPath, seg } from '../lib/api.js';
+import { findingUpdate } from '../lib/finding-update.js';
 import type { FindingJson } from '../lib/types.js';
 
 const COLUMNS = ['open', 'in_progress', 'remediated', 'verified_closed'] as const;
@@ -55,10 +56,8 @@ function FindingCard({ path, finding }: { path: string; finding: FindingJson }) 
   const save = async () => {
     setError(null);
     try {
-      await api(`${path}/${seg(finding.id)}`, {
-        method: 'PATCH',
-        body: { owner: owner || null, due_on: due || null, ...(status !== finding.status ? { status } : {}) },
-      });
+      const body = findingUpdate(finding, { owner, due, status });
+      if (Object.keys(body).length) await api(`${path}/${seg(finding.id)}`, { method: 'PATCH', body });
       await qc.invalidateQueries({ queryKey: [path] });
     } catch (e) {
       setError(e);
