@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CORPUS_GLOB, corpusTier } from './test/setup/corpus-tier.js';
 
@@ -18,5 +19,9 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on CI's two cores that ran every file
+    // one after another, and the worker waited on PostgreSQL, child processes and Chromium a
+    // quarter of the time with the other core idle.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/core/errors.js';
 import { InspectionService, type Clock } from '../../src/services/inspection-service.js';
 import { verifyPackage } from '../../src/services/package-service.js';
@@ -8,7 +8,7 @@ import { exportPackage } from '../helpers/export-package.js';
 import { buildReportData } from '../../src/services/report-service.js';
 import type { BackupManifest } from '../../src/storage/backup.js';
 import { rewriteFromGenesis } from '../helpers/audit-tamper.js';
-import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
+import { DIALECTS, freshStore, StoreSnapshot, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { codeOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/shared.js';
@@ -40,26 +40,47 @@ describe.each(DIALECTS)('backups of a signed inspection on %s (issue 12)', { tim
   /** The same audit key and witnesses as the original installation (copied beside the vault key). */
   const sameAuditKey = () => ({ CCHECK_AUDIT_KEY_FILE: path.join(tmp.dir, 'audit.key'), CCHECK_WITNESS_FILE: path.join(tmp.dir, 'witness.log') });
 
-  beforeEach(async () => {
-    tmp = tempDir();
-    target = tempDir();
-    const store = await freshStore(dialect, tmp.dir);
-    drops.push(store.drop);
-    env = { ...store.env, CCHECK_VAULT_KEY: KEY };
-    s = await InspectionService.connect(tmp.dir, env, clock(), { create: true });
-    open.push(s);
-    await s.init();
-    await s.addFirm('alice', internetTier1());
-    await s.startRun('alice', LICENCE, PERIOD);
-    for (const r of (await s.results(LICENCE, PERIOD)).results) {
-      if (r.status === 'not_applicable') continue;
-      const ref = { firm: LICENCE, period: PERIOD, path: r.path };
-      await s.setResult('alice', ref, { status: 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
-      await s.approve('bob', ref);
+  // The signed inspection with its package handed out, built once; each test gets its own copy
+  // (test/helpers/databases.ts, StoreSnapshot), so what one test changes no other sees.
+  let snapshot: StoreSnapshot;
+  let removeBuilt: () => Promise<void>;
+  beforeAll(async () => {
+    const home = tempDir();
+    const store = await freshStore(dialect, home.dir);
+    const builtEnv = { ...store.env, CCHECK_VAULT_KEY: KEY };
+    const b = await InspectionService.connect(home.dir, builtEnv, clock(), { create: true });
+    try {
+      await b.init();
+      await b.addFirm('alice', internetTier1());
+      await b.startRun('alice', LICENCE, PERIOD);
+      for (const r of (await b.results(LICENCE, PERIOD)).results) {
+        if (r.status === 'not_applicable') continue;
+        const ref = { firm: LICENCE, period: PERIOD, path: r.path };
+        await b.setResult('alice', ref, { status: 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
+        await b.approve('bob', ref);
+      }
+      await b.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+      await exportPackage(b, { firm: LICENCE, period: PERIOD }, path.join(home.dir, 'handed-out.zip'), 'en');
+    } finally {
+      await b.close();
     }
-    await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+    snapshot = StoreSnapshot.of(dialect, home.dir, builtEnv);
+    removeBuilt = async () => {
+      await store.drop();
+      home.cleanup();
+    };
+  });
+  afterAll(() => removeBuilt());
+
+  beforeEach(async () => {
+    target = tempDir();
+    const copy = await snapshot.copy();
+    drops.push(copy.remove);
+    tmp = { dir: copy.home, cleanup: () => {} };
+    env = copy.env;
+    s = await InspectionService.connect(tmp.dir, env, clock());
+    open.push(s);
     archive = path.join(tmp.dir, 'handed-out.zip');
-    await exportPackage(s, { firm: LICENCE, period: PERIOD }, archive, 'en');
   });
   afterEach(async () => {
     for (const o of open.splice(0)) await o.close();

@@ -1,7 +1,7 @@
 import { createWriteStream, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Grant } from '../../src/core/people/roles.js';
 import type { InspectionService, Clock } from '../../src/services/inspection-service.js';
 import { verifyPackage } from '../../src/services/package-service.js';
@@ -10,7 +10,7 @@ import { signedPackage } from '../../src/services/use-cases/packages.js';
 import { findingsRegister, inspectionReport, inspectionReports } from '../../src/services/use-cases/reports.js';
 import { signatureHistory } from '../../src/services/use-cases/signatures.js';
 import { DIALECTS, type DialectUnderTest } from '../helpers/databases.js';
-import { freshService } from '../helpers/fresh-service.js';
+import { builtService } from '../helpers/fresh-service.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { accountWith } from '../helpers/actors.js';
 import { codeOf } from '../helpers/errors.js';
@@ -28,20 +28,33 @@ describe.each(DIALECTS)('report, OSCAL, package and signature use cases on %s', 
   let firmId: string;
   const ref = { firm: LICENCE, period: PERIOD };
 
+  // The signed run, built once; each test gets a copy of its own (builtService).
+  let built: Awaited<ReturnType<typeof builtService<string>>>;
+  beforeAll(async () => {
+    built = await builtService(dialect, clock, async (s) => {
+      await s.addFirm('alice', internetTier1());
+      await s.startRun('alice', LICENCE, PERIOD);
+      const results = (await s.results(LICENCE, PERIOD)).results.filter((r) => r.status !== 'not_applicable');
+      for (const [i, r] of results.entries()) {
+        const item = { ...ref, path: r.path };
+        await s.setResult('alice', item, {
+          status: i === 0 ? 'fail' : 'pass',
+          source: 'attestation',
+          justification: 'checked on site',
+          expiresOn: '2027-11-27',
+        });
+        await s.approve('bob', item);
+      }
+      await s.signRun('carol', ref, { role: 'ciso', authentication: 'local operator' });
+      return (await s.firm(LICENCE)).id;
+    });
+  });
+  afterAll(() => built.remove());
   beforeEach(async () => {
-    const fresh = await freshService(dialect, clock);
-    ({ s, dir } = fresh);
-    close = () => fresh.close();
-    await s.addFirm('alice', internetTier1());
-    firmId = (await s.firm(LICENCE)).id;
-    await s.startRun('alice', LICENCE, PERIOD);
-    const results = (await s.results(LICENCE, PERIOD)).results.filter((r) => r.status !== 'not_applicable');
-    for (const [i, r] of results.entries()) {
-      const item = { ...ref, path: r.path };
-      await s.setResult('alice', item, { status: i === 0 ? 'fail' : 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
-      await s.approve('bob', item);
-    }
-    await s.signRun('carol', ref, { role: 'ciso', authentication: 'local operator' });
+    const copy = await built.copy();
+    ({ s, dir } = copy);
+    close = () => copy.close();
+    firmId = built.value;
   });
   afterEach(async () => close());
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Migrator, type Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rowHash } from '../../src/core/audit/audit-chain.js';
 import { canonicalJson } from '../../src/core/catalog/catalog-version.js';
 import { CoreError } from '../../src/core/errors.js';
@@ -15,7 +15,7 @@ import { rewriteZip, zipEntries } from '../helpers/zip.js';
 import { databaseUrlFor, migrate, openDatabase } from '../../src/storage/database.js';
 import { migrationProvider } from '../../src/storage/migrations.js';
 import type { Database } from '../../src/storage/schema.js';
-import { DIALECTS, freshStore, type DialectUnderTest } from '../helpers/databases.js';
+import { DIALECTS, freshStore, StoreSnapshot, type DialectUnderTest } from '../helpers/databases.js';
 import { internetTier1 } from '../helpers/profiles.js';
 import { tempDir } from '../helpers/shared.js';
 
@@ -59,14 +59,52 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
   let drop: () => Promise<void>;
   let s: InspectionService;
 
-  beforeEach(async () => {
-    tmp = tempDir();
-    ({ env, drop } = await freshStore(dialect, tmp.dir));
+  /** A new store with the firm and its run of PERIOD started. */
+  async function started(): Promise<{ tmp: typeof tmp; env: NodeJS.ProcessEnv; drop: () => Promise<void>; s: InspectionService }> {
+    const tmp = tempDir();
+    const { env, drop } = await freshStore(dialect, tmp.dir);
     env.CCHECK_VAULT_KEY = KEY;
-    s = await InspectionService.connect(tmp.dir, env, clock(), { create: true });
+    const s = await InspectionService.connect(tmp.dir, env, clock(), { create: true });
     await s.init();
     await s.addFirm('alice', internetTier1());
     await s.startRun('alice', LICENCE, PERIOD);
+    return { tmp, env, drop, s };
+  }
+
+  /**
+   * The store a describe's tests start from, built once by `build` and copied for each test (the
+   * building is dozens of audited writes; each test still gets a store of its own).
+   */
+  function startFromSnapshot<T>(build: (s: InspectionService, home: string) => Promise<T>): () => T {
+    let built: Awaited<ReturnType<typeof started>>;
+    let snapshot: StoreSnapshot;
+    let value: T;
+    beforeAll(async () => {
+      built = await started();
+      value = await build(built.s, built.tmp.dir);
+      await built.s.close();
+      snapshot = StoreSnapshot.of(dialect, built.tmp.dir, built.env);
+    });
+    afterAll(async () => {
+      await built.drop();
+      built.tmp.cleanup();
+    });
+    beforeEach(async () => {
+      // The describe's tests replace the outer beforeEach's store with a copy of the built one.
+      await s.close();
+      await drop();
+      tmp.cleanup();
+      const copy = await snapshot.copy();
+      tmp = { dir: copy.home, cleanup: () => {} };
+      env = copy.env;
+      drop = copy.remove;
+      s = await InspectionService.connect(copy.home, copy.env, clock());
+    });
+    return () => value;
+  }
+
+  beforeEach(async () => {
+    ({ tmp, env, drop, s } = await started());
   });
   afterEach(async () => {
     await s.close();
@@ -75,13 +113,13 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
   });
 
   /** alice records every applicable item, bob approves each: the run is ready for sign-off. */
-  async function complete(except: string[] = []) {
-    const { results } = await s.results(LICENCE, PERIOD);
+  async function complete(except: string[] = [], on: InspectionService = s) {
+    const { results } = await on.results(LICENCE, PERIOD);
     for (const r of results) {
       if (r.status === 'not_applicable' || except.includes(r.path)) continue;
       const ref = { firm: LICENCE, period: PERIOD, path: r.path };
-      await s.setResult('alice', ref, { status: 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
-      await s.approve('bob', ref);
+      await on.setResult('alice', ref, { status: 'pass', source: 'attestation', justification: 'checked on site', expiresOn: '2027-11-27' });
+      await on.approve('bob', ref);
     }
   }
 
@@ -131,18 +169,17 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
   });
 
   describe('once signed, every write path is refused with RUN_SIGNED', () => {
-    let findingId: string;
-    let sha: string;
-    beforeEach(async () => {
-      await complete();
+    const signed = startFromSnapshot(async (s, home) => {
+      await complete([], s);
       const ref = { firm: LICENCE, period: PERIOD, path: '7/(1)/b/(h)' };
-      const file = path.join(tmp.dir, 'rules.txt');
+      const file = path.join(home, 'rules.txt');
       writeFileSync(file, 'permit ip any any\n');
-      sha = (await s.addEvidence('alice', LICENCE, file, { collectedAt: '2026-11-20' })).evidence.sha256;
-      findingId = (await s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'any-any rule', expiresOn: '2027-11-27' })).finding!
-        .id;
+      const sha = (await s.addEvidence('alice', LICENCE, file, { collectedAt: '2026-11-20' })).evidence.sha256;
+      const findingId = (await s.setResult('alice', ref, { status: 'fail', source: 'attestation', justification: 'any-any rule', expiresOn: '2027-11-27' }))
+        .finding!.id;
       await s.approve('bob', ref);
       await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+      return { sha, findingId };
     });
     const refused = async (p: Promise<unknown>, what: string) => {
       const e = await errorOf(p);
@@ -156,13 +193,13 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
     it('analyzer result', () => refused(s.setResult('ccheck (alice)', ref, { status: 'pass', source: 'analyzer' }), 'analyzer result'));
     it('approval', () => refused(s.approve('erin', ref), 'approval'));
     it('rejection', () => refused(s.reject('erin', { ...ref, reason: 'the inventory is from 2025' }), 'rejection'));
-    it('evidence link', () => refused(s.attachEvidence('alice', ref, sha), 'evidence link'));
+    it('evidence link', () => refused(s.attachEvidence('alice', ref, signed().sha), 'evidence link'));
     it('analyzer report', () =>
       refused(
         s.storeAnalyzerReport('alice', { firm: LICENCE, period: PERIOD }, { analyzer: 'device-lifecycle', verdict: 'pass', items: [ITEM] }, [], '{}'),
         'analyzer report',
       ));
-    it('finding update', () => refused(s.updateFinding('alice', findingId, { owner: 'carol' }), 'finding update'));
+    it('finding update', () => refused(s.updateFinding('alice', signed().findingId, { owner: 'carol' }), 'finding update'));
     it('a second sign-off', () => refused(s.signRun('frank', { firm: LICENCE, period: PERIOD }, HOW), 'sign-off'));
     it('a new run of the same period', async () => expect((await errorOf(s.startRun('alice', LICENCE, PERIOD)))?.code).toBe('RUN_EXISTS'));
     it('deletion before the retention ends', async () => {
@@ -270,16 +307,18 @@ describe.each(DIALECTS)('the signed inspection on %s', { timeout: 120_000 }, (di
 
   describe('the package of a signed revision', () => {
     let archive: string;
-    beforeEach(async () => {
-      await complete();
-      const file = path.join(tmp.dir, 'devices.csv');
+    startFromSnapshot(async (s, home) => {
+      await complete([], s);
+      const file = path.join(home, 'devices.csv');
       writeFileSync(file, 'hostname,model,eol\nfw-core-01,ASA5516,2030-08-31\n');
       const sha = (await s.addEvidence('dave', LICENCE, file, { collectedAt: '2026-11-20' })).evidence.sha256;
       await s.attachEvidence('dave', { firm: LICENCE, period: PERIOD, path: ITEM }, sha);
       await s.approve('bob', { firm: LICENCE, period: PERIOD, path: ITEM });
       await s.signRun('carol', { firm: LICENCE, period: PERIOD }, HOW);
+      await exportPackage(s, { firm: LICENCE, period: PERIOD }, path.join(home, 'package.zip'), 'en');
+    });
+    beforeEach(() => {
       archive = path.join(tmp.dir, 'package.zip');
-      await exportPackage(s, { firm: LICENCE, period: PERIOD }, archive, 'en');
     });
 
     it('holds the report, detail sheet, working papers, attachments and history, and verifies against the store', async () => {
