@@ -11,7 +11,8 @@
 // some failures with findings, the current month half done). Bulk rows carry no audit events:
 // neither page reads the chain (approvals would; the bulk rows have none).
 //
-// Environment: BENCH_API_SECONDS (default 20 per page and database), BENCH_API_RATE (200),
+// Environment: BENCH_API_SECONDS (default 20 per page and database), BENCH_API_WARMUP (5 s of the
+// same load before each page's measurement, not counted), BENCH_API_RATE (200),
 // BENCH_API_FIRMS (100), BENCH_API_MONTHS (36), BENCH_PG_ADMIN_URL (default DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres; 'none' skips PostgreSQL). Nothing is committed:
 // the SQLite home is a temp folder, the PostgreSQL database is created and dropped here.
@@ -39,6 +40,7 @@ const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_API_RATE ?? 200);
 const FIRMS = Number(process.env.BENCH_API_FIRMS ?? 100);
 const MONTHS = Number(process.env.BENCH_API_MONTHS ?? 36);
+const WARMUP = Number(process.env.BENCH_API_WARMUP ?? 5);
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const clock: Clock = { now: () => '2026-11-27T02:00:00.000Z', today: () => '2026-11-27' };
 
@@ -240,7 +242,7 @@ function quantile(sorted: readonly number[], q: number): number {
  * back as the second starts (lib/httpClient.js, reqsMadeThisSecond), so `overallRate: 200` over 10
  * connections is 200 requests at once, 10 in flight, then silence — measured too, as `bursts`.
  */
-async function paced(url: string, pathOf: () => string): Promise<Omit<Result, 'dialect' | 'page' | 'load' | 'cpuMs'>> {
+async function paced(url: string, pathOf: () => string, seconds = SECONDS): Promise<Omit<Result, 'dialect' | 'page' | 'load' | 'cpuMs'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const { hostname, port } = new URL(url);
   const get = (p: string) =>
@@ -253,7 +255,7 @@ async function paced(url: string, pathOf: () => string): Promise<Omit<Result, 'd
       req.once('error', reject);
       req.setTimeout(10_000, () => req.destroy(new Error('no answer in 10 s')));
     });
-  const total = Math.round(SECONDS * RATE);
+  const total = Math.round(seconds * RATE);
   const latencies: number[] = [];
   let errors = 0;
   const sent: Promise<void>[] = [];
@@ -275,13 +277,13 @@ async function paced(url: string, pathOf: () => string): Promise<Omit<Result, 'd
     );
   }
   await Promise.all(sent);
-  const seconds = (performance.now() - start) / 1000;
+  const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     requests: total,
-    rps: latencies.length / seconds,
+    rps: latencies.length / elapsed,
     p50: round(quantile(latencies, 0.5)),
     p99: round(quantile(latencies, 0.99)),
     max: round(latencies.at(-1) ?? NaN),
@@ -297,11 +299,13 @@ async function load(url: string, firms: string[], dialect: string, page: 'dashbo
     const firm = firms[(i * 7919) % firms.length]!;
     return page === 'dashboard' ? `/api/firms/${firm}/dashboard` : `/api/firms/${firm}/runs/${periods[(i * 31) % periods.length]}`;
   };
-  // Warm up before measuring, as a server in use is: the catalog version parsed, connections
-  // open, the code compiled, and each firm's dashboard computed once (what computing one costs is
-  // its own line above the table).
-  const warm = page === 'dashboard' ? firms.map((f) => `/api/firms/${f}/dashboard`) : Array.from({ length: 50 }, pathOf);
-  for (const p of warm) await fetch(`${url}${p}`).then((r) => r.arrayBuffer());
+  // Warm up before measuring, as a server in use is: the code compiled, the catalog version
+  // parsed, the pool's connections open, each firm's dashboard computed once (what computing one
+  // costs is its own line above the table) and the pages the database reads in memory — then
+  // WARMUP seconds of the same load, not counted. Measured without it, the first 2-3 s of a
+  // PostgreSQL run page were 40-280 ms (new connections, cold caches) and the rest under 40.
+  if (page === 'dashboard') for (const f of firms) await fetch(`${url}/api/firms/${f}/dashboard`).then((r) => r.arrayBuffer());
+  await paced(url, pathOf, WARMUP);
   const out: Result[] = [];
   let cpu0 = cpuOf(server);
   const steady = await paced(url, pathOf);
@@ -401,7 +405,7 @@ export async function benchApi(): Promise<string> {
         `a dashboard computed (not kept; the first read after a write) ${r.cold.wallMs.toFixed(1)} ms wall, ${r.cold.cpuMs.toFixed(1)} ms CPU of the app`,
     );
   lines.push(
-    `load: ${RATE} requests/s for ${SECONDS} s per page, random firm (and period), every firm's dashboard read once before; ` +
+    `load: ${RATE} requests/s for ${SECONDS} s per page, random firm (and period), after ${WARMUP} s of the same load not counted (and every firm's dashboard read once); ` +
       `paced = one request every ${(1000 / RATE).toFixed(1)} ms, latency from when it was due (the target: p99 under 50 ms); ` +
       `bursts = autocannon, 10 connections, each second's ${RATE} requests sent as the second starts\n`,
   );

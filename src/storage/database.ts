@@ -37,7 +37,9 @@ function redact(url: string): string {
  */
 export function openDatabase(url: string, options: { create?: boolean } = {}): OpenDatabase {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    // 10, pg's default: a page reads several tables at once (run page: the results, their evidence links
+    // and the analyzer reports together), so 4 made concurrent requests wait for a connection.
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server (restart, admin) must not crash the process;
     // the next query gets a fresh connection, and a query in flight reports its own error.
     pool.on('error', () => undefined);

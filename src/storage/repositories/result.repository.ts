@@ -35,20 +35,29 @@ export class KyselyResultRepository implements ResultRepository {
   private async evidenceOfRun(rows: ItemResultsTable[]): Promise<Map<string, string[]>> {
     const runIds = [...new Set(rows.map((r) => r.run_id))];
     if (rows.length <= 1 || runIds.length !== 1) return this.evidenceOf(rows.map((r) => r.id));
+    return this.evidenceLinksOfRun(runIds[0]!);
+  }
+
+  private async evidenceLinksOfRun(runId: string): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     const links = await this.db
       .selectFrom('result_evidence')
       .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
       .innerJoin('item_results', 'item_results.id', 'result_evidence.result_id')
       .select(['result_evidence.result_id', 'evidence.sha256'])
-      .where('item_results.run_id', '=', runIds[0]!)
+      .where('item_results.run_id', '=', runId)
       .execute();
     for (const l of links) out.set(l.result_id, [...(out.get(l.result_id) ?? []), l.sha256]);
     return out;
   }
 
   async inRun(runId: string): Promise<StoredResult[]> {
-    return this.withEvidence(await this.db.selectFrom('item_results').selectAll().where('run_id', '=', runId).execute());
+    // The rows and their evidence links at once (both by the run): on PostgreSQL, one round trip fewer in a row.
+    const [rows, links] = await Promise.all([
+      this.db.selectFrom('item_results').selectAll().where('run_id', '=', runId).execute(),
+      this.evidenceLinksOfRun(runId),
+    ]);
+    return rows.map((r) => resultOf(r, links.get(r.id) ?? []));
   }
 
   async byPath(runId: string, path: string): Promise<StoredResult | null> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Review } from '../../core/ports/records.js';
 import type { ReviewRepository } from '../../core/ports/repositories.js';
 import type { AuditedWriter } from '../audited-writer.js';
@@ -14,46 +14,52 @@ export class KyselyReviewRepository implements ReviewRepository {
 
   async forResults(resultIds: readonly string[]): Promise<Review[]> {
     if (!resultIds.length) return [];
-    // Each review with the audit event that wrote it, joined (two queries, not three): the run
-    // page reads this on every request. An id is a UUID, unique across both tables.
-    const approvals = await this.db
+    // Both tables in one query (UNION ALL), each review with the audit event that wrote it: the run
+    // page reads this on every request, and on PostgreSQL each query is a round trip and about a
+    // fifth of a millisecond of the server's CPU. An id is a UUID, unique across both tables.
+    const rows = await this.db
       .selectFrom('approvals')
       .leftJoin('audit_events', (j) => j.onRef('audit_events.entity_id', '=', 'approvals.id').on('audit_events.entity', '=', 'approvals'))
-      .selectAll('approvals')
-      .select('audit_events.seq')
+      .select([
+        'approvals.id',
+        'approvals.result_id',
+        sql<Review['kind']>`'approve'`.as('kind'),
+        'approvals.approved_by as by',
+        'approvals.approved_at as at',
+        'approvals.approved_hash as hash',
+        sql<string | null>`null`.as('reason'),
+        'audit_events.seq',
+      ])
       .where('approvals.result_id', 'in', resultIds)
-      .execute();
-    const rejections = await this.db
-      .selectFrom('rejections')
-      .leftJoin('audit_events', (j) => j.onRef('audit_events.entity_id', '=', 'rejections.id').on('audit_events.entity', '=', 'rejections'))
-      .selectAll('rejections')
-      .select('audit_events.seq')
-      .where('rejections.result_id', 'in', resultIds)
+      .unionAll(
+        this.db
+          .selectFrom('rejections')
+          .leftJoin('audit_events', (j) => j.onRef('audit_events.entity_id', '=', 'rejections.id').on('audit_events.entity', '=', 'rejections'))
+          .select([
+            'rejections.id',
+            'rejections.result_id',
+            sql<Review['kind']>`'reject'`.as('kind'),
+            'rejections.rejected_by as by',
+            'rejections.rejected_at as at',
+            'rejections.rejected_hash as hash',
+            'rejections.reason',
+            'audit_events.seq',
+          ])
+          .where('rejections.result_id', 'in', resultIds),
+      )
       .execute();
     const seqOf = new Map<string, number>();
-    for (const e of [...approvals, ...rejections]) if (e.seq !== null) seqOf.set(e.id, Math.max(seqOf.get(e.id) ?? 0, Number(e.seq)));
-    const reviews: Review[] = [
-      ...unique(approvals).map((a): Review => ({
-        id: a.id,
-        resultId: a.result_id,
-        kind: 'approve',
-        by: a.approved_by,
-        at: a.approved_at,
-        hash: a.approved_hash,
-        reason: null,
-        seq: seqOf.get(a.id) ?? 0,
-      })),
-      ...unique(rejections).map((r): Review => ({
-        id: r.id,
-        resultId: r.result_id,
-        kind: 'reject',
-        by: r.rejected_by,
-        at: r.rejected_at,
-        hash: r.rejected_hash,
-        reason: r.reason,
-        seq: seqOf.get(r.id) ?? 0,
-      })),
-    ];
+    for (const e of rows) if (e.seq !== null) seqOf.set(e.id, Math.max(seqOf.get(e.id) ?? 0, Number(e.seq)));
+    const reviews = unique(rows).map((r): Review => ({
+      id: r.id,
+      resultId: r.result_id,
+      kind: r.kind,
+      by: r.by,
+      at: r.at,
+      hash: r.hash,
+      reason: r.reason,
+      seq: seqOf.get(r.id) ?? 0,
+    }));
     return reviews.sort((a, b) => a.seq - b.seq || a.at.localeCompare(b.at));
   }
 
