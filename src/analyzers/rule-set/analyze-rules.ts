@@ -43,44 +43,55 @@ if (DIMENSIONS.join() !== 'proto,src,dst,sport,dport,state') throw new Error('up
 type Box = Float64Array; // [lo0, hi0, lo1, hi1, …]
 
 /** IPv4 addresses, ports and protocols all fit a double exactly: no compression needed. */
-function boxOf(r: NormalizedRule): Box {
-  const b = new Float64Array(2 * D);
-  DIMENSIONS.forEach((dim, d) => {
-    b[2 * d] = Number(r.box[dim].lo);
-    b[2 * d + 1] = Number(r.box[dim].hi);
-  });
-  return b;
+function writeBox(r: NormalizedRule, flat: Float64Array, o: number): void {
+  const b = r.box;
+  flat[o] = Number(b.proto.lo);
+  flat[o + 1] = Number(b.proto.hi);
+  flat[o + 2] = Number(b.src.lo);
+  flat[o + 3] = Number(b.src.hi);
+  flat[o + 4] = Number(b.dst.lo);
+  flat[o + 5] = Number(b.dst.hi);
+  flat[o + 6] = Number(b.sport.lo);
+  flat[o + 7] = Number(b.sport.hi);
+  flat[o + 8] = Number(b.dport.lo);
+  flat[o + 9] = Number(b.dport.hi);
+  flat[o + 10] = Number(b.state.lo);
+  flat[o + 11] = Number(b.state.hi);
 }
 
 /**
- * The boxes as plain numbers, so that the quadratic part of the analysis compares doubles
- * instead of bigints: exact values for IPv4, ranks of the endpoints for IPv6 (128-bit).
+ * The boxes as plain numbers in one array (rule j at j × 2D), so that the quadratic part of the
+ * analysis compares doubles instead of bigints: exact values for IPv4, ranks of the endpoints for
+ * IPv6 (128-bit). One array rather than one Float64Array per rule: at 1,000,000 rules each small
+ * array cost about 500 bytes beside its 96 of data.
  */
-function compress(rules: readonly NormalizedRule[]): Box[] {
-  if (rules.every((r) => r.family === 4)) return rules.map(boxOf);
-  const maps = DIMENSIONS.map((dim) => {
+function compress(rules: readonly NormalizedRule[]): Float64Array {
+  const W = 2 * D;
+  const flat = new Float64Array(rules.length * W);
+  if (rules.every((r) => r.family === 4)) {
+    rules.forEach((r, j) => writeBox(r, flat, j * W));
+    return flat;
+  }
+  DIMENSIONS.forEach((dim, d) => {
     const points = new Set<bigint>();
     for (const r of rules) {
       points.add(r.box[dim].lo);
       points.add(r.box[dim].hi + 1n);
     }
     const sorted = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return new Map(sorted.map((p, i) => [p, i]));
-  });
-  return rules.map((r) => {
-    const b = new Float64Array(2 * D);
-    DIMENSIONS.forEach((dim, d) => {
-      b[2 * d] = maps[d]!.get(r.box[dim].lo)!;
-      b[2 * d + 1] = maps[d]!.get(r.box[dim].hi + 1n)! - 1;
+    const rank = new Map(sorted.map((p, i) => [p, i]));
+    rules.forEach((r, j) => {
+      flat[j * W + 2 * d] = rank.get(r.box[dim].lo)!;
+      flat[j * W + 2 * d + 1] = rank.get(r.box[dim].hi + 1n)! - 1;
     });
-    return b;
   });
+  return flat;
 }
 
-function flatten(boxes: readonly Box[]): Float64Array {
-  const flat = new Float64Array(boxes.length * 2 * D);
-  boxes.forEach((b, j) => flat.set(b, j * 2 * D));
-  return flat;
+/** Rule j's box as a view of `flat` (no copy: it changes when the row is rewritten). */
+function views(flat: Float64Array): Box[] {
+  const W = 2 * D;
+  return Array.from({ length: flat.length / W }, (_, j) => flat.subarray(j * W, (j + 1) * W));
 }
 
 /** Columns 2–5 of each row of `flat`: the src and dst bounds. */
@@ -210,7 +221,7 @@ const loc = (r: NormalizedRule): FindingLocation => ({ file: r.file, line: r.lin
 /** What the caller of a re-check knows about a rule's coverage: the answer, or which cover was replaced. */
 type CoverHint =
   | { readonly known: true }
-  | { readonly known: false; readonly witness: Box | null }
+  | { readonly known: false; readonly witness: Witness }
   | { readonly removed: Box; readonly added: Box | null; readonly position: number };
 
 function intersection(a: Box, b: Box): Box {
@@ -232,19 +243,28 @@ interface Cover {
   readonly by: readonly number[];
 }
 
+/**
+ * A point of a rule that no earlier rule matches; `corner`, the low corner of its own box (when no
+ * earlier rule overlaps it), is kept as a word rather than one small array per rule.
+ */
+type Witness = Box | 'corner' | null;
+
+/** Shared by the records with no findings of a kind (most of them): no empty array per rule. */
+const NONE: readonly RuleFinding[] = Object.freeze([]);
+
 interface RuleRecord {
   /** Findings about this rule from the rules before it (generalization, correlation, undecided). */
-  forward: RuleFinding[];
+  forward: readonly RuleFinding[];
   /** Which earlier rules match all of its traffic: reported per rule line in findings(). */
   cover: Cover | null;
   /** Whether earlier rules match all of its traffic (it can then make no other rule redundant). */
   covered: boolean;
   /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
-  witness: Box | null;
+  witness: Witness;
   /** This rule is redundant to a later one. */
   reverse: RuleFinding | null;
   /** Findings about the rule alone (any-any, over-broad). */
-  local: RuleFinding[];
+  local: readonly RuleFinding[];
 }
 
 /** The first `n` blocking rules, one per file and line (expanded rules share a line). */
@@ -308,11 +328,11 @@ export class PolicyAnalysis {
   ) {
     this.rules = policy.rules.filter((r) => !r.disabled);
     this.nonIpv4 = this.rules.reduce((n, r) => (r.family === 4 ? n : n + 1), 0);
-    this.boxes = compress(this.rules);
-    this.flat = flatten(this.boxes);
+    this.flat = compress(this.rules);
+    this.boxes = views(this.flat);
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
-    this.records = this.rules.map(() => ({ forward: [], cover: null, covered: false, witness: null, reverse: null, local: [] }));
+    this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverse: null, local: NONE }));
     this.full();
   }
 
@@ -370,7 +390,7 @@ export class PolicyAnalysis {
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
     hint?: CoverHint,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+  ): { findings: readonly RuleFinding[]; covered: boolean; witness: Witness; cover: Cover | null } {
     const earlier = this.scanEarlier(i, firstConflict);
     const bi = this.boxes[i]!;
     return this.judge(
@@ -416,7 +436,7 @@ export class PolicyAnalysis {
     hint?: CoverHint,
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+  ): { findings: readonly RuleFinding[]; covered: boolean; witness: Witness; cover: Cover | null } {
     const { rules, boxes } = this;
     const ri = rules[i]!;
     const bi = boxes[i]!;
@@ -424,10 +444,10 @@ export class PolicyAnalysis {
     if (single !== undefined) {
       // Named per rule line in findings(): a line expanded into several boxes may be covered by
       // a different earlier rule in each, and only all of them together make the line dead.
-      return { findings: out, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
+      return { findings: NONE, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
     }
     const earlier = typeof earlierOrLater === 'function' ? earlierOrLater() : earlierOrLater;
-    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!), cover: null };
+    if (earlier.length === 0) return { findings: NONE, covered: false, witness: 'corner', cover: null };
     // When the caller knows the answer or what changed (see replaceRule), it spares the full exact check.
     const answer =
       hint === undefined
@@ -455,7 +475,7 @@ export class PolicyAnalysis {
       );
     } else if (covered) {
       // Every earlier rule that overlaps it: their union holds all of its traffic.
-      return { findings: out, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
+      return { findings: out.length ? out : NONE, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
     }
     const general: NormalizedRule[] = [];
     const correlated: NormalizedRule[] = [];
@@ -504,7 +524,7 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return { findings: out, covered: false, witness, cover: null };
+    return { findings: out.length ? out : NONE, covered: false, witness, cover: null };
   }
 
   /**
@@ -717,7 +737,8 @@ export class PolicyAnalysis {
     const old = this.rules[position]!;
     this.rules[position] = { ...rule, index: old.index };
     // IPv4: only the changed box moves; IPv6 ranks may shift, so they are recomputed.
-    const oldBox = this.boxes[position]!;
+    // A copy: the row is rewritten below.
+    const oldBox = this.boxes[position]!.slice();
     const wasIpv4 = this.nonIpv4 === 0;
     this.nonIpv4 += (rule.family === 4 ? 0 : 1) - (old.family === 4 ? 0 : 1);
     // Only when the boxes were exact already: after the last IPv6 rule goes, the others are still
@@ -725,13 +746,12 @@ export class PolicyAnalysis {
     // found it).
     const ipv4 = wasIpv4 && this.nonIpv4 === 0;
     if (ipv4) {
-      this.boxes[position] = boxOf(this.rules[position]);
-      this.flat.set(this.boxes[position], position * 2 * D);
-      this.addr.set(this.boxes[position].subarray(2, 6), position * 4);
+      writeBox(this.rules[position], this.flat, position * 2 * D);
+      this.addr.set(this.boxes[position]!.subarray(2, 6), position * 4);
       this.moved.add(position);
     } else {
-      this.boxes = compress(this.rules);
-      this.flat = flatten(this.boxes);
+      this.flat = compress(this.rules);
+      this.boxes = views(this.flat);
       this.addr = addresses(this.flat);
       // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
       for (const r of this.records) r.witness = null;
@@ -770,7 +790,7 @@ export class PolicyAnalysis {
           ? undefined
           : before && !oldOverlaps
             ? { known: true }
-            : !before && (!newOverlaps || (witness !== null && !within(witness, nowBox)))
+            : !before && (!newOverlaps || (witness !== null && !within(witness === 'corner' ? pointAt(bx, 0, bx[0]!) : witness, nowBox)))
               ? { known: false, witness }
               : before && ipv4
                 ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
@@ -907,7 +927,7 @@ export class PolicyAnalysis {
     return out;
   }
 
-  private localChecks(r: NormalizedRule): RuleFinding[] {
+  private localChecks(r: NormalizedRule): readonly RuleFinding[] {
     const policy = this.policy;
     const options = this.options;
     const out: RuleFinding[] = [];
@@ -919,7 +939,7 @@ export class PolicyAnalysis {
     // Least privilege and allow-listing (7/(1)/b/(h)). Established-only rules admit replies.
     // An approximated rule's addresses are a bounding range, not what it permits: only its exact
     // dimensions (protocol, ports, applications) are judged.
-    if (r.action !== 'permit' || (r.opaque && !r.approximated) || r.box.state.lo === 1n) return out;
+    if (r.action !== 'permit' || (r.opaque && !r.approximated) || r.box.state.lo === 1n) return NONE;
     const exactAddresses = !r.approximated;
     const allServices = r.box.proto.lo === 0n && r.box.proto.hi === 255n;
     if (exactAddresses && isAny(r, 'src') && isAny(r, 'dst') && (allServices || (r.box.dport.lo === 0n && r.box.dport.hi === 65535n))) {
@@ -957,7 +977,7 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return out;
+    return out.length ? out : NONE;
   }
 
   private policyChecks(): RuleFinding[] {
