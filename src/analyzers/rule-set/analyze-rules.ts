@@ -212,6 +212,29 @@ function overlapLog2(a: Box, c: Box): number {
   return v;
 }
 
+const KNOWN_COVERED: CoverHint = Object.freeze({ known: true });
+
+/** Whether the low corner of `a` lies in `b`. */
+function cornerWithin(a: Box, b: Box): boolean {
+  for (let k = 0; k < 2 * D; k += 2) if (a[k]! < b[k]! || a[k]! > b[k + 1]!) return false;
+  return true;
+}
+
+/** No later rule is known to decide whether a rule is redundant to a later one. */
+const UNDECIDED = 0x7fffffff;
+
+/** Two ascending lists of rule positions merged, each position once. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let k = 0;
+  while (i < a.length || k < b.length) {
+    const x = k >= b.length || (i < a.length && a[i]! <= b[k]!) ? a[i++]! : b[k++]!;
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
+}
+
 /** How many later rules reverseOf reads one by one before it asks the index. */
 const NEAR_SCAN = 512;
 
@@ -317,6 +340,15 @@ export class PolicyAnalysis {
   private byAddress: PairOverlapIndex | null = null;
   private readonly moved = new Set<number>();
   /**
+   * Per rule j, the later rule that decides whether j is redundant to a later one (see reverseOf),
+   * or a later rule at or after it (a conflict the index met first); UNDECIDED when none is
+   * known. An edit re-decides j only where it changed a rule at or before that one.
+   */
+  private readonly decider: Int32Array;
+  private readonly singleCovers = new Map<number, Cover>();
+  /** The last rule that can make an earlier one redundant (not opaque, not covered); -1 if none. */
+  private lastReachable = -1;
+  /**
    * How many rules are not IPv4, kept up to date by replaceRule: asking every rule at each edit
    * was the largest part of an edit's time at 100,000 rules (rules of many shapes, slow to read).
    */
@@ -333,7 +365,10 @@ export class PolicyAnalysis {
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
     this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverse: null, local: NONE }));
+    this.decider = new Int32Array(this.rules.length).fill(UNDECIDED);
     this.full();
+    this.lastReachable = this.rules.length - 1;
+    this.findLastReachable();
   }
 
   get scope(): number {
@@ -444,7 +479,7 @@ export class PolicyAnalysis {
     if (single !== undefined) {
       // Named per rule line in findings(): a line expanded into several boxes may be covered by
       // a different earlier rule in each, and only all of them together make the line dead.
-      return { findings: NONE, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
+      return { findings: NONE, covered: true, witness: null, cover: this.singleCover(single, rules[single]!.action === ri.action ? 'redundant' : 'shadowed') };
     }
     const earlier = typeof earlierOrLater === 'function' ? earlierOrLater() : earlierOrLater;
     if (earlier.length === 0) return { findings: NONE, covered: false, witness: 'corner', cover: null };
@@ -487,6 +522,7 @@ export class PolicyAnalysis {
         // at most its box: it cannot make another rule redundant.
         if (firstConflict && redundantEarlier && !ri.opaque && within(boxes[j]!, bi) && !redundantEarlier.has(j) && firstConflict[j]! > i) {
           redundantEarlier.add(j);
+          this.decider[j] = i;
           this.records[j]!.reverse = this.redundantTo(rj, ri);
         }
         continue;
@@ -527,6 +563,14 @@ export class PolicyAnalysis {
     return { findings: out.length ? out : NONE, covered: false, witness, cover: null };
   }
 
+  /** One shared record per covering rule and kind (a catch-all covers tens of thousands of rules). */
+  private singleCover(j: number, kind: 'redundant' | 'shadowed'): Cover {
+    const key = 2 * j + (kind === 'redundant' ? 1 : 0);
+    let c = this.singleCovers.get(key);
+    if (!c) this.singleCovers.set(key, (c = Object.freeze({ kind, by: Object.freeze([j]) })));
+    return c;
+  }
+
   /**
    * Rule x was covered by the union of its earlier rules, one of which (`removed`, at `position`)
    * has been replaced by `added`. Every point of x outside `removed` is still covered by the
@@ -555,11 +599,18 @@ export class PolicyAnalysis {
     return true;
   }
 
-  /** Whether rule j is redundant to a later rule: the first later rule that decides it. */
-  private reverseOf(j: number): RuleFinding | null {
+  /**
+   * Sets whether rule j is redundant to a later rule: the first later rule that decides it. Also
+   * keeps which rule decided (see `decider`).
+   */
+  private reverseOf(j: number): void {
     const { rules, boxes, addr } = this;
     const rj = rules[j]!;
-    if (rj.opaque) return null;
+    this.decider[j] = UNDECIDED;
+    this.records[j]!.reverse = null;
+    // Only a reachable rule that can cover makes j redundant: after the last one, none does (a
+    // catch-all edit covers every later rule at once, and this spares each a walk).
+    if (rj.opaque || j >= this.lastReachable) return;
     const bj = boxes[j]!;
     // The first later rule that overlaps j decides (differs: not redundant; alike and holds it:
     // redundant to it). A broad rule meets one within a few rules, a narrow one may meet none:
@@ -575,35 +626,36 @@ export class PolicyAnalysis {
     let k = j + 1;
     for (let a = 4 * k, end = Math.min(n, j + 1 + NEAR_SCAN); k < end; k++, a += 4) {
       if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
-      const d = this.decideReverse(rj, bj, k);
-      if (d !== undefined) return d;
+      if (this.decideReverse(j, rj, bj, k)) return;
     }
-    if (k >= n) return null;
+    if (k >= n) return;
     const index = this.byAddress;
     if (!index || index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 >= n - j) {
       for (let a = 4 * k; k < n; k++, a += 4) {
         if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
-        const d = this.decideReverse(rj, bj, k);
-        if (d !== undefined) return d;
+        if (this.decideReverse(j, rj, bj, k)) return;
       }
-      return null;
+      return;
     }
     const near = k;
-    for (const m of this.overlapping(bj, (x) => x >= near) ?? []) {
-      const d = this.decideReverse(rj, bj, m);
-      if (d !== undefined) return d;
-    }
-    return null;
+    for (const m of this.overlapping(bj, (x) => x >= near) ?? []) if (this.decideReverse(j, rj, bj, m)) return;
   }
 
-  /** Whether later rule k decides rule j's reverse redundancy (see reverseOf); undefined: it does not. */
-  private decideReverse(rj: NormalizedRule, bj: Box, k: number): RuleFinding | null | undefined {
+  /** Whether later rule k decides rule j's reverse redundancy (see reverseOf); if so, records it. */
+  private decideReverse(j: number, rj: NormalizedRule, bj: Box, k: number): boolean {
     const { rules, boxes } = this;
-    if (!intersects(bj, boxes[k]!)) return undefined;
+    if (!intersects(bj, boxes[k]!)) return false;
     const rk = rules[k]!;
-    if (rk.action !== rj.action) return null; // something in between treats it differently
-    if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) return this.redundantTo(rj, rk);
-    return undefined;
+    if (rk.action !== rj.action) {
+      this.decider[j] = k; // something in between treats it differently
+      return true;
+    }
+    if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) {
+      this.decider[j] = k;
+      this.records[j]!.reverse = this.redundantTo(rj, rk);
+      return true;
+    }
+    return false;
   }
 
   private full(): void {
@@ -613,11 +665,7 @@ export class PolicyAnalysis {
     const W = 2 * D;
     // Addresses are the most selective dimensions of real rule sets (and of ClassBench): source
     // and destination, each question asked of the narrower.
-    const byAddress = new PairOverlapIndex(
-      n,
-      (j, d) => flat[j * W + 2 + 2 * d]!,
-      (j, d) => flat[j * W + 3 + 2 * d]!,
-    );
+    const byAddress = this.buildIndex();
     this.byAddress = byAddress;
     const overlaps = (j: number, k: number) => {
       for (let o = j * W, q = k * W, m = 0; m < W; m += 2) if (flat[o + m]! > flat[q + m + 1]! || flat[q + m]! > flat[o + m + 1]!) return false;
@@ -669,13 +717,60 @@ export class PolicyAnalysis {
         }
       });
       if (later < 0) continue;
-      let conflict = false;
+      let conflict = -1;
       byAddress.forEachOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!, (m) => {
-        if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = true;
-        return conflict;
+        if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = m;
+        return conflict >= 0;
       });
-      records[j]!.reverse = conflict ? null : this.redundantTo(rj, rules[later]!);
+      // A conflicting rule found first by the index need not be the first in order: it bounds the
+      // deciding rule from above, which is all a re-check asks of it.
+      this.decider[j] = conflict >= 0 ? conflict : later;
+      records[j]!.reverse = conflict >= 0 ? null : this.redundantTo(rj, rules[later]!);
     }
+  }
+
+  /**
+   * The rules whose box overlaps `a` or `b`, and `also`, ascending; null without an index. When
+   * either box is broad (a catch-all) it reads every row once instead of merging two long lists.
+   */
+  private overlappingEither(a: Box, b: Box, also: number): number[] | null {
+    const index = this.byAddress;
+    if (!index) return null;
+    const n = this.rules.length;
+    const broad = (x: Box) => index.countOverlapping(x[2]!, x[3]!, x[4]!, x[5]!) * 16 >= n;
+    if (broad(a) || broad(b)) {
+      const out: number[] = [];
+      for (let x = 0; x < n; x++) {
+        const bx = this.boxes[x]!;
+        if (x === also || intersects(bx, a) || intersects(bx, b)) out.push(x);
+      }
+      return out;
+    }
+    return mergeAscending(
+      mergeAscending(
+        this.overlapping(a, () => true)!,
+        this.overlapping(b, () => true)!,
+      ),
+      [also],
+    );
+  }
+
+  /** The rules by source and destination addresses (see byAddress). */
+  private buildIndex(): PairOverlapIndex {
+    const { flat } = this;
+    const W = 2 * D;
+    return new PairOverlapIndex(
+      this.rules.length,
+      (j, d) => flat[j * W + 2 + 2 * d]!,
+      (j, d) => flat[j * W + 3 + 2 * d]!,
+    );
+  }
+
+  /** Moves lastReachable down to the last rule that is reachable and can cover. */
+  private findLastReachable(): void {
+    let k = this.lastReachable;
+    while (k >= 0 && (this.opaque[k] || this.records[k]!.covered)) k--;
+    this.lastReachable = k;
   }
 
   /**
@@ -683,7 +778,7 @@ export class PolicyAnalysis {
    * replaced positions, whose index entries are stale); null without an index (IPv6 after a
    * replacement moved the ranks, or the scanning engine).
    */
-  private overlapping(box: Box, keep: (j: number) => boolean): number[] | null {
+  private overlapping(box: Box, keep: (j: number) => boolean, from = 0, to = this.rules.length): number[] | null {
     const index = this.byAddress;
     if (!index) return null;
     const { boxes, moved, flat } = this;
@@ -692,7 +787,31 @@ export class PolicyAnalysis {
     // (an edit asks for 10,000–140,000 candidates; a Float64Array per candidate was half its time).
     const [p0, p1, s0, s1, d0, d1, a0, a1, b0, b1, t0, t1] = box as unknown as number[];
     const W = 2 * D;
+    // When the index would hand over a sixteenth of the range or more (a catch-all), reading the
+    // rows in order is cheaper than collecting, de-duplicating and sorting its candidates.
+    if (index.countOverlapping(s0!, s1!, d0!, d1!) * 16 >= to - from) {
+      for (let j = from, o = from * W; j < to; j++, o += W) {
+        if (
+          flat[o + 2]! > s1! ||
+          s0! > flat[o + 3]! ||
+          flat[o + 4]! > d1! ||
+          d0! > flat[o + 5]! ||
+          flat[o]! > p1! ||
+          p0! > flat[o + 1]! ||
+          flat[o + 8]! > b1! ||
+          b0! > flat[o + 9]! ||
+          flat[o + 6]! > a1! ||
+          a0! > flat[o + 7]! ||
+          flat[o + 10]! > t1! ||
+          t0! > flat[o + 11]!
+        )
+          continue;
+        if (keep(j)) out.push(j);
+      }
+      return out;
+    }
     index.forEachOverlapping(s0!, s1!, d0!, d1!, (j) => {
+      if (j < from || j >= to) return;
       const o = j * W;
       if (
         flat[o + 2]! > s1! ||
@@ -711,7 +830,7 @@ export class PolicyAnalysis {
         return;
       if (!moved.has(j) && keep(j)) out.push(j);
     });
-    for (const j of moved) if (keep(j) && intersects(box, boxes[j]!)) out.push(j);
+    for (const j of moved) if (j >= from && j < to && keep(j) && intersects(box, boxes[j]!)) out.push(j);
     return out.sort((x, y) => x - y);
   }
 
@@ -755,8 +874,12 @@ export class PolicyAnalysis {
       this.addr = addresses(this.flat);
       // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
       for (const r of this.records) r.witness = null;
-      // So are the index's keys: the re-check scans instead.
-      this.byAddress = null;
+      // So are the index's keys: rebuilt in the new ranks (scanning instead made every later query
+      // of this analysis read all rules).
+      if (this.byAddress) {
+        this.byAddress = this.buildIndex();
+        this.moved.clear();
+      }
     }
     const now = this.rules[position];
     this.opaque[position] = now.opaque ? 1 : 0;
@@ -764,12 +887,12 @@ export class PolicyAnalysis {
     // IPv4 boxes are exact, so the doubles decide; IPv6 ranks moved, so the bigints do.
     const touchesAt = (x: number) =>
       ipv4 ? intersects(this.boxes[x]!, oldBox) || intersects(this.boxes[x]!, nowBox) : overlapsBig(this.rules[x]!, old) || overlapsBig(this.rules[x]!, now);
-    // The rules the change can affect: those overlapping the old or the new box.
-    const fromIndex = this.overlapping(oldBox, () => true);
-    const touched = fromIndex
-      ? [...new Set([...fromIndex, ...(this.overlapping(nowBox, () => true) ?? []), position])].sort((a, b) => a - b)
-      : Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
-    const coverChanged: number[] = [];
+    // The rules the change can affect: those overlapping the old or the new box. The old box is in
+    // the old ranks after an IPv6 change: then the bigints decide.
+    const touched =
+      (ipv4 && this.overlappingEither(oldBox, nowBox, position)) || Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
+    const becameCovered: number[] = [];
+    const becameUncovered: number[] = [];
     for (const x of touched) {
       if (x < position) continue;
       const before = this.records[x]!.covered;
@@ -780,31 +903,42 @@ export class PolicyAnalysis {
       // (new rule does not overlap) an uncovered one stays uncovered. Only the wording is rebuilt.
       const oldOverlaps = !old.opaque && (ipv4 ? intersects(bx, oldBox) : overlapsBig(rx, old));
       const newOverlaps = !now.opaque && (ipv4 ? intersects(bx, nowBox) : overlapsBig(rx, now));
-      // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does not
-      // contain it, the rule stays reachable, whatever else changed before it.
-      const witness = this.records[x]!.witness;
-      // The old box is in the previous ranks when they were recomputed (IPv6, or the last IPv6 rule
-      // replaced): not comparable with the new boxes, so a covered rule then gets the full check.
-      const hint: CoverHint | undefined =
-        x === position
-          ? undefined
-          : before && !oldOverlaps
-            ? { known: true }
-            : !before && (!newOverlaps || (witness !== null && !within(witness === 'corner' ? pointAt(bx, 0, bx[0]!) : witness, nowBox)))
-              ? { known: false, witness }
-              : before && ipv4
-                ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
-                : undefined;
       // The first earlier rule that holds all of x stays first unless it was the replaced one,
       // or the new rule holds x and comes before it: then no scan of earlier rules is needed.
       const cover = this.records[x]!.cover;
       const kept = x !== position && cover !== null && cover.kind !== 'unreachable' ? cover.by[0]! : -1;
-      const earlier = (): readonly number[] => this.overlapping(bx, (j) => j < x && !this.opaque[j]) ?? this.scanEarlier(x);
+      const heldByNew = x > position && !now.opaque && within(bx, nowBox);
+      // No rule before the position held all of x when none is kept, and the new rule does: it is
+      // the first. These paths, which a catch-all edit takes for every later rule, make no
+      // closure, hint or result object per rule.
+      const single = kept >= 0 && kept !== position ? (position < kept && heldByNew ? position : kept) : heldByNew ? position : -1;
+      if (single >= 0) {
+        const rec = this.records[x]!;
+        rec.forward = NONE;
+        rec.cover = this.singleCover(single, this.rules[single]!.action === rx.action ? 'redundant' : 'shadowed');
+        rec.covered = true;
+        rec.witness = null;
+        if (!before) becameCovered.push(x);
+        continue;
+      }
       let f: ReturnType<PolicyAnalysis['judge']>;
-      if (kept >= 0 && kept !== position) {
-        f = this.judge(x, position < kept && !now.opaque && within(bx, nowBox) ? position : kept, earlier, hint);
-      } else {
-        const list = earlier();
+      {
+        // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does
+        // not contain it, the rule stays reachable, whatever else changed before it.
+        const witness = this.records[x]!.witness;
+        // The old box is in the previous ranks when they were recomputed (IPv6, or the last IPv6
+        // rule replaced): not comparable with the new boxes, so a covered rule then gets the full check.
+        const hint: CoverHint | undefined =
+          x === position
+            ? undefined
+            : before && !oldOverlaps
+              ? KNOWN_COVERED
+              : !before && (!newOverlaps || (witness !== null && !(witness === 'corner' ? cornerWithin(bx, nowBox) : within(witness, nowBox))))
+                ? { known: false, witness }
+                : before && ipv4
+                  ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
+                  : undefined;
+        const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
         f = this.judge(
           x,
           list.find((j) => within(bx, this.boxes[j]!)),
@@ -816,19 +950,33 @@ export class PolicyAnalysis {
       this.records[x]!.cover = f.cover;
       this.records[x]!.covered = f.covered;
       this.records[x]!.witness = f.witness;
-      if (before !== f.covered) coverChanged.push(x);
+      if (before !== f.covered) (f.covered ? becameCovered : becameUncovered).push(x);
     }
     this.records[position]!.local = this.localChecks(now);
-    // Whether rule j is redundant to a later rule depends only on the rules after it: the rules
-    // before the change that overlap it, and those before a rule whose coverage changed.
+    const reachable = (k: number) => !this.opaque[k] && !this.records[k]!.covered;
+    for (const k of [...becameUncovered, position]) if (k > this.lastReachable && reachable(k)) this.lastReachable = k;
+    this.findLastReachable();
+    // Whether rule j is redundant to a later rule depends only on the rules after it, up to the one
+    // that decides it (decider): the rules before the change that overlap it, where the change
+    // comes at or before that one; where the deciding rule, one that held j, is now covered; and
+    // where a rule that holds j alike and comes before its deciding one is now reachable.
+    const { decider, rules, boxes } = this;
     const affected = new Set<number>([position]);
-    for (const j of touched) if (j < position) affected.add(j);
-    for (const k of coverChanged) {
-      const list = this.overlapping(this.boxes[k]!, (j) => j < k);
-      if (list) for (const j of list) affected.add(j);
-      else for (let j = 0; j < k; j++) if (intersects(this.boxes[j]!, this.boxes[k]!)) affected.add(j);
+    for (const j of touched) if (j < position && decider[j]! >= position) affected.add(j);
+    if (becameCovered.length > 0) {
+      const mark = new Uint8Array(rules.length);
+      for (const k of becameCovered) mark[k] = 1;
+      for (let j = 0; j < rules.length; j++) if (decider[j] !== UNDECIDED && mark[decider[j]!] && this.records[j]!.reverse) affected.add(j);
     }
-    for (const j of affected) this.records[j]!.reverse = this.reverseOf(j);
+    for (const k of becameUncovered) {
+      if (this.opaque[k]) continue;
+      const bk = boxes[k]!;
+      const holds = (j: number) => decider[j]! > k && rules[j]!.action === rules[k]!.action && within(boxes[j]!, bk);
+      const list = this.overlapping(bk, holds, 0, k);
+      if (list) for (const j of list) affected.add(j);
+      else for (let j = 0; j < k; j++) if (holds(j)) affected.add(j);
+    }
+    for (const j of affected) this.reverseOf(j);
   }
 
   /** The current rules, in order (with a replaced rule in its place). */
