@@ -213,6 +213,9 @@ function overlapLog2(a: Box, c: Box): number {
 }
 
 const KNOWN_COVERED: CoverHint = Object.freeze({ known: true });
+const NO_RULES: readonly number[] = Object.freeze([]);
+/** firstHolder without an index: the caller looks for itself. */
+const UNKNOWN = -2;
 
 /** Whether the low corner of `a` lies in `b`. */
 function cornerWithin(a: Box, b: Box): boolean {
@@ -346,6 +349,8 @@ export class PolicyAnalysis {
    */
   private readonly decider: Int32Array;
   private readonly singleCovers = new Map<number, Cover>();
+  /** All rules by containment (see firstHolder); null until first asked, and after the ranks change. */
+  private holders: PairContainIndex | null = null;
   /** The last rule that can make an earlier one redundant (not opaque, not covered); -1 if none. */
   private lastReachable = -1;
   /**
@@ -755,6 +760,33 @@ export class PolicyAnalysis {
     );
   }
 
+  /**
+   * The first rule in [from, x) that can cover and holds all of rule x's box `bx`; -1 if none;
+   * UNKNOWN without an address index. The containment index is built at the first question
+   * (an analysis that is never edited never pays for it), over the boxes as they were then:
+   * the positions replaced since are read directly.
+   */
+  private firstHolder(x: number, bx: Box, from: number): number {
+    if (!this.byAddress) return UNKNOWN;
+    const { boxes, moved, opaque } = this;
+    if (!this.holders) {
+      this.holders = new PairContainIndex();
+      for (let j = 0; j < boxes.length; j++) this.holders.add(j, boxes[j]![2]!, boxes[j]![3]!, boxes[j]![4]!, boxes[j]![5]!);
+    }
+    let best = -1;
+    // Each block list is ascending: past x, or past the best so far, the rest of it cannot be first.
+    this.holders.forEachContaining(bx[2]!, bx[3]!, bx[4]!, bx[5]!, (j) => {
+      if (j >= x || (best >= 0 && j >= best)) return true;
+      if (j < from || opaque[j] || moved.has(j)) return;
+      if (within(bx, boxes[j]!)) {
+        best = j;
+        return true;
+      }
+    });
+    for (const j of moved) if (j >= from && j < x && (best < 0 || j < best) && !opaque[j] && within(bx, boxes[j]!)) best = j;
+    return best;
+  }
+
   /** The rules by source and destination addresses (see byAddress). */
   private buildIndex(): PairOverlapIndex {
     const { flat } = this;
@@ -879,6 +911,7 @@ export class PolicyAnalysis {
       if (this.byAddress) {
         this.byAddress = this.buildIndex();
         this.moved.clear();
+        this.holders = null;
       }
     }
     const now = this.rules[position];
@@ -938,13 +971,16 @@ export class PolicyAnalysis {
                 : before && ipv4
                   ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
                   : undefined;
-        const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
-        f = this.judge(
-          x,
-          list.find((j) => within(bx, this.boxes[j]!)),
-          list,
-          hint,
-        );
+        // The first earlier rule that holds x: none if none did and the new rule does not; after
+        // the replaced rule if that was it (a catch-all taken out), asked of the containment index
+        // rather than found in the list of every earlier rule that overlaps x (for the broad rules
+        // of a catch-all set that list is most of the policy, for each of them).
+        const holder = x === position ? this.firstHolder(x, bx, 0) : kept === position ? this.firstHolder(x, bx, position + 1) : -1;
+        if (holder >= 0) f = this.judge(x, holder, NO_RULES);
+        else {
+          const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
+          f = this.judge(x, holder === UNKNOWN ? list.find((j) => within(bx, this.boxes[j]!)) : undefined, list, hint);
+        }
       }
       this.records[x]!.forward = f.findings;
       this.records[x]!.cover = f.cover;
