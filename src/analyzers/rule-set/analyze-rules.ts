@@ -980,11 +980,12 @@ export class PolicyAnalysis {
                 : before && ipv4
                   ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
                   : undefined;
-        // The first earlier rule that holds x: none if none did and the new rule does not; after
-        // the replaced rule if that was it (a catch-all taken out), asked of the containment index
+        // The first earlier rule that holds x: none if none did and the new rule does not; for the
+        // new rule, found among the earlier rules that overlap it (needed anyway if none holds it);
+        // after the replaced rule if that was it (a catch-all taken out), asked of the containment index
         // rather than found in the list of every earlier rule that overlaps x (for the broad rules
         // of a catch-all set that list is most of the policy, for each of them).
-        const holder = x === position ? this.firstHolder(x, bx, 0) : kept === position ? this.firstHolder(x, bx, position + 1) : -1;
+        const holder = x === position ? UNKNOWN : kept === position ? this.firstHolder(x, bx, position + 1) : -1;
         if (holder >= 0) f = this.judge(x, holder, NO_RULES);
         else {
           const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
