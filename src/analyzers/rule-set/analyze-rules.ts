@@ -214,6 +214,8 @@ function overlapLog2(a: Box, c: Box): number {
 
 const KNOWN_COVERED: CoverHint = Object.freeze({ known: true });
 const NO_RULES: readonly number[] = Object.freeze([]);
+/** How many rules an edit takes the first cover from before it asks (and builds) the containment index. */
+const HOLDER_INDEX_AFTER = 256;
 /** firstHolder without an index: the caller looks for itself. */
 const UNKNOWN = -2;
 
@@ -935,6 +937,7 @@ export class PolicyAnalysis {
       (ipv4 && this.overlappingEither(oldBox, nowBox, position)) || Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
     const becameCovered: number[] = [];
     const becameUncovered: number[] = [];
+    let uncovered = 0;
     for (const x of touched) {
       if (x < position) continue;
       const before = this.records[x]!.covered;
@@ -982,10 +985,18 @@ export class PolicyAnalysis {
                   : undefined;
         // The first earlier rule that holds x: none if none did and the new rule does not; for the
         // new rule, found among the earlier rules that overlap it (needed anyway if none holds it);
-        // after the replaced rule if that was it (a catch-all taken out), asked of the containment index
+        // after the replaced rule if that was it, asked of the containment index when many are (a
+        // catch-all taken out; building it for an ordinary edit cost more than the edit),
         // rather than found in the list of every earlier rule that overlaps x (for the broad rules
         // of a catch-all set that list is most of the policy, for each of them).
-        const holder = x === position ? UNKNOWN : kept === position ? this.firstHolder(x, bx, position + 1) : -1;
+        const holder =
+          x === position
+            ? UNKNOWN
+            : kept !== position
+              ? -1
+              : this.holders || ++uncovered > HOLDER_INDEX_AFTER
+                ? this.firstHolder(x, bx, position + 1)
+                : UNKNOWN;
         if (holder >= 0) f = this.judge(x, holder, NO_RULES);
         else {
           const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
