@@ -1,10 +1,13 @@
 // Rule sets for `npm run bench` (issue 13 item 7), generated from fixed seeds so every run
 // measures the same rules, and the rule-set rows of the table: analysis beside the scanning
 // engine and the naive pairwise reference, and the re-check after one edit.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { analyzePolicy, DEFAULT_RULE_OPTIONS, PolicyAnalysis } from '../src/analyzers/rule-set/analyze-rules.js';
 import { parseIptablesSave } from '../src/analyzers/rule-set/parsers/iptables.js';
-import type { Policy } from '../src/analyzers/rule-set/rule-model.js';
+import { ANY_PORT, ANY_PROTO, ANY_STATE, anyAddress, type NormalizedRule, type Policy } from '../src/analyzers/rule-set/rule-model.js';
 import type { BenchRow } from './report-bench.js';
 
 function mulberry32(seed: number): () => number {
@@ -185,23 +188,106 @@ const GENERATORS = [
   { name: 'merged sites, no catch-all', generate: generateSiteRuleSet },
 ] as const;
 
+const cpuMs = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+const ascending = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+/** The value at quantile q of an ascending list (the worst at q = 1). */
+const at = (xs: readonly number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!.toFixed(1);
+
+/** What one fresh process measures: generating, parsing and analysing one rule set, and its peak resident memory. */
+interface ChildResult {
+  parseSeconds: number;
+  parseCpu: number;
+  seconds: number;
+  cpu: number;
+  findings: number;
+  peakRssMb: number;
+}
+
+/**
+ * Parses and analyses `n` rules of generator `g` in a fresh process: its peak resident memory
+ * (getrusage) is that of this rule set alone, where the sampled growth of the bench process
+ * misses what a synchronous analysis allocates and frees between samples.
+ */
+function inChild(n: number, g: number): ChildResult {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(n), String(g)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`rule-set child (${n} rules): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function childMain(n: number, g: number): void {
+  const text = GENERATORS[g]!.generate(n);
+  let c0 = process.cpuUsage();
+  let t0 = performance.now();
+  const policy = forwardPolicy(text);
+  const parseSeconds = (performance.now() - t0) / 1000;
+  const parseCpu = cpuMs(c0) / 1000;
+  c0 = process.cpuUsage();
+  t0 = performance.now();
+  const findings = analyzePolicy(policy, { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' }).findings.length;
+  const result: ChildResult = {
+    parseSeconds,
+    parseCpu,
+    seconds: (performance.now() - t0) / 1000,
+    cpu: cpuMs(c0) / 1000,
+    findings,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(JSON.stringify(result));
+}
+
+/** A rule that matches every packet: every later rule is then covered by it. */
+function catchAll(r: NormalizedRule, action: 'permit' | 'deny', line: number): NormalizedRule {
+  const box = { proto: ANY_PROTO, src: anyAddress(r.family), dst: anyAddress(r.family), sport: ANY_PORT, dport: ANY_PORT, state: ANY_STATE };
+  return { ...r, action, box, opaque: false, line, name: `catch-all-${line}` };
+}
+
 /**
  * The rule-set rows: for each size (BENCH_RULES, default 1,000, 10,000 and 100,000; add 1000000
  * for the 3-minute target) and each generator, parsing, the indexed analysis, and where they
  * finish (BENCH_RULES_REFERENCE_MAX, default 10,000) the scanning engine and the naive pairwise
- * reference in the same run. Then the re-check after one edit at 10,000 and 100,000 rules:
+ * reference in the same run. From 100,000 rules the parse and analysis run in a fresh process,
+ * for their peak resident memory. Then the re-check after one edit at 10,000 and 100,000 rules:
  * BENCH_RULE_EDITS (default 200) edits at random positions, the first and the last rule among
- * them, each replacing a rule by a new one from the same generator.
+ * them, each replacing a rule by a new one from the same generator; and, apart, catch-all edits
+ * (BENCH_RULE_CATCHALLS, default 3): a permit-all or deny-all put in near the top, which covers
+ * every later rule, and the original rule put back, which uncovers them.
  */
 export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const sizes = (process.env.BENCH_RULES ?? '1000,10000,100000').split(',').map(Number);
   const referenceMax = Number(process.env.BENCH_RULES_REFERENCE_MAX ?? 10_000);
   const edits = Number(process.env.BENCH_RULE_EDITS ?? 200);
+  const catchAlls = Number(process.env.BENCH_RULE_CATCHALLS ?? 3);
   const options = { ...DEFAULT_RULE_OPTIONS, today: '2026-11-27' };
   for (const n of sizes) {
-    for (const gen of GENERATORS) {
+    for (const [g, gen] of GENERATORS.entries()) {
       const input = `${n} rules, ${gen.name}`;
+      if (n >= 100_000) {
+        const c = inChild(n, g);
+        rows.push({
+          name: 'rule-set: parse iptables-save (fresh process)',
+          input,
+          seconds: c.parseSeconds,
+          peakRssMb: 0,
+          rate: `${Math.round(n / c.parseSeconds)} rules/s`,
+          baseline: `CPU ${c.parseCpu.toFixed(1)} s`,
+        });
+        rows.push({
+          name: `rule-set: all anomalies + exact union reachability, indexed (${c.findings} findings; fresh process, peak = its whole resident peak)`,
+          input,
+          seconds: c.seconds,
+          peakRssMb: c.peakRssMb,
+          rate: `${Math.round(n / c.seconds)} rules/s`,
+          baseline: `CPU ${c.cpu.toFixed(1)} s; parse + analysis ${(c.parseSeconds + c.seconds).toFixed(1)} s wall, ${(c.parseCpu + c.cpu).toFixed(1)} s CPU; scan engine and naive pairwise skipped above ${referenceMax} (quadratic)`,
+        });
+        if (n !== 100_000) continue;
+      }
       const text = gen.generate(n + edits);
       const parsed: { policy?: Policy } = {};
       const parse = await measureCpu(measure, () => {
@@ -209,31 +295,33 @@ export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
       });
       const whole = parsed.policy!;
       const policy = { ...whole, rules: whole.rules.slice(0, n) };
-      rows.push({
-        name: 'rule-set: parse iptables-save',
-        input: `${n + edits} rules, ${gen.name}`,
-        ...parse,
-        rate: `${Math.round((n + edits) / parse.seconds)} rules/s`,
-        baseline: `CPU ${parse.cpu.toFixed(1)} s`,
-      });
-      let findings = 0;
-      const full = await measureCpu(measure, () => {
-        findings = analyzePolicy(policy, options).findings.length;
-      });
-      const reference = n <= referenceMax;
-      const scan = reference ? await measureCpu(measure, () => void analyzePolicy(policy, { ...options, engine: 'scan' })) : null;
-      const naive = reference ? await measureCpu(measure, () => void naivePairwise(policy)) : null;
-      rows.push({
-        name: `rule-set: all anomalies + exact union reachability, indexed (${findings} findings)`,
-        input,
-        ...full,
-        rate: `${Math.round(n / full.seconds)} rules/s`,
-        baseline:
-          `CPU ${full.cpu.toFixed(1)} s; ` +
-          (scan && naive
-            ? `scan engine CPU ${scan.cpu.toFixed(2)} s (${(scan.cpu / full.cpu).toFixed(1)}×); naive pairwise only, CPU ${naive.cpu.toFixed(2)} s (${(naive.cpu / full.cpu).toFixed(1)}×)`
-            : `scan engine and naive pairwise skipped above ${referenceMax} (quadratic)`),
-      });
+      if (n < 100_000) {
+        rows.push({
+          name: 'rule-set: parse iptables-save',
+          input: `${n + edits} rules, ${gen.name}`,
+          ...parse,
+          rate: `${Math.round((n + edits) / parse.seconds)} rules/s`,
+          baseline: `CPU ${parse.cpu.toFixed(1)} s`,
+        });
+        let findings = 0;
+        const full = await measureCpu(measure, () => {
+          findings = analyzePolicy(policy, options).findings.length;
+        });
+        const reference = n <= referenceMax;
+        const scan = reference ? await measureCpu(measure, () => void analyzePolicy(policy, { ...options, engine: 'scan' })) : null;
+        const naive = reference ? await measureCpu(measure, () => void naivePairwise(policy)) : null;
+        rows.push({
+          name: `rule-set: all anomalies + exact union reachability, indexed (${findings} findings)`,
+          input,
+          ...full,
+          rate: `${Math.round(n / full.seconds)} rules/s`,
+          baseline:
+            `CPU ${full.cpu.toFixed(1)} s; ` +
+            (scan && naive
+              ? `scan engine CPU ${scan.cpu.toFixed(2)} s (${(scan.cpu / full.cpu).toFixed(1)}×); naive pairwise only, CPU ${naive.cpu.toFixed(2)} s (${(naive.cpu / full.cpu).toFixed(1)}×)`
+              : `scan engine and naive pairwise skipped above ${referenceMax} (quadratic)`),
+        });
+      }
       if (n !== 10_000 && n !== 100_000) continue;
       const analysis = new PolicyAnalysis(policy, options);
       const replacements = whole.rules.slice(n);
@@ -246,21 +334,51 @@ export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
         const t0 = performance.now();
         analysis.replaceRule(position, { ...replacements[k]!, line: 10_000_000 + k });
         wall.push(performance.now() - t0);
-        const c = process.cpuUsage(c0);
-        cpu.push((c.user + c.system) / 1000);
+        cpu.push(cpuMs(c0));
       }
-      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-      const [w, c] = [sorted(wall), sorted(cpu)];
-      const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!.toFixed(1);
+      const [w, c] = [ascending(wall), ascending(cpu)];
       rows.push({
         name: `rule-set: re-check after replacing one rule (${edits} edits, first and last among them)`,
         input,
         seconds: w[w.length - 1]! / 1000,
         peakRssMb: 0,
-        rate: `wall median ${at(w, 0.5)} ms, p90 ${at(w, 0.9)} ms, worst ${at(w, 1)} ms`,
-        baseline: `CPU median ${at(c, 0.5)} ms, p90 ${at(c, 0.9)} ms, worst ${at(c, 1)} ms (position 0: ${wall[0]!.toFixed(1)} ms, last: ${wall[1]!.toFixed(1)} ms)`,
+        rate: `wall median ${at(w, 0.5)} ms, p99 ${at(w, 0.99)} ms, worst ${at(w, 1)} ms`,
+        baseline: `CPU median ${at(c, 0.5)} ms, p99 ${at(c, 0.99)} ms, worst ${at(c, 1)} ms (position 0: ${wall[0]!.toFixed(1)} ms, last: ${wall[1]!.toFixed(1)} ms)`,
+      });
+      if (catchAlls <= 0) continue;
+      // Near the top (the first rules, then a hundredth and a fifth of the way down), before and
+      // after the ClassBench set's own catch-all at rule 686; permit and deny in turn.
+      const spots = [1, Math.floor(n / 100), Math.floor(n / 5)];
+      const put: number[] = [];
+      const back: number[] = [];
+      const putWall: number[] = [];
+      const backWall: number[] = [];
+      for (let k = 0; k < catchAlls; k++) {
+        const position = spots[k % spots.length]! + Math.floor(k / spots.length);
+        const original = analysis.currentRules()[position]!;
+        let c0 = process.cpuUsage();
+        let t0 = performance.now();
+        analysis.replaceRule(position, catchAll(original, k % 2 === 0 ? 'permit' : 'deny', 20_000_000 + k));
+        putWall.push(performance.now() - t0);
+        put.push(cpuMs(c0));
+        c0 = process.cpuUsage();
+        t0 = performance.now();
+        analysis.replaceRule(position, original);
+        backWall.push(performance.now() - t0);
+        back.push(cpuMs(c0));
+      }
+      const [pw, pc, bw, bc] = [putWall, put, backWall, back].map(ascending) as [number[], number[], number[], number[]];
+      rows.push({
+        name: `rule-set: re-check after a catch-all edit (${catchAlls} permit-all/deny-all put in at rules ${spots.join(', ')}, then the original put back)`,
+        input,
+        seconds: pw[pw.length - 1]! / 1000,
+        peakRssMb: 0,
+        rate: `put in: wall median ${at(pw, 0.5)} ms, worst ${at(pw, 1)} ms (CPU median ${at(pc, 0.5)} ms, worst ${at(pc, 1)} ms)`,
+        baseline: `taken out: wall median ${at(bw, 0.5)} ms, worst ${at(bw, 1)} ms (CPU median ${at(bc, 0.5)} ms, worst ${at(bc, 1)} ms): every later rule it covered is judged again`,
       });
     }
   }
   return rows;
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) childMain(Number(process.argv[2]), Number(process.argv[3]));

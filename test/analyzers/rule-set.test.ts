@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyzerFinding } from '../../src/core/analysis/analyzer.js';
 import { coveredByUnion, DEFAULT_RULE_OPTIONS, PolicyAnalysis, type RuleFinding } from '../../src/analyzers/rule-set/analyze-rules.js';
 import { tokenize } from '../../src/analyzers/rule-set/parsers/policy-builder.js';
+import type { NormalizedRule } from '../../src/analyzers/rule-set/rule-model.js';
 import { ContainIndex, levelOf, OverlapIndex, PairContainIndex, PairOverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
 import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
@@ -239,6 +240,29 @@ describe('re-checking after one rule changes', () => {
         analysis.replaceRule(position, { ...all.rules[1500 + edit]!, line: 20_000 + edit, name: `edit-${edit}` });
         const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
         expect(analysis.findings().map(key).sort(), `seed ${seed}, edit ${edit} at ${position}`).toEqual(fresh.findings().map(key).sort());
+      }
+    }
+  });
+
+  // Taking a catch-all out uncovers every later rule: past a few hundred, their next cover is asked
+  // of a containment index (on the ClassBench-style set, the any-any permit at rule 686).
+  it('stays exact when a catch-all is put in near the top and taken out again, on both generated sets', async () => {
+    const { forwardPolicy, generateRuleSet, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
+    const { ANY_PORT, ANY_PROTO, ANY_STATE, anyAddress } = await import('../../src/analyzers/rule-set/rule-model.js');
+    const all = { proto: ANY_PROTO, src: anyAddress(4), dst: anyAddress(4), sport: ANY_PORT, dport: ANY_PORT, state: ANY_STATE };
+    for (const generate of [generateRuleSet, generateSiteRuleSet]) {
+      const policy = forwardPolicy(generate(1200, 9));
+      const analysis = new PolicyAnalysis(policy, opts);
+      for (const [position, action] of [
+        [3, 'permit'],
+        [600, 'deny'],
+      ] as const) {
+        const original = analysis.currentRules()[position]!;
+        for (const rule of [{ ...original, action, box: all, line: 50_000, name: 'all' }, original]) {
+          analysis.replaceRule(position, rule);
+          const fresh = new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts);
+          expect(analysis.findings(), `${generate.name}, ${rule.name} at ${position}`).toEqual(fresh.findings());
+        }
       }
     }
   });
@@ -553,6 +577,53 @@ describe('the indexed engine against the scanning one', () => {
       ),
       { numRuns: 300, seed: 4211 },
     );
+  });
+
+  // A catch-all edit (every protocol, address and port) covers every later rule at once: the
+  // re-check then decides each later rule without asking the index, and re-decides 'redundant to
+  // a later rule' only where the deciding rule changed or was covered. Catch-alls are put in,
+  // widened to the whole space, made opaque, and taken out again (the original rule restored).
+  it('after catch-all edits put in and taken out, equals a fresh analysis', () => {
+    const universe = { proto: { lo: 0n, hi: 255n }, src: { lo: 0n, hi: 0xffffffffn }, dst: { lo: 0n, hi: 0xffffffffn }, dport: { lo: 0n, hi: 65535n } };
+    // Holds every generated rule without being the whole space.
+    const space = { proto: { lo: 0n, hi: 255n }, src: { lo: base, hi: base + 63n }, dst: { lo: base, hi: base + 31n }, dport: { lo: 0n, hi: 15n } };
+    const edit = fc.oneof(
+      { weight: 2, arbitrary: fc.record({ permit: fc.boolean(), opaque: fc.integer({ min: 0, max: 5 }).map((x) => x === 0), whole: fc.boolean() }) },
+      { weight: 1, arbitrary: rule },
+      { weight: 2, arbitrary: fc.constant('restore' as const) },
+    );
+    let catchAlls = 0;
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.nat(), edit), { minLength: 1, maxLength: 6 }), (gens, edits) => {
+        const policy = policyOf(gens);
+        const indexed = new PolicyAnalysis(policy, opts);
+        const last = new Map<number, NormalizedRule>();
+        edits.forEach(([at, e], k) => {
+          const position = e === 'restore' && last.size > 0 ? [...last.keys()][at % last.size]! : at % indexed.scope;
+          const current = indexed.currentRules()[position]!;
+          let next: NormalizedRule;
+          if (e === 'restore') next = policy.rules[position]!;
+          else if ('permit' in e && 'whole' in e) {
+            catchAlls++;
+            const b = e.whole ? universe : space;
+            next = {
+              ...current,
+              line: 1000 + k,
+              name: `all${k}`,
+              action: e.permit ? 'permit' : 'deny',
+              opaque: e.opaque,
+              box: { ...b, sport: { lo: 0n, hi: 65535n }, state: { lo: 0n, hi: 1n } },
+            };
+          } else next = { ...toRules([e])[0]!, line: 1000 + k, name: `e${k}` };
+          last.set(position, current);
+          indexed.replaceRule(position, next);
+          const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+          expect(indexed.findings()).toEqual(fresh.findings());
+        });
+      }),
+      { numRuns: 300, seed: 1313 },
+    );
+    expect(catchAlls).toBeGreaterThan(300);
   });
 });
 

@@ -43,44 +43,55 @@ if (DIMENSIONS.join() !== 'proto,src,dst,sport,dport,state') throw new Error('up
 type Box = Float64Array; // [lo0, hi0, lo1, hi1, …]
 
 /** IPv4 addresses, ports and protocols all fit a double exactly: no compression needed. */
-function boxOf(r: NormalizedRule): Box {
-  const b = new Float64Array(2 * D);
-  DIMENSIONS.forEach((dim, d) => {
-    b[2 * d] = Number(r.box[dim].lo);
-    b[2 * d + 1] = Number(r.box[dim].hi);
-  });
-  return b;
+function writeBox(r: NormalizedRule, flat: Float64Array, o: number): void {
+  const b = r.box;
+  flat[o] = Number(b.proto.lo);
+  flat[o + 1] = Number(b.proto.hi);
+  flat[o + 2] = Number(b.src.lo);
+  flat[o + 3] = Number(b.src.hi);
+  flat[o + 4] = Number(b.dst.lo);
+  flat[o + 5] = Number(b.dst.hi);
+  flat[o + 6] = Number(b.sport.lo);
+  flat[o + 7] = Number(b.sport.hi);
+  flat[o + 8] = Number(b.dport.lo);
+  flat[o + 9] = Number(b.dport.hi);
+  flat[o + 10] = Number(b.state.lo);
+  flat[o + 11] = Number(b.state.hi);
 }
 
 /**
- * The boxes as plain numbers, so that the quadratic part of the analysis compares doubles
- * instead of bigints: exact values for IPv4, ranks of the endpoints for IPv6 (128-bit).
+ * The boxes as plain numbers in one array (rule j at j × 2D), so that the quadratic part of the
+ * analysis compares doubles instead of bigints: exact values for IPv4, ranks of the endpoints for
+ * IPv6 (128-bit). One array rather than one Float64Array per rule: at 1,000,000 rules each small
+ * array cost about 500 bytes beside its 96 of data.
  */
-function compress(rules: readonly NormalizedRule[]): Box[] {
-  if (rules.every((r) => r.family === 4)) return rules.map(boxOf);
-  const maps = DIMENSIONS.map((dim) => {
+function compress(rules: readonly NormalizedRule[]): Float64Array {
+  const W = 2 * D;
+  const flat = new Float64Array(rules.length * W);
+  if (rules.every((r) => r.family === 4)) {
+    rules.forEach((r, j) => writeBox(r, flat, j * W));
+    return flat;
+  }
+  DIMENSIONS.forEach((dim, d) => {
     const points = new Set<bigint>();
     for (const r of rules) {
       points.add(r.box[dim].lo);
       points.add(r.box[dim].hi + 1n);
     }
     const sorted = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return new Map(sorted.map((p, i) => [p, i]));
-  });
-  return rules.map((r) => {
-    const b = new Float64Array(2 * D);
-    DIMENSIONS.forEach((dim, d) => {
-      b[2 * d] = maps[d]!.get(r.box[dim].lo)!;
-      b[2 * d + 1] = maps[d]!.get(r.box[dim].hi + 1n)! - 1;
+    const rank = new Map(sorted.map((p, i) => [p, i]));
+    rules.forEach((r, j) => {
+      flat[j * W + 2 * d] = rank.get(r.box[dim].lo)!;
+      flat[j * W + 2 * d + 1] = rank.get(r.box[dim].hi + 1n)! - 1;
     });
-    return b;
   });
+  return flat;
 }
 
-function flatten(boxes: readonly Box[]): Float64Array {
-  const flat = new Float64Array(boxes.length * 2 * D);
-  boxes.forEach((b, j) => flat.set(b, j * 2 * D));
-  return flat;
+/** Rule j's box as a view of `flat` (no copy: it changes when the row is rewritten). */
+function views(flat: Float64Array): Box[] {
+  const W = 2 * D;
+  return Array.from({ length: flat.length / W }, (_, j) => flat.subarray(j * W, (j + 1) * W));
 }
 
 /** Columns 2–5 of each row of `flat`: the src and dst bounds. */
@@ -201,6 +212,34 @@ function overlapLog2(a: Box, c: Box): number {
   return v;
 }
 
+const KNOWN_COVERED: CoverHint = Object.freeze({ known: true });
+const NO_RULES: readonly number[] = Object.freeze([]);
+/** How many rules an edit takes the first cover from before it asks (and builds) the containment index. */
+const HOLDER_INDEX_AFTER = 256;
+/** firstHolder without an index: the caller looks for itself. */
+const UNKNOWN = -2;
+
+/** Whether the low corner of `a` lies in `b`. */
+function cornerWithin(a: Box, b: Box): boolean {
+  for (let k = 0; k < 2 * D; k += 2) if (a[k]! < b[k]! || a[k]! > b[k + 1]!) return false;
+  return true;
+}
+
+/** No later rule is known to decide whether a rule is redundant to a later one. */
+const UNDECIDED = 0x7fffffff;
+
+/** Two ascending lists of rule positions merged, each position once. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let k = 0;
+  while (i < a.length || k < b.length) {
+    const x = k >= b.length || (i < a.length && a[i]! <= b[k]!) ? a[i++]! : b[k++]!;
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
+}
+
 /** How many later rules reverseOf reads one by one before it asks the index. */
 const NEAR_SCAN = 512;
 
@@ -210,7 +249,7 @@ const loc = (r: NormalizedRule): FindingLocation => ({ file: r.file, line: r.lin
 /** What the caller of a re-check knows about a rule's coverage: the answer, or which cover was replaced. */
 type CoverHint =
   | { readonly known: true }
-  | { readonly known: false; readonly witness: Box | null }
+  | { readonly known: false; readonly witness: Witness }
   | { readonly removed: Box; readonly added: Box | null; readonly position: number };
 
 function intersection(a: Box, b: Box): Box {
@@ -232,19 +271,28 @@ interface Cover {
   readonly by: readonly number[];
 }
 
+/**
+ * A point of a rule that no earlier rule matches; `corner`, the low corner of its own box (when no
+ * earlier rule overlaps it), is kept as a word rather than one small array per rule.
+ */
+type Witness = Box | 'corner' | null;
+
+/** Shared by the records with no findings of a kind (most of them): no empty array per rule. */
+const NONE: readonly RuleFinding[] = Object.freeze([]);
+
 interface RuleRecord {
   /** Findings about this rule from the rules before it (generalization, correlation, undecided). */
-  forward: RuleFinding[];
+  forward: readonly RuleFinding[];
   /** Which earlier rules match all of its traffic: reported per rule line in findings(). */
   cover: Cover | null;
   /** Whether earlier rules match all of its traffic (it can then make no other rule redundant). */
   covered: boolean;
   /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
-  witness: Box | null;
+  witness: Witness;
   /** This rule is redundant to a later one. */
   reverse: RuleFinding | null;
   /** Findings about the rule alone (any-any, over-broad). */
-  local: RuleFinding[];
+  local: readonly RuleFinding[];
 }
 
 /** The first `n` blocking rules, one per file and line (expanded rules share a line). */
@@ -297,6 +345,19 @@ export class PolicyAnalysis {
   private byAddress: PairOverlapIndex | null = null;
   private readonly moved = new Set<number>();
   /**
+   * Per rule j, the later rule that decides whether j is redundant to a later one (see reverseOf),
+   * or a later rule at or after it (a conflict the index met first); UNDECIDED when none is
+   * known. An edit re-decides j only where it changed a rule at or before that one.
+   */
+  private readonly decider: Int32Array;
+  /** 1 where `decider` is exactly the first deciding rule, or UNDECIDED because none decides. */
+  private readonly exact: Uint8Array;
+  private readonly singleCovers = new Map<number, Cover>();
+  /** All rules by containment (see firstHolder); null until first asked, and after the ranks change. */
+  private holders: PairContainIndex | null = null;
+  /** The last rule that can make an earlier one redundant (not opaque, not covered); -1 if none. */
+  private lastReachable = -1;
+  /**
    * How many rules are not IPv4, kept up to date by replaceRule: asking every rule at each edit
    * was the largest part of an edit's time at 100,000 rules (rules of many shapes, slow to read).
    */
@@ -308,12 +369,16 @@ export class PolicyAnalysis {
   ) {
     this.rules = policy.rules.filter((r) => !r.disabled);
     this.nonIpv4 = this.rules.reduce((n, r) => (r.family === 4 ? n : n + 1), 0);
-    this.boxes = compress(this.rules);
-    this.flat = flatten(this.boxes);
+    this.flat = compress(this.rules);
+    this.boxes = views(this.flat);
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
-    this.records = this.rules.map(() => ({ forward: [], cover: null, covered: false, witness: null, reverse: null, local: [] }));
+    this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverse: null, local: NONE }));
+    this.decider = new Int32Array(this.rules.length).fill(UNDECIDED);
+    this.exact = new Uint8Array(this.rules.length);
     this.full();
+    this.lastReachable = this.rules.length - 1;
+    this.findLastReachable();
   }
 
   get scope(): number {
@@ -370,7 +435,7 @@ export class PolicyAnalysis {
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
     hint?: CoverHint,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+  ): { findings: readonly RuleFinding[]; covered: boolean; witness: Witness; cover: Cover | null } {
     const earlier = this.scanEarlier(i, firstConflict);
     const bi = this.boxes[i]!;
     return this.judge(
@@ -416,7 +481,7 @@ export class PolicyAnalysis {
     hint?: CoverHint,
     firstConflict?: Int32Array,
     redundantEarlier?: Set<number>,
-  ): { findings: RuleFinding[]; covered: boolean; witness: Box | null; cover: Cover | null } {
+  ): { findings: readonly RuleFinding[]; covered: boolean; witness: Witness; cover: Cover | null } {
     const { rules, boxes } = this;
     const ri = rules[i]!;
     const bi = boxes[i]!;
@@ -424,10 +489,10 @@ export class PolicyAnalysis {
     if (single !== undefined) {
       // Named per rule line in findings(): a line expanded into several boxes may be covered by
       // a different earlier rule in each, and only all of them together make the line dead.
-      return { findings: out, covered: true, witness: null, cover: { kind: rules[single]!.action === ri.action ? 'redundant' : 'shadowed', by: [single] } };
+      return { findings: NONE, covered: true, witness: null, cover: this.singleCover(single, rules[single]!.action === ri.action ? 'redundant' : 'shadowed') };
     }
     const earlier = typeof earlierOrLater === 'function' ? earlierOrLater() : earlierOrLater;
-    if (earlier.length === 0) return { findings: out, covered: false, witness: pointAt(bi, 0, bi[0]!), cover: null };
+    if (earlier.length === 0) return { findings: NONE, covered: false, witness: 'corner', cover: null };
     // When the caller knows the answer or what changed (see replaceRule), it spares the full exact check.
     const answer =
       hint === undefined
@@ -455,7 +520,7 @@ export class PolicyAnalysis {
       );
     } else if (covered) {
       // Every earlier rule that overlaps it: their union holds all of its traffic.
-      return { findings: out, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
+      return { findings: out.length ? out : NONE, covered: true, witness: null, cover: { kind: 'unreachable', by: earlier } };
     }
     const general: NormalizedRule[] = [];
     const correlated: NormalizedRule[] = [];
@@ -467,6 +532,8 @@ export class PolicyAnalysis {
         // at most its box: it cannot make another rule redundant.
         if (firstConflict && redundantEarlier && !ri.opaque && within(boxes[j]!, bi) && !redundantEarlier.has(j) && firstConflict[j]! > i) {
           redundantEarlier.add(j);
+          this.decider[j] = i;
+          this.exact[j] = 1;
           this.records[j]!.reverse = this.redundantTo(rj, ri);
         }
         continue;
@@ -504,7 +571,15 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return { findings: out, covered: false, witness, cover: null };
+    return { findings: out.length ? out : NONE, covered: false, witness, cover: null };
+  }
+
+  /** One shared record per covering rule and kind (a catch-all covers tens of thousands of rules). */
+  private singleCover(j: number, kind: 'redundant' | 'shadowed'): Cover {
+    const key = 2 * j + (kind === 'redundant' ? 1 : 0);
+    let c = this.singleCovers.get(key);
+    if (!c) this.singleCovers.set(key, (c = Object.freeze({ kind, by: Object.freeze([j]) })));
+    return c;
   }
 
   /**
@@ -535,11 +610,21 @@ export class PolicyAnalysis {
     return true;
   }
 
-  /** Whether rule j is redundant to a later rule: the first later rule that decides it. */
-  private reverseOf(j: number): RuleFinding | null {
+  /**
+   * Sets whether rule j is redundant to a later rule: the first later rule that decides it. Also
+   * keeps which rule decided (see `decider`).
+   */
+  private reverseOf(j: number, limit = this.rules.length): void {
     const { rules, boxes, addr } = this;
     const rj = rules[j]!;
-    if (rj.opaque) return null;
+    this.decider[j] = UNDECIDED;
+    this.exact[j] = 0;
+    this.records[j]!.reverse = null;
+    // Only a reachable rule that can cover makes j redundant: after the last one, none does (a
+    // catch-all edit covers every later rule at once, and this spares each a walk).
+    if (rj.opaque || j >= this.lastReachable) return;
+    // From here the walk finds the first deciding rule, or that none decides.
+    this.exact[j] = 1;
     const bj = boxes[j]!;
     // The first later rule that overlaps j decides (differs: not redundant; alike and holds it:
     // redundant to it). A broad rule meets one within a few rules, a narrow one may meet none:
@@ -551,39 +636,41 @@ export class PolicyAnalysis {
     // read first in any case, before the index is asked how many candidates it has: when an edit
     // changes the coverage of tens of thousands of rules (a catch-all widened), most of them meet
     // their deciding rule there, and counting was a fifth of the edit's time.
-    const n = rules.length;
+    // Rules from `limit` on are never read: the caller knows that the one before it decides.
+    const n = limit;
     let k = j + 1;
     for (let a = 4 * k, end = Math.min(n, j + 1 + NEAR_SCAN); k < end; k++, a += 4) {
       if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
-      const d = this.decideReverse(rj, bj, k);
-      if (d !== undefined) return d;
+      if (this.decideReverse(j, rj, bj, k)) return;
     }
-    if (k >= n) return null;
+    if (k >= n) return;
     const index = this.byAddress;
     if (!index || index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 >= n - j) {
       for (let a = 4 * k; k < n; k++, a += 4) {
         if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
-        const d = this.decideReverse(rj, bj, k);
-        if (d !== undefined) return d;
+        if (this.decideReverse(j, rj, bj, k)) return;
       }
-      return null;
+      return;
     }
     const near = k;
-    for (const m of this.overlapping(bj, (x) => x >= near) ?? []) {
-      const d = this.decideReverse(rj, bj, m);
-      if (d !== undefined) return d;
-    }
-    return null;
+    for (const m of this.overlapping(bj, () => true, near, n) ?? []) if (this.decideReverse(j, rj, bj, m)) return;
   }
 
-  /** Whether later rule k decides rule j's reverse redundancy (see reverseOf); undefined: it does not. */
-  private decideReverse(rj: NormalizedRule, bj: Box, k: number): RuleFinding | null | undefined {
+  /** Whether later rule k decides rule j's reverse redundancy (see reverseOf); if so, records it. */
+  private decideReverse(j: number, rj: NormalizedRule, bj: Box, k: number): boolean {
     const { rules, boxes } = this;
-    if (!intersects(bj, boxes[k]!)) return undefined;
+    if (!intersects(bj, boxes[k]!)) return false;
     const rk = rules[k]!;
-    if (rk.action !== rj.action) return null; // something in between treats it differently
-    if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) return this.redundantTo(rj, rk);
-    return undefined;
+    if (rk.action !== rj.action) {
+      this.decider[j] = k; // something in between treats it differently
+      return true;
+    }
+    if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) {
+      this.decider[j] = k;
+      this.records[j]!.reverse = this.redundantTo(rj, rk);
+      return true;
+    }
+    return false;
   }
 
   private full(): void {
@@ -593,11 +680,7 @@ export class PolicyAnalysis {
     const W = 2 * D;
     // Addresses are the most selective dimensions of real rule sets (and of ClassBench): source
     // and destination, each question asked of the narrower.
-    const byAddress = new PairOverlapIndex(
-      n,
-      (j, d) => flat[j * W + 2 + 2 * d]!,
-      (j, d) => flat[j * W + 3 + 2 * d]!,
-    );
+    const byAddress = this.buildIndex();
     this.byAddress = byAddress;
     const overlaps = (j: number, k: number) => {
       for (let o = j * W, q = k * W, m = 0; m < W; m += 2) if (flat[o + m]! > flat[q + m + 1]! || flat[q + m]! > flat[o + m + 1]!) return false;
@@ -649,13 +732,88 @@ export class PolicyAnalysis {
         }
       });
       if (later < 0) continue;
-      let conflict = false;
+      let conflict = -1;
       byAddress.forEachOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!, (m) => {
-        if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = true;
-        return conflict;
+        if (m > j && m < later && rules[m]!.action !== rj.action && overlaps(j, m)) conflict = m;
+        return conflict >= 0;
       });
-      records[j]!.reverse = conflict ? null : this.redundantTo(rj, rules[later]!);
+      // A conflicting rule found first by the index need not be the first in order: it bounds the
+      // deciding rule from above, which is all a re-check asks of it.
+      this.decider[j] = conflict >= 0 ? conflict : later;
+      this.exact[j] = conflict >= 0 ? 0 : 1;
+      records[j]!.reverse = conflict >= 0 ? null : this.redundantTo(rj, rules[later]!);
     }
+  }
+
+  /**
+   * The rules whose box overlaps `a` or `b`, and `also`, ascending; null without an index. When
+   * either box is broad (a catch-all) it reads every row once instead of merging two long lists.
+   */
+  private overlappingEither(a: Box, b: Box, also: number): number[] | null {
+    const index = this.byAddress;
+    if (!index) return null;
+    const n = this.rules.length;
+    const broad = (x: Box) => index.countOverlapping(x[2]!, x[3]!, x[4]!, x[5]!) * 16 >= n;
+    if (broad(a) || broad(b)) {
+      const out: number[] = [];
+      for (let x = 0; x < n; x++) {
+        const bx = this.boxes[x]!;
+        if (x === also || intersects(bx, a) || intersects(bx, b)) out.push(x);
+      }
+      return out;
+    }
+    return mergeAscending(
+      mergeAscending(
+        this.overlapping(a, () => true)!,
+        this.overlapping(b, () => true)!,
+      ),
+      [also],
+    );
+  }
+
+  /**
+   * The first rule in [from, x) that can cover and holds all of rule x's box `bx`; -1 if none;
+   * UNKNOWN without an address index. The containment index is built at the first question
+   * (an analysis that is never edited never pays for it), over the boxes as they were then:
+   * the positions replaced since are read directly.
+   */
+  private firstHolder(x: number, bx: Box, from: number): number {
+    if (!this.byAddress) return UNKNOWN;
+    const { boxes, moved, opaque } = this;
+    if (!this.holders) {
+      this.holders = new PairContainIndex();
+      for (let j = 0; j < boxes.length; j++) this.holders.add(j, boxes[j]![2]!, boxes[j]![3]!, boxes[j]![4]!, boxes[j]![5]!);
+    }
+    let best = -1;
+    // Each block list is ascending: past x, or past the best so far, the rest of it cannot be first.
+    this.holders.forEachContaining(bx[2]!, bx[3]!, bx[4]!, bx[5]!, (j) => {
+      if (j >= x || (best >= 0 && j >= best)) return true;
+      if (j < from || opaque[j] || moved.has(j)) return;
+      if (within(bx, boxes[j]!)) {
+        best = j;
+        return true;
+      }
+    });
+    for (const j of moved) if (j >= from && j < x && (best < 0 || j < best) && !opaque[j] && within(bx, boxes[j]!)) best = j;
+    return best;
+  }
+
+  /** The rules by source and destination addresses (see byAddress). */
+  private buildIndex(): PairOverlapIndex {
+    const { flat } = this;
+    const W = 2 * D;
+    return new PairOverlapIndex(
+      this.rules.length,
+      (j, d) => flat[j * W + 2 + 2 * d]!,
+      (j, d) => flat[j * W + 3 + 2 * d]!,
+    );
+  }
+
+  /** Moves lastReachable down to the last rule that is reachable and can cover. */
+  private findLastReachable(): void {
+    let k = this.lastReachable;
+    while (k >= 0 && (this.opaque[k] || this.records[k]!.covered)) k--;
+    this.lastReachable = k;
   }
 
   /**
@@ -663,7 +821,7 @@ export class PolicyAnalysis {
    * replaced positions, whose index entries are stale); null without an index (IPv6 after a
    * replacement moved the ranks, or the scanning engine).
    */
-  private overlapping(box: Box, keep: (j: number) => boolean): number[] | null {
+  private overlapping(box: Box, keep: (j: number) => boolean, from = 0, to = this.rules.length): number[] | null {
     const index = this.byAddress;
     if (!index) return null;
     const { boxes, moved, flat } = this;
@@ -672,7 +830,31 @@ export class PolicyAnalysis {
     // (an edit asks for 10,000–140,000 candidates; a Float64Array per candidate was half its time).
     const [p0, p1, s0, s1, d0, d1, a0, a1, b0, b1, t0, t1] = box as unknown as number[];
     const W = 2 * D;
+    // When the index would hand over a sixteenth of the range or more (a catch-all), reading the
+    // rows in order is cheaper than collecting, de-duplicating and sorting its candidates.
+    if (index.countOverlapping(s0!, s1!, d0!, d1!) * 16 >= to - from) {
+      for (let j = from, o = from * W; j < to; j++, o += W) {
+        if (
+          flat[o + 2]! > s1! ||
+          s0! > flat[o + 3]! ||
+          flat[o + 4]! > d1! ||
+          d0! > flat[o + 5]! ||
+          flat[o]! > p1! ||
+          p0! > flat[o + 1]! ||
+          flat[o + 8]! > b1! ||
+          b0! > flat[o + 9]! ||
+          flat[o + 6]! > a1! ||
+          a0! > flat[o + 7]! ||
+          flat[o + 10]! > t1! ||
+          t0! > flat[o + 11]!
+        )
+          continue;
+        if (keep(j)) out.push(j);
+      }
+      return out;
+    }
     index.forEachOverlapping(s0!, s1!, d0!, d1!, (j) => {
+      if (j < from || j >= to) return;
       const o = j * W;
       if (
         flat[o + 2]! > s1! ||
@@ -691,7 +873,7 @@ export class PolicyAnalysis {
         return;
       if (!moved.has(j) && keep(j)) out.push(j);
     });
-    for (const j of moved) if (keep(j) && intersects(box, boxes[j]!)) out.push(j);
+    for (const j of moved) if (j >= from && j < to && keep(j) && intersects(box, boxes[j]!)) out.push(j);
     return out.sort((x, y) => x - y);
   }
 
@@ -717,7 +899,8 @@ export class PolicyAnalysis {
     const old = this.rules[position]!;
     this.rules[position] = { ...rule, index: old.index };
     // IPv4: only the changed box moves; IPv6 ranks may shift, so they are recomputed.
-    const oldBox = this.boxes[position]!;
+    // A copy: the row is rewritten below.
+    const oldBox = this.boxes[position]!.slice();
     const wasIpv4 = this.nonIpv4 === 0;
     this.nonIpv4 += (rule.family === 4 ? 0 : 1) - (old.family === 4 ? 0 : 1);
     // Only when the boxes were exact already: after the last IPv6 rule goes, the others are still
@@ -725,18 +908,22 @@ export class PolicyAnalysis {
     // found it).
     const ipv4 = wasIpv4 && this.nonIpv4 === 0;
     if (ipv4) {
-      this.boxes[position] = boxOf(this.rules[position]);
-      this.flat.set(this.boxes[position], position * 2 * D);
-      this.addr.set(this.boxes[position].subarray(2, 6), position * 4);
+      writeBox(this.rules[position], this.flat, position * 2 * D);
+      this.addr.set(this.boxes[position]!.subarray(2, 6), position * 4);
       this.moved.add(position);
     } else {
-      this.boxes = compress(this.rules);
-      this.flat = flatten(this.boxes);
+      this.flat = compress(this.rules);
+      this.boxes = views(this.flat);
       this.addr = addresses(this.flat);
       // Witnesses are points in the old ranks: forget them rather than trust moved coordinates.
       for (const r of this.records) r.witness = null;
-      // So are the index's keys: the re-check scans instead.
-      this.byAddress = null;
+      // So are the index's keys: rebuilt in the new ranks (scanning instead made every later query
+      // of this analysis read all rules).
+      if (this.byAddress) {
+        this.byAddress = this.buildIndex();
+        this.moved.clear();
+        this.holders = null;
+      }
     }
     const now = this.rules[position];
     this.opaque[position] = now.opaque ? 1 : 0;
@@ -744,12 +931,13 @@ export class PolicyAnalysis {
     // IPv4 boxes are exact, so the doubles decide; IPv6 ranks moved, so the bigints do.
     const touchesAt = (x: number) =>
       ipv4 ? intersects(this.boxes[x]!, oldBox) || intersects(this.boxes[x]!, nowBox) : overlapsBig(this.rules[x]!, old) || overlapsBig(this.rules[x]!, now);
-    // The rules the change can affect: those overlapping the old or the new box.
-    const fromIndex = this.overlapping(oldBox, () => true);
-    const touched = fromIndex
-      ? [...new Set([...fromIndex, ...(this.overlapping(nowBox, () => true) ?? []), position])].sort((a, b) => a - b)
-      : Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
-    const coverChanged: number[] = [];
+    // The rules the change can affect: those overlapping the old or the new box. The old box is in
+    // the old ranks after an IPv6 change: then the bigints decide.
+    const touched =
+      (ipv4 && this.overlappingEither(oldBox, nowBox, position)) || Array.from(this.rules, (_, x) => x).filter((x) => x === position || touchesAt(x));
+    const becameCovered: number[] = [];
+    const becameUncovered: number[] = [];
+    let uncovered = 0;
     for (const x of touched) {
       if (x < position) continue;
       const before = this.records[x]!.covered;
@@ -760,55 +948,104 @@ export class PolicyAnalysis {
       // (new rule does not overlap) an uncovered one stays uncovered. Only the wording is rebuilt.
       const oldOverlaps = !old.opaque && (ipv4 ? intersects(bx, oldBox) : overlapsBig(rx, old));
       const newOverlaps = !now.opaque && (ipv4 ? intersects(bx, nowBox) : overlapsBig(rx, now));
-      // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does not
-      // contain it, the rule stays reachable, whatever else changed before it.
-      const witness = this.records[x]!.witness;
-      // The old box is in the previous ranks when they were recomputed (IPv6, or the last IPv6 rule
-      // replaced): not comparable with the new boxes, so a covered rule then gets the full check.
-      const hint: CoverHint | undefined =
-        x === position
-          ? undefined
-          : before && !oldOverlaps
-            ? { known: true }
-            : !before && (!newOverlaps || (witness !== null && !within(witness, nowBox)))
-              ? { known: false, witness }
-              : before && ipv4
-                ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
-                : undefined;
       // The first earlier rule that holds all of x stays first unless it was the replaced one,
       // or the new rule holds x and comes before it: then no scan of earlier rules is needed.
       const cover = this.records[x]!.cover;
       const kept = x !== position && cover !== null && cover.kind !== 'unreachable' ? cover.by[0]! : -1;
-      const earlier = (): readonly number[] => this.overlapping(bx, (j) => j < x && !this.opaque[j]) ?? this.scanEarlier(x);
+      const heldByNew = x > position && !now.opaque && within(bx, nowBox);
+      // No rule before the position held all of x when none is kept, and the new rule does: it is
+      // the first. These paths, which a catch-all edit takes for every later rule, make no
+      // closure, hint or result object per rule.
+      const single = kept >= 0 && kept !== position ? (position < kept && heldByNew ? position : kept) : heldByNew ? position : -1;
+      if (single >= 0) {
+        const rec = this.records[x]!;
+        rec.forward = NONE;
+        rec.cover = this.singleCover(single, this.rules[single]!.action === rx.action ? 'redundant' : 'shadowed');
+        rec.covered = true;
+        rec.witness = null;
+        if (!before) becameCovered.push(x);
+        continue;
+      }
       let f: ReturnType<PolicyAnalysis['judge']>;
-      if (kept >= 0 && kept !== position) {
-        f = this.judge(x, position < kept && !now.opaque && within(bx, nowBox) ? position : kept, earlier, hint);
-      } else {
-        const list = earlier();
-        f = this.judge(
-          x,
-          list.find((j) => within(bx, this.boxes[j]!)),
-          list,
-          hint,
-        );
+      {
+        // A reachable rule keeps a witness, a point no earlier rule matched: if the new rule does
+        // not contain it, the rule stays reachable, whatever else changed before it.
+        const witness = this.records[x]!.witness;
+        // The old box is in the previous ranks when they were recomputed (IPv6, or the last IPv6
+        // rule replaced): not comparable with the new boxes, so a covered rule then gets the full check.
+        const hint: CoverHint | undefined =
+          x === position
+            ? undefined
+            : before && !oldOverlaps
+              ? KNOWN_COVERED
+              : !before && (!newOverlaps || (witness !== null && !(witness === 'corner' ? cornerWithin(bx, nowBox) : within(witness, nowBox))))
+                ? { known: false, witness }
+                : before && ipv4
+                  ? { removed: oldBox, added: now.opaque ? null : nowBox, position }
+                  : undefined;
+        // The first earlier rule that holds x: none if none did and the new rule does not; for the
+        // new rule, found among the earlier rules that overlap it (needed anyway if none holds it);
+        // after the replaced rule if that was it, asked of the containment index when many are (a
+        // catch-all taken out; building it for an ordinary edit cost more than the edit),
+        // rather than found in the list of every earlier rule that overlaps x (for the broad rules
+        // of a catch-all set that list is most of the policy, for each of them).
+        const holder =
+          x === position
+            ? UNKNOWN
+            : kept !== position
+              ? -1
+              : this.holders || ++uncovered > HOLDER_INDEX_AFTER
+                ? this.firstHolder(x, bx, position + 1)
+                : UNKNOWN;
+        if (holder >= 0) f = this.judge(x, holder, NO_RULES);
+        else {
+          const list = this.overlapping(bx, (j) => !this.opaque[j], 0, x) ?? this.scanEarlier(x);
+          f = this.judge(x, holder === UNKNOWN ? list.find((j) => within(bx, this.boxes[j]!)) : undefined, list, hint);
+        }
       }
       this.records[x]!.forward = f.findings;
       this.records[x]!.cover = f.cover;
       this.records[x]!.covered = f.covered;
       this.records[x]!.witness = f.witness;
-      if (before !== f.covered) coverChanged.push(x);
+      if (before !== f.covered) (f.covered ? becameCovered : becameUncovered).push(x);
     }
     this.records[position]!.local = this.localChecks(now);
-    // Whether rule j is redundant to a later rule depends only on the rules after it: the rules
-    // before the change that overlap it, and those before a rule whose coverage changed.
+    const reachable = (k: number) => !this.opaque[k] && !this.records[k]!.covered;
+    for (const k of [...becameUncovered, position]) if (k > this.lastReachable && reachable(k)) this.lastReachable = k;
+    this.findLastReachable();
+    // Whether rule j is redundant to a later rule depends only on the rules after it, up to the one
+    // that decides it (decider): the rules before the change that overlap it, where the change
+    // comes at or before that one; where the deciding rule, one that held j, is now covered; and
+    // where a rule that holds j alike and comes before its deciding one is now reachable.
+    const { decider, rules, boxes } = this;
     const affected = new Set<number>([position]);
-    for (const j of touched) if (j < position) affected.add(j);
-    for (const k of coverChanged) {
-      const list = this.overlapping(this.boxes[k]!, (j) => j < k);
-      if (list) for (const j of list) affected.add(j);
-      else for (let j = 0; j < k; j++) if (intersects(this.boxes[j]!, this.boxes[k]!)) affected.add(j);
+    for (const j of touched) if (j < position && decider[j]! >= position) affected.add(j);
+    if (becameCovered.length > 0) {
+      const mark = new Uint8Array(rules.length);
+      for (const k of becameCovered) mark[k] = 1;
+      for (let j = 0; j < rules.length; j++) if (decider[j] !== UNDECIDED && mark[decider[j]!] && this.records[j]!.reverse) affected.add(j);
     }
-    for (const j of affected) this.records[j]!.reverse = this.reverseOf(j);
+    for (const k of becameUncovered) {
+      if (this.opaque[k]) continue;
+      const bk = boxes[k]!;
+      const holds = (j: number) => decider[j]! > k && rules[j]!.action === rules[k]!.action && within(boxes[j]!, bk);
+      const list = this.overlapping(bk, holds, 0, k);
+      if (list) for (const j of list) affected.add(j);
+      else for (let j = 0; j < k; j++) if (holds(j)) affected.add(j);
+    }
+    // Where the new rule overlaps j and acts otherwise, or holds it alike and is reachable, it
+    // decides j if nothing before it does: the rules after it are not read (a deny-all put in a
+    // fifth of the way down re-decides the 20,000 rules above it).
+    const decides = (j: number) =>
+      j < position && intersects(boxes[j]!, nowBox) && (now.action !== rules[j]!.action || (!now.opaque && reachable(position) && within(boxes[j]!, nowBox)));
+    for (const j of affected) {
+      if (!decides(j)) this.reverseOf(j);
+      else if (this.exact[j] && decider[j]! >= position && !rules[j]!.opaque) {
+        // Nothing before the position decided j, and the new rule does.
+        decider[j] = position;
+        this.records[j]!.reverse = now.action === rules[j]!.action ? this.redundantTo(rules[j]!, now) : null;
+      } else this.reverseOf(j, position + 1);
+    }
   }
 
   /** The current rules, in order (with a replaced rule in its place). */
@@ -853,15 +1090,18 @@ export class PolicyAnalysis {
    */
   private coverFindings(): Map<number, RuleFinding> {
     const { rules, records } = this;
-    const groups = new Map<string, number[]>();
+    // The boxes of each line that has a covered box, by file and line (no key string per rule,
+    // and no list for the lines with none: a million of each at 1,000,000 rules).
+    const byFile = new Map<string, Map<number, number[]>>();
     rules.forEach((r, i) => {
-      const key = `${r.file}\u0000${r.line}`;
-      const g = groups.get(key);
-      if (g) g.push(i);
-      else groups.set(key, [i]);
+      if (records[i]!.cover === null) return;
+      let lines = byFile.get(r.file);
+      if (!lines) byFile.set(r.file, (lines = new Map<number, number[]>()));
+      if (!lines.has(r.line)) lines.set(r.line, []);
     });
+    rules.forEach((r, i) => byFile.get(r.file)?.get(r.line)?.push(i));
     const out = new Map<number, RuleFinding>();
-    for (const boxes of groups.values()) {
+    for (const boxes of [...byFile.values()].flatMap((lines) => [...lines.values()])) {
       const covered = boxes.filter((i) => records[i]!.cover !== null);
       if (covered.length === 0) continue;
       const ri = rules[boxes[0]!]!;
@@ -907,7 +1147,7 @@ export class PolicyAnalysis {
     return out;
   }
 
-  private localChecks(r: NormalizedRule): RuleFinding[] {
+  private localChecks(r: NormalizedRule): readonly RuleFinding[] {
     const policy = this.policy;
     const options = this.options;
     const out: RuleFinding[] = [];
@@ -919,7 +1159,7 @@ export class PolicyAnalysis {
     // Least privilege and allow-listing (7/(1)/b/(h)). Established-only rules admit replies.
     // An approximated rule's addresses are a bounding range, not what it permits: only its exact
     // dimensions (protocol, ports, applications) are judged.
-    if (r.action !== 'permit' || (r.opaque && !r.approximated) || r.box.state.lo === 1n) return out;
+    if (r.action !== 'permit' || (r.opaque && !r.approximated) || r.box.state.lo === 1n) return NONE;
     const exactAddresses = !r.approximated;
     const allServices = r.box.proto.lo === 0n && r.box.proto.hi === 255n;
     if (exactAddresses && isAny(r, 'src') && isAny(r, 'dst') && (allServices || (r.box.dport.lo === 0n && r.box.dport.hi === 65535n))) {
@@ -957,7 +1197,7 @@ export class PolicyAnalysis {
         ),
       );
     }
-    return out;
+    return out.length ? out : NONE;
   }
 
   private policyChecks(): RuleFinding[] {

@@ -20,6 +20,9 @@ const POW2 = Array.from({ length: LEVELS }, (_, l) => 2 ** l);
  * and floor is monotone, so for any doubles an interval holding [a, b] has a's block at its level.
  */
 export function levelOf(lo: number, hi: number): number {
+  // Integers below 2^32 (IPv4 addresses, ports, ranks): the bit length of the bits where they
+  // differ, without a division per level (a third of the containment queries' time at 1,000,000 rules).
+  if (lo >= 0 && lo < 4294967296 && hi >= 0 && hi < 4294967296 && Number.isInteger(lo) && Number.isInteger(hi)) return 32 - Math.clz32((lo ^ hi) >>> 0);
   let l = 0;
   while (Math.floor(lo / POW2[l]!) !== Math.floor(hi / POW2[l]!)) l++;
   return l;
@@ -130,6 +133,19 @@ export class ContainIndex {
     }
   }
 
+  /** Puts into `out` the block lists forEachContaining would visit, in its order; returns how many rules they hold. */
+  listsContaining(a: number, b: number, out: number[][]): number {
+    out.length = 0;
+    let n = 0;
+    for (let l = levelOf(a, b); l <= this.maxLevel; l++) {
+      const list = this.blocks.get(blockKey(a, l));
+      if (!list) continue;
+      out.push(list);
+      n += list.length;
+    }
+    return n;
+  }
+
   /** How many rules forEachContaining would visit (one map lookup per level). */
   countContaining(a: number, b: number): number {
     let n = 0;
@@ -185,7 +201,11 @@ export class PairContainIndex {
 
   /** As ContainIndex.forEachContaining, in whichever dimension has fewer candidates. */
   forEachContaining(a0: number, b0: number, a1: number, b1: number, visit: (j: number) => boolean | void): void {
-    if (this.first.countContaining(a0, b0) <= this.second.countContaining(a1, b1)) this.first.forEachContaining(a0, b0, visit);
-    else this.second.forEachContaining(a1, b1, visit);
+    // Each dimension's block lists are looked up once, counted, and the shorter set visited.
+    const lists0: number[][] = [];
+    const lists1: number[][] = [];
+    const n0 = this.first.listsContaining(a0, b0, lists0);
+    const n1 = this.second.listsContaining(a1, b1, lists1);
+    for (const list of n0 <= n1 ? lists0 : lists1) for (const j of list) if (visit(j) === true) break;
   }
 }
