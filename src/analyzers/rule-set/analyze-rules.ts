@@ -830,48 +830,31 @@ export class PolicyAnalysis {
     // (an edit asks for 10,000–140,000 candidates; a Float64Array per candidate was half its time).
     const [p0, p1, s0, s1, d0, d1, a0, a1, b0, b1, t0, t1] = box as unknown as number[];
     const W = 2 * D;
+    /** True when the row at offset `o` of the flat boxes misses the box in some dimension. */
+    const misses = (o: number): boolean =>
+      flat[o + 2]! > s1! ||
+      s0! > flat[o + 3]! ||
+      flat[o + 4]! > d1! ||
+      d0! > flat[o + 5]! ||
+      flat[o]! > p1! ||
+      p0! > flat[o + 1]! ||
+      flat[o + 8]! > b1! ||
+      b0! > flat[o + 9]! ||
+      flat[o + 6]! > a1! ||
+      a0! > flat[o + 7]! ||
+      flat[o + 10]! > t1! ||
+      t0! > flat[o + 11]!;
     // When the index would hand over a sixteenth of the range or more (a catch-all), reading the
     // rows in order is cheaper than collecting, de-duplicating and sorting its candidates.
     if (index.countOverlapping(s0!, s1!, d0!, d1!) * 16 >= to - from) {
       for (let j = from, o = from * W; j < to; j++, o += W) {
-        if (
-          flat[o + 2]! > s1! ||
-          s0! > flat[o + 3]! ||
-          flat[o + 4]! > d1! ||
-          d0! > flat[o + 5]! ||
-          flat[o]! > p1! ||
-          p0! > flat[o + 1]! ||
-          flat[o + 8]! > b1! ||
-          b0! > flat[o + 9]! ||
-          flat[o + 6]! > a1! ||
-          a0! > flat[o + 7]! ||
-          flat[o + 10]! > t1! ||
-          t0! > flat[o + 11]!
-        )
-          continue;
-        if (keep(j)) out.push(j);
+        if (!misses(o) && keep(j)) out.push(j);
       }
       return out;
     }
     index.forEachOverlapping(s0!, s1!, d0!, d1!, (j) => {
       if (j < from || j >= to) return;
-      const o = j * W;
-      if (
-        flat[o + 2]! > s1! ||
-        s0! > flat[o + 3]! ||
-        flat[o + 4]! > d1! ||
-        d0! > flat[o + 5]! ||
-        flat[o]! > p1! ||
-        p0! > flat[o + 1]! ||
-        flat[o + 8]! > b1! ||
-        b0! > flat[o + 9]! ||
-        flat[o + 6]! > a1! ||
-        a0! > flat[o + 7]! ||
-        flat[o + 10]! > t1! ||
-        t0! > flat[o + 11]!
-      )
-        return;
-      if (!moved.has(j) && keep(j)) out.push(j);
+      if (!misses(j * W) && !moved.has(j) && keep(j)) out.push(j);
     });
     for (const j of moved) if (j >= from && j < to && keep(j) && intersects(box, boxes[j]!)) out.push(j);
     return out.sort((x, y) => x - y);
