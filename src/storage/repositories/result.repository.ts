@@ -14,41 +14,33 @@ export class KyselyResultRepository implements ResultRepository {
   ) {}
 
   private async evidenceOf(resultIds: readonly string[]): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    if (!resultIds.length) return out;
-    const links = await this.db
-      .selectFrom('result_evidence')
-      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
-      .select(['result_evidence.result_id', 'evidence.sha256'])
-      .where('result_evidence.result_id', 'in', resultIds)
-      .execute();
-    for (const l of links) out.set(l.result_id, [...(out.get(l.result_id) ?? []), l.sha256]);
-    return out;
+    if (!resultIds.length) return new Map();
+    return evidenceByResult(
+      await this.db
+        .selectFrom('result_evidence')
+        .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
+        .select(['result_evidence.result_id', 'evidence.sha256'])
+        .where('result_evidence.result_id', 'in', resultIds)
+        .execute(),
+    );
   }
 
   private async withEvidence(rows: ItemResultsTable[]): Promise<StoredResult[]> {
-    const ev = await this.evidenceOfRun(rows);
+    const ev = await this.evidenceOf(rows.map((r) => r.id));
     return rows.map((r) => resultOf(r, ev.get(r.id) ?? []));
   }
 
   /** Every evidence link of a run in one query (joined through the run), not one query per item. */
-  private async evidenceOfRun(rows: ItemResultsTable[]): Promise<Map<string, string[]>> {
-    const runIds = [...new Set(rows.map((r) => r.run_id))];
-    if (rows.length <= 1 || runIds.length !== 1) return this.evidenceOf(rows.map((r) => r.id));
-    return this.evidenceLinksOfRun(runIds[0]!);
-  }
-
   private async evidenceLinksOfRun(runId: string): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    const links = await this.db
-      .selectFrom('result_evidence')
-      .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
-      .innerJoin('item_results', 'item_results.id', 'result_evidence.result_id')
-      .select(['result_evidence.result_id', 'evidence.sha256'])
-      .where('item_results.run_id', '=', runId)
-      .execute();
-    for (const l of links) out.set(l.result_id, [...(out.get(l.result_id) ?? []), l.sha256]);
-    return out;
+    return evidenceByResult(
+      await this.db
+        .selectFrom('result_evidence')
+        .innerJoin('evidence', 'evidence.id', 'result_evidence.evidence_id')
+        .innerJoin('item_results', 'item_results.id', 'result_evidence.result_id')
+        .select(['result_evidence.result_id', 'evidence.sha256'])
+        .where('item_results.run_id', '=', runId)
+        .execute(),
+    );
   }
 
   async inRun(runId: string): Promise<StoredResult[]> {
@@ -176,4 +168,11 @@ export class KyselyResultRepository implements ResultRepository {
     for (const e of events) out.set(e.entity_id, Math.max(out.get(e.entity_id) ?? 0, Number(e.seq)));
     return out;
   }
+}
+
+/** Each result's evidence hashes, in the order the links were read. */
+function evidenceByResult(links: readonly { result_id: string; sha256: string }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of links) out.set(l.result_id, [...(out.get(l.result_id) ?? []), l.sha256]);
+  return out;
 }
