@@ -1,8 +1,8 @@
 // The API load benchmark (issue 11): the dashboard and the run page of a store holding 100 firms ×
 // 36 monthly runs, at 200 requests/s over real HTTP, SQLite and PostgreSQL side by side in one
 // table: once as a steady arrival of one request every 5 ms (`paced`, below: the target's
-// measure) and once as autocannon offers it, a burst at the start of every second. `npm run bench` runs it after the other sections;
-// `tsx scripts/api-bench.ts` runs it alone. The server runs in a child process (this script's
+// measure) and once as autocannon offers it, a burst at the start of every second. `npm run
+// bench` runs it after the other sections; `tsx scripts/api-bench.ts` runs it alone. The server runs in a child process (this script's
 // `serve` mode), so the load generator does not share its event loop.
 //
 // The store is filled fast: the firms and the first run go through the services (audited, as in
@@ -228,6 +228,11 @@ function cpuOf(pid: number | undefined): number | null {
   }
 }
 
+/** The server's CPU per request between two readings of cpuOf; null where they could not be read. */
+function cpuPerRequest(before: number | null, after: number | null, requests: number): number | null {
+  return before === null || after === null || !requests ? null : (after - before) / requests;
+}
+
 /** The q-quantile of sorted latencies (nearest rank). */
 function quantile(sorted: readonly number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN;
@@ -306,12 +311,10 @@ async function load(url: string, firms: string[], dialect: string, page: 'dashbo
   // PostgreSQL run page were 40-280 ms (new connections, cold caches) and the rest under 40.
   if (page === 'dashboard') for (const f of firms) await fetch(`${url}/api/firms/${f}/dashboard`).then((r) => r.arrayBuffer());
   await paced(url, pathOf, WARMUP);
-  const out: Result[] = [];
-  let cpu0 = cpuOf(server);
+  let cpu = cpuOf(server);
   const steady = await paced(url, pathOf);
-  let cpu1 = cpuOf(server);
-  out.push({ dialect, page, load: 'paced', cpuMs: cpu0 === null || cpu1 === null || !steady.requests ? null : (cpu1 - cpu0) / steady.requests, ...steady });
-  cpu0 = cpuOf(server);
+  const out: Result[] = [{ dialect, page, load: 'paced', cpuMs: cpuPerRequest(cpu, cpuOf(server), steady.requests), ...steady }];
+  cpu = cpuOf(server);
   const r = await autocannon({
     url,
     connections: 10,
@@ -319,12 +322,11 @@ async function load(url: string, firms: string[], dialect: string, page: 'dashbo
     duration: SECONDS,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf() }) }],
   });
-  cpu1 = cpuOf(server);
   out.push({
     dialect,
     page,
     load: 'bursts',
-    cpuMs: cpu0 === null || cpu1 === null || !r.requests.total ? null : (cpu1 - cpu0) / r.requests.total,
+    cpuMs: cpuPerRequest(cpu, cpuOf(server), r.requests.total),
     requests: r.requests.total,
     rps: r.requests.average,
     p50: r.latency.p50,
