@@ -289,8 +289,13 @@ interface RuleRecord {
   covered: boolean;
   /** When not covered: a point of the rule no earlier rule matches (null when undecided or unknown). */
   witness: Witness;
-  /** This rule is redundant to a later one. */
-  reverse: RuleFinding | null;
+  /**
+   * The later rule this one is redundant to, or -1. A position, not the finding: the finding is
+   * worded when findings() is read (a catch-all put in makes every earlier rule that acts alike
+   * redundant to it, and wording each at the edit was a fifth of the edit's time). An edit of that
+   * later rule re-decides this one, so the position always names the rule that decided.
+   */
+  reverseTo: number;
   /** Findings about the rule alone (any-any, over-broad). */
   local: readonly RuleFinding[];
 }
@@ -373,7 +378,7 @@ export class PolicyAnalysis {
     this.boxes = views(this.flat);
     this.addr = addresses(this.flat);
     this.opaque = Uint8Array.from(this.rules, (r) => (r.opaque ? 1 : 0));
-    this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverse: null, local: NONE }));
+    this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverseTo: -1, local: NONE }));
     this.decider = new Int32Array(this.rules.length).fill(UNDECIDED);
     this.exact = new Uint8Array(this.rules.length);
     this.full();
@@ -534,7 +539,7 @@ export class PolicyAnalysis {
           redundantEarlier.add(j);
           this.decider[j] = i;
           this.exact[j] = 1;
-          this.records[j]!.reverse = this.redundantTo(rj, ri);
+          this.records[j]!.reverseTo = i;
         }
         continue;
       }
@@ -619,7 +624,7 @@ export class PolicyAnalysis {
     const rj = rules[j]!;
     this.decider[j] = UNDECIDED;
     this.exact[j] = 0;
-    this.records[j]!.reverse = null;
+    this.records[j]!.reverseTo = -1;
     // Only a reachable rule that can cover makes j redundant: after the last one, none does (a
     // catch-all edit covers every later rule at once, and this spares each a walk).
     if (rj.opaque || j >= this.lastReachable) return;
@@ -667,7 +672,7 @@ export class PolicyAnalysis {
     }
     if (!rk.opaque && !this.records[k]!.covered && within(bj, boxes[k]!)) {
       this.decider[j] = k;
-      this.records[j]!.reverse = this.redundantTo(rj, rk);
+      this.records[j]!.reverseTo = k;
       return true;
     }
     return false;
@@ -741,7 +746,7 @@ export class PolicyAnalysis {
       // deciding rule from above, which is all a re-check asks of it.
       this.decider[j] = conflict >= 0 ? conflict : later;
       this.exact[j] = conflict >= 0 ? 0 : 1;
-      records[j]!.reverse = conflict >= 0 ? null : this.redundantTo(rj, rules[later]!);
+      records[j]!.reverseTo = conflict >= 0 ? -1 : later;
     }
   }
 
@@ -1006,7 +1011,7 @@ export class PolicyAnalysis {
     if (becameCovered.length > 0) {
       const mark = new Uint8Array(rules.length);
       for (const k of becameCovered) mark[k] = 1;
-      for (let j = 0; j < rules.length; j++) if (decider[j] !== UNDECIDED && mark[decider[j]!] && this.records[j]!.reverse) affected.add(j);
+      for (let j = 0; j < rules.length; j++) if (decider[j] !== UNDECIDED && mark[decider[j]!] && this.records[j]!.reverseTo >= 0) affected.add(j);
     }
     for (const k of becameUncovered) {
       if (this.opaque[k]) continue;
@@ -1026,7 +1031,7 @@ export class PolicyAnalysis {
       else if (this.exact[j] && decider[j]! >= position && !rules[j]!.opaque) {
         // Nothing before the position decided j, and the new rule does.
         decider[j] = position;
-        this.records[j]!.reverse = now.action === rules[j]!.action ? this.redundantTo(rules[j]!, now) : null;
+        this.records[j]!.reverseTo = now.action === rules[j]!.action ? position : -1;
       } else this.reverseOf(j, position + 1);
     }
   }
@@ -1056,7 +1061,7 @@ export class PolicyAnalysis {
       const c = covers.get(i);
       if (c) out.push(c);
       for (const f of rec.forward) out.push(f);
-      if (rec.reverse) out.push(rec.reverse);
+      if (rec.reverseTo >= 0) out.push(this.redundantTo(this.rules[i]!, this.rules[rec.reverseTo]!));
       for (const f of rec.local) out.push(f);
     });
     // One review finding per rule can be hundreds of thousands: appended one by one, never spread.
