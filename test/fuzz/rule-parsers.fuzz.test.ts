@@ -236,8 +236,8 @@ describe('fuzzing the rule-set parsers: a result or a coded error, never a raw e
   for (const syntax of SYNTAXES) {
     it(
       `${syntax.name}: whole text, then the anomaly analysis`,
-      () => {
-        const tally = fuzz(textInputs(syntax.seeds, syntax.tokens), (text) => {
+      async () => {
+        const tally = await fuzz(textInputs(syntax.seeds, syntax.tokens), (text) => {
           detectSyntax(syntax.file, text);
           parseAndAnalyze(syntax.text(text, syntax.file));
         });

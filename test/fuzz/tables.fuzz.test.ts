@@ -76,7 +76,7 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
 
   it(
     'amendment comparison tables (修正條文 / 現行條文 / 說明)',
-    () => {
+    async () => {
       const tokens = [
         '<p>',
         '</p>',
@@ -95,7 +95,7 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
         '現行條文',
         '說明',
       ];
-      const tally = fuzz(textInputs([fixture('amendment.txt')], tokens), (text) => amendment(text, 'new'));
+      const tally = await fuzz(textInputs([fixture('amendment.txt')], tokens), (text) => amendment(text, 'new'));
       expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
@@ -103,9 +103,9 @@ describe('fuzzing the table readers and importers: a result or a coded error, ne
 
   it(
     'dates as people write them (ROC and Gregorian), read by every importer',
-    () => {
+    async () => {
       const seeds = ['112年8月15日', '112/08/15', '2023-08-15', '民國112年8月15日'];
-      const tally = fuzz(textInputs(seeds, ['年', '月', '日', '/', '-', '0', '13', '32', '1911', '民國', '0000']), parseAnyDate);
+      const tally = await fuzz(textInputs(seeds, ['年', '月', '日', '/', '-', '0', '13', '32', '1911', '民國', '0000']), parseAnyDate);
       expect(tally.ok, showTally(tally)).toBeGreaterThan(0);
     },
     FUZZ_TIMEOUT,

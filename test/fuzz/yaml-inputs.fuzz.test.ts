@@ -84,8 +84,8 @@ const EOL_TOKENS = ['releases:', 'releaseCycle:', 'eol:', 'eoas:', 'support:', '
 describe('fuzzing every YAML reader: a result or a coded error, never a raw exception', () => {
   it(
     'firm profiles',
-    () => {
-      const tally = fuzz(textInputs([compactYaml(repoFile('data', 'templates', 'firm-profile.yaml'))], [...YAML_TOKENS, ...PROFILE_TOKENS]), (text) =>
+    async () => {
+      const tally = await fuzz(textInputs([compactYaml(repoFile('data', 'templates', 'firm-profile.yaml'))], [...YAML_TOKENS, ...PROFILE_TOKENS]), (text) =>
         parseProfile(text, 'firm-profile.yaml'),
       );
       // Some mutants are still valid profiles: the fuzzing gets past the schema, not only the parser.
@@ -97,8 +97,8 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
 
   it(
     'evidence manifests (ccheck-evidence.yaml)',
-    () => {
-      const tally = fuzz(textInputs([compactYaml(repoFile('data', 'demo', 'ccheck-evidence.yaml'))], [...YAML_TOKENS, ...MANIFEST_TOKENS]), (text) =>
+    async () => {
+      const tally = await fuzz(textInputs([compactYaml(repoFile('data', 'demo', 'ccheck-evidence.yaml'))], [...YAML_TOKENS, ...MANIFEST_TOKENS]), (text) =>
         parseEvidenceManifest(text, 'ccheck-evidence.yaml'),
       );
       expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
@@ -108,8 +108,8 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
 
   it(
     'endoflife.date product files (front matter)',
-    () => {
-      const tally = fuzz(textInputs([fixture('endoflife.md')], [...YAML_TOKENS, ...EOL_TOKENS]), (text) => parseEndOfLifeProduct('fortios.md', text));
+    async () => {
+      const tally = await fuzz(textInputs([fixture('endoflife.md')], [...YAML_TOKENS, ...EOL_TOKENS]), (text) => parseEndOfLifeProduct('fortios.md', text));
       expect(tally.ok, showTally(tally)).toBeGreaterThan(FUZZ_PARAMS.numRuns / 100);
     },
     FUZZ_TIMEOUT,
@@ -117,11 +117,11 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
 
   it(
     'any YAML ccheck reads, through the shared limits (aliases, nesting, control characters)',
-    () => {
+    async () => {
       const seeds = ['mechanism.yaml', 'applicability-rules.yaml', 'sources.yaml', 'seed-corrections.yaml'].map((f) =>
         compactYaml(repoFile('data', 'catalog', f), 30),
       );
-      const tally = fuzz(textInputs(seeds, YAML_TOKENS), (text) => {
+      const tally = await fuzz(textInputs(seeds, YAML_TOKENS), (text) => {
         const data = readYamlData(text, 'data.yaml', 64 * 1024);
         // The limit holds: what comes out is never much larger than what went in.
         expect(JSON.stringify(data ?? null).length).toBeLessThan(4 * (text.length + 4096));
@@ -144,8 +144,8 @@ describe('fuzzing every YAML reader: a result or a coded error, never a raw exce
     for (const { file, load } of loaders) {
       it(
         file,
-        () => {
-          const tally = fuzz(
+        async () => {
+          const tally = await fuzz(
             textInputs([compactYaml(repoFile('data', 'catalog', file), 30)], YAML_TOKENS),
             (text) => {
               writeFileSync(path.join(dir, file), text);
