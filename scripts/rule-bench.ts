@@ -367,6 +367,22 @@ export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
         backWall.push(performance.now() - t0);
         back.push(cpuMs(c0));
       }
+      // Taken out later: after a few other edits (undone and applied again), and after more than
+      // an undo re-applies (every rule the catch-all covered is judged again).
+      const later: string[] = [];
+      for (const between of [5, 20]) {
+        const position = spots[1]!;
+        const original = analysis.currentRules()[position]!;
+        analysis.replaceRule(position, catchAll(original, 'permit', 30_000_000 + between));
+        for (let e = 0; e < between; e++) {
+          const at = Math.floor(rnd() * n);
+          if (at !== position) analysis.replaceRule(at, { ...replacements[e % replacements.length]!, line: 31_000_000 + e });
+        }
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        analysis.replaceRule(position, original);
+        later.push(`after ${between} other edits ${(performance.now() - t0).toFixed(1)} ms (CPU ${cpuMs(c0).toFixed(1)} ms)`);
+      }
       const [pw, pc, bw, bc] = [putWall, put, backWall, back].map(ascending) as [number[], number[], number[], number[]];
       rows.push({
         name: `rule-set: re-check after a catch-all edit (${catchAlls} permit-all/deny-all put in at rules ${spots.join(', ')}, then the original put back)`,
@@ -374,7 +390,9 @@ export async function benchRuleSets(measure: Measure): Promise<BenchRow[]> {
         seconds: pw[pw.length - 1]! / 1000,
         peakRssMb: 0,
         rate: `put in: wall median ${at(pw, 0.5)} ms, worst ${at(pw, 1)} ms (CPU median ${at(pc, 0.5)} ms, worst ${at(pc, 1)} ms)`,
-        baseline: `taken out: wall median ${at(bw, 0.5)} ms, worst ${at(bw, 1)} ms (CPU median ${at(bc, 0.5)} ms, worst ${at(bc, 1)} ms): every later rule it covered is judged again`,
+        baseline:
+          `taken out at once: wall median ${at(bw, 0.5)} ms, worst ${at(bw, 1)} ms (CPU median ${at(bc, 0.5)} ms, worst ${at(bc, 1)} ms), the analysis from before it restored; ` +
+          `taken out ${later.join(', ')}: up to 16 later edits are undone and applied again, past them every rule it covered is judged again`,
       });
     }
   }

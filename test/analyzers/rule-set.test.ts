@@ -267,6 +267,90 @@ describe('re-checking after one rule changes', () => {
     }
   });
 
+  // Undoing the catch-all restores which rule is the last that can make an earlier one redundant:
+  // a later edit then re-decides the rule before it against the rules after the catch-all's place.
+  it('after a catch-all is put in and the rule it replaced put back, a later edit still finds a rule redundant to a later one', async () => {
+    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
+    const { ANY_PORT, ANY_PROTO, ANY_STATE, anyAddress } = await import('../../src/analyzers/rule-set/rule-model.js');
+    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+    const policy = rules([
+      '-p tcp -s 10.9.9.9/32 -d 10.8.8.8/32 --dport 22 -j ACCEPT',
+      '-p udp -s 10.7.7.7/32 -d 10.6.6.6/32 --dport 53 -j ACCEPT',
+      '-p tcp -s 10.0.0.1/32 -d 10.0.1.1/32 --dport 80:81 -j ACCEPT',
+      '-p tcp -s 10.5.5.5/32 -d 10.4.4.4/32 --dport 25 -j ACCEPT',
+      '-p tcp -s 10.0.0.0/24 -d 10.0.1.0/24 --dport 1:1000 -j ACCEPT',
+    ]);
+    const narrowed = rules(['-p tcp -s 10.0.0.1/32 -d 10.0.1.1/32 --dport 79:80 -j ACCEPT']).rules[0]!;
+    const analysis = new PolicyAnalysis(policy, opts);
+    const redundantLines = () =>
+      analysis
+        .findings()
+        .filter((f) => f.kind === 'redundant')
+        .map((f) => f.line);
+    const j = policy.rules[2]!.line;
+    expect(redundantLines()).toEqual([j]);
+    const original = policy.rules[1]!;
+    const all = { proto: ANY_PROTO, src: anyAddress(4), dst: anyAddress(4), sport: ANY_PORT, dport: ANY_PORT, state: ANY_STATE };
+    analysis.replaceRule(1, { ...original, action: 'deny', box: all, name: 'deny-all' });
+    expect(redundantLines()).toEqual([]);
+    analysis.replaceRule(1, original);
+    expect(redundantLines()).toEqual([j]);
+    // The rule between j and the one holding it now overlaps j, alike: j is re-decided, still redundant.
+    analysis.replaceRule(3, { ...narrowed, line: policy.rules[3]!.line, name: 'narrowed' });
+    expect(redundantLines()).toEqual([j, policy.rules[3]!.line]);
+    expect(analysis.findings()).toEqual(new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts).findings());
+  });
+
+  // The index meets conflicting later rules out of order (narrow blocks first): the one it meets
+  // only bounds the first. An edit between the two that holds the rule alike must not make it
+  // redundant past the first conflict.
+  it('does not take the conflicting rule the index met first for the first one', async () => {
+    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
+    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+    const policy = rules([
+      '-p tcp -s 10.0.0.1/32 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
+      '-p tcp -s 10.0.0.0/16 -d 10.1.0.1/32 --dport 80 -j DROP',
+      '-p tcp -s 10.0.0.1/32 -d 10.1.0.1/32 --dport 80 -j DROP',
+      '-p tcp -s 10.0.0.0/8 -d 10.0.0.0/8 -j ACCEPT',
+    ]);
+    const analysis = new PolicyAnalysis(policy, opts);
+    const holder = rules(['-p tcp -s 10.0.0.0/24 -d 10.1.0.0/24 --dport 1:1000 -j ACCEPT']).rules[0]!;
+    analysis.replaceRule(2, { ...holder, line: policy.rules[2]!.line, name: 'holder' });
+    const findings = analysis.findings();
+    expect(findings.filter((f) => f.kind === 'redundant' && f.line === policy.rules[0]!.line)).toEqual([]);
+    expect(findings).toEqual(new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts).findings());
+  });
+
+  // A rule covered only by the union of earlier ones becomes reachable again when one of them is
+  // replaced: the rule just before it, held by it alike, is then redundant to it, not to the one
+  // that decided before (the edit's box does not meet that earlier rule at all).
+  it('re-decides the rule before one that becomes reachable again, on both engines', async () => {
+    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
+    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+    const policy = rules([
+      '-p tcp -s 10.0.0.0/25 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
+      '-p tcp -s 10.0.0.128/25 -d 10.1.0.1/32 --dport 80 -j DROP',
+      '-p tcp -s 10.0.0.1/32 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
+      '-p tcp -s 10.0.0.0/24 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
+      '-p tcp -s 10.0.0.0/23 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
+    ]);
+    const unrelated = rules(['-p tcp -s 192.0.2.1/32 -d 198.51.100.1/32 --dport 22 -j ACCEPT']).rules[0]!;
+    const [, , j, k] = policy.rules.map((r) => r.line);
+    for (const engine of ['indexed', 'scan'] as const) {
+      const analysis = new PolicyAnalysis(policy, { ...opts, engine });
+      // Covered by the first rule alike (redundant to it), and redundant to a later rule.
+      const redundant = (line: number) =>
+        analysis
+          .findings()
+          .filter((f) => f.kind === 'redundant' && f.line === line)
+          .map((f) => f.blocking.map((b) => b.line));
+      expect(redundant(j!), engine).toEqual([[policy.rules[0]!.line], [policy.rules[4]!.line]]);
+      analysis.replaceRule(1, { ...unrelated, line: policy.rules[1]!.line, name: 'unrelated' });
+      expect(redundant(j!), engine).toEqual([[policy.rules[0]!.line], [k]]);
+      expect(analysis.findings(), engine).toEqual(new PolicyAnalysis({ ...policy, rules: [...analysis.currentRules()] }, opts).findings());
+    }
+  });
+
   it('shares one object per distinct interval of a parsed policy, with the findings of unshared copies', async () => {
     const { forwardPolicy, generateSiteRuleSet } = await import('../../scripts/rule-bench.js');
     const policy = forwardPolicy(generateSiteRuleSet(3000, 8));
@@ -545,11 +629,15 @@ describe('the indexed engine against the scanning one', () => {
         const indexed = new PolicyAnalysis(policy, opts);
         expect(indexed.findings()).toEqual(new PolicyAnalysis(policy, { ...opts, engine: 'scan' }).findings());
         const extra = toRules(edits.map(([, g]) => g));
+        // The scanning engine's re-check has no index: it reads the rules in order instead.
+        const scanned = new PolicyAnalysis(policy, { ...opts, engine: 'scan' });
         edits.forEach(([at], k) => {
           const position = at % indexed.scope;
           indexed.replaceRule(position, { ...extra[k]!, line: 1000 + k, name: `e${k}` });
+          scanned.replaceRule(position, { ...extra[k]!, line: 1000 + k, name: `e${k}` });
           const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
           expect(indexed.findings()).toEqual(fresh.findings());
+          expect(scanned.findings()).toEqual(fresh.findings());
         });
       }),
       { numRuns: 400, seed: 1309 },
@@ -624,6 +712,60 @@ describe('the indexed engine against the scanning one', () => {
       { numRuns: 300, seed: 1313 },
     );
     expect(catchAlls).toBeGreaterThan(300);
+  });
+
+  // Putting back the rule that a recent edit replaced restores the analysis from before that edit
+  // and re-applies the edits made since: catch-alls and ordinary rules are put in, and rules that
+  // recent edits replaced put back, in any order; the latest edit at a position is the one undone.
+  it('after rules that recent edits replaced are put back, with other edits in between, equals a fresh analysis', () => {
+    const universe = { proto: { lo: 0n, hi: 255n }, src: { lo: 0n, hi: 0xffffffffn }, dst: { lo: 0n, hi: 0xffffffffn }, dport: { lo: 0n, hi: 65535n } };
+    const edit = fc.oneof(
+      { weight: 1, arbitrary: fc.record({ permit: fc.boolean(), opaque: fc.integer({ min: 0, max: 5 }).map((x) => x === 0) }) },
+      { weight: 2, arbitrary: rule },
+      { weight: 3, arbitrary: fc.nat().map((back) => ({ back })) },
+    );
+    let putBack = 0;
+    let deepPutBack = 0;
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 50 }), fc.array(fc.tuple(fc.nat(), edit), { minLength: 1, maxLength: 24 }), (gens, edits) => {
+        const policy = policyOf(gens);
+        const indexed = new PolicyAnalysis(policy, opts);
+        // Each edit: where, and the rule it replaced; only the latest at each position can be put back.
+        const made: { position: number; replaced: NormalizedRule }[] = [];
+        const expected: NormalizedRule[] = [...policy.rules];
+        edits.forEach(([at, e], k) => {
+          let position = at % indexed.scope;
+          let next: NormalizedRule;
+          const latest = made.filter((m, i) => !made.slice(i + 1).some((later) => later.position === m.position)).slice(-18);
+          if ('back' in e && latest.length > 0) {
+            const m = latest[e.back % latest.length]!;
+            position = m.position;
+            next = m.replaced;
+            putBack++;
+            if (made[made.length - 1] !== m) deepPutBack++;
+          } else if ('back' in e || 'src' in e) next = { ...toRules(['back' in e ? gens[0]! : e])[0]!, line: 1000 + k, name: `e${k}` };
+          else
+            next = {
+              ...indexed.currentRules()[position]!,
+              line: 1000 + k,
+              name: `all${k}`,
+              action: e.permit ? 'permit' : 'deny',
+              opaque: e.opaque,
+              box: { ...universe, sport: { lo: 0n, hi: 65535n }, state: { lo: 0n, hi: 1n } },
+            };
+          made.push({ position, replaced: indexed.currentRules()[position]! });
+          indexed.replaceRule(position, next);
+          // The undone edits made since are applied again: the rules are all the edits' rules.
+          expected[position] = next;
+          expect(indexed.currentRules().map((r) => r.name)).toEqual(expected.map((r) => r.name));
+          const fresh = new PolicyAnalysis({ ...policy, rules: indexed.currentRules() }, { ...opts, engine: 'scan' });
+          expect(indexed.findings()).toEqual(fresh.findings());
+        });
+      }),
+      { numRuns: 200, seed: 2026 },
+    );
+    expect(deepPutBack).toBeGreaterThan(150);
+    expect(putBack).toBeGreaterThan(deepPutBack);
   });
 });
 

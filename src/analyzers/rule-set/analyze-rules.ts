@@ -300,6 +300,50 @@ interface RuleRecord {
   local: readonly RuleFinding[];
 }
 
+/**
+ * What one edit changed, kept so that a later edit which puts back the rule this one replaced
+ * can restore the analysis as it stood instead of re-checking (see replaceRule). Per rule whose
+ * record the edit rewrote, the record and its decider as they were: in parallel arrays, as a
+ * catch-all edit rewrites most records (an object each cost more than the edit's other work).
+ */
+interface EditFrame {
+  readonly position: number;
+  /** The rule the edit replaced (the object itself) and the rule it put in. */
+  readonly before: NormalizedRule;
+  readonly after: NormalizedRule;
+  readonly lastReachable: number;
+  readonly ids: number[];
+  readonly forward: (readonly RuleFinding[])[];
+  readonly cover: (Cover | null)[];
+  readonly covered: boolean[];
+  readonly witness: Witness[];
+  readonly reverseTo: number[];
+  readonly local: (readonly RuleFinding[])[];
+  readonly deciders: number[];
+  readonly exacts: number[];
+}
+
+/** How many later edits an undo re-applies at most (each an ordinary re-check). */
+const REDO_LIMIT = 16;
+/** The history keeps at most this many saved records per rule of the policy, dropping the oldest edits first. */
+const HISTORY_RECORDS_PER_RULE = 2;
+
+/** Whether two rules are the same in everything the analysis reads (the position aside). */
+function sameRule(a: NormalizedRule, b: NormalizedRule): boolean {
+  if (a === b) return true;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof NormalizedRule)[]);
+  for (const k of keys) {
+    if (k === 'index') continue;
+    if (k === 'box') {
+      if (!DIMENSIONS.every((d) => a.box[d].lo === b.box[d].lo && a.box[d].hi === b.box[d].hi)) return false;
+    } else if (k === 'applications') {
+      const [x, y] = [a.applications, b.applications];
+      if (x !== y && (x === null || y === null || x.length !== y.length || x.some((v, i) => v !== y[i]))) return false;
+    } else if (a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
 /** The first `n` blocking rules, one per file and line (expanded rules share a line). */
 function firstDistinctLocations(list: readonly NormalizedRule[], n: number): FindingLocation[] {
   const seen = new Set<string>();
@@ -355,7 +399,11 @@ export class PolicyAnalysis {
    * known. An edit re-decides j only where it changed a rule at or before that one.
    */
   private readonly decider: Int32Array;
-  /** 1 where `decider` is exactly the first deciding rule, or UNDECIDED because none decides. */
+  /**
+   * 1 where `decider` is exactly the first deciding rule, or UNDECIDED because none decides. 0
+   * where it is only a bound: then whatever decides j first acts otherwise (j is not redundant),
+   * and no rule before that one holds j alike.
+   */
   private readonly exact: Uint8Array;
   private readonly singleCovers = new Map<number, Cover>();
   /** All rules by containment (see firstHolder); null until first asked, and after the ranks change. */
@@ -367,6 +415,16 @@ export class PolicyAnalysis {
    * was the largest part of an edit's time at 100,000 rules (rules of many shapes, slow to read).
    */
   private nonIpv4: number;
+  /**
+   * The last edits, oldest first, each with what it changed (IPv4 only: an IPv6 edit moves the
+   * ranks every saved box and witness is in, and clears it).
+   */
+  private readonly history: EditFrame[] = [];
+  /** The edit being made, whose frame saves each record before its first change; null outside an edit. */
+  private frame: EditFrame | null = null;
+  /** Per rule, the serial of the last edit that saved its record (one save per rule and edit). */
+  private savedIn: Int32Array;
+  private edits = 0;
 
   constructor(
     readonly policy: Policy,
@@ -381,6 +439,7 @@ export class PolicyAnalysis {
     this.records = this.rules.map(() => ({ forward: NONE, cover: null, covered: false, witness: null, reverseTo: -1, local: NONE }));
     this.decider = new Int32Array(this.rules.length).fill(UNDECIDED);
     this.exact = new Uint8Array(this.rules.length);
+    this.savedIn = new Int32Array(this.rules.length);
     this.full();
     this.lastReachable = this.rules.length - 1;
     this.findLastReachable();
@@ -622,6 +681,7 @@ export class PolicyAnalysis {
   private reverseOf(j: number, limit = this.rules.length): void {
     const { rules, boxes, addr } = this;
     const rj = rules[j]!;
+    this.save(j);
     this.decider[j] = UNDECIDED;
     this.exact[j] = 0;
     this.records[j]!.reverseTo = -1;
@@ -884,7 +944,105 @@ export class PolicyAnalysis {
    * can affect. The result equals a fresh analysis of the changed policy.
    */
   replaceRule(position: number, rule: NormalizedRule): void {
+    // Putting back the rule that a recent edit replaced (a catch-all tried and taken out again)
+    // restores the analysis from before that edit and re-applies the edits made since: taking a
+    // catch-all out otherwise judges again every later rule it covered (seconds at 100,000 rules).
+    for (let k = this.history.length - 1; k >= 0 && k >= this.history.length - 1 - REDO_LIMIT; k--) {
+      const f = this.history[k]!;
+      if (f.position !== position) continue;
+      if (sameRule(f.before, rule)) return this.undo(k);
+      break;
+    }
     const old = this.rules[position]!;
+    this.frame = {
+      position,
+      before: old,
+      after: rule,
+      lastReachable: this.lastReachable,
+      ids: [],
+      forward: [],
+      cover: [],
+      covered: [],
+      witness: [],
+      reverseTo: [],
+      local: [],
+      deciders: [],
+      exacts: [],
+    };
+    this.edits++;
+    try {
+      this.recheck(position, rule, old);
+      // Null when the edit moved the IPv6 ranks (see recheck).
+      if (this.frame) this.remember(this.frame);
+    } catch (e) {
+      // A half-made edit cannot be undone by its frame, nor the earlier ones after it.
+      this.history.length = 0;
+      throw e;
+    } finally {
+      this.frame = null;
+    }
+  }
+
+  /** Saves rule x's record and decider in the edit's frame before the edit first changes them. */
+  private save(x: number): void {
+    const frame = this.frame;
+    if (!frame || this.savedIn[x] === this.edits) return;
+    this.savedIn[x] = this.edits;
+    frame.ids.push(x);
+    const r = this.records[x]!;
+    frame.forward.push(r.forward);
+    frame.cover.push(r.cover);
+    frame.covered.push(r.covered);
+    frame.witness.push(r.witness);
+    frame.reverseTo.push(r.reverseTo);
+    frame.local.push(r.local);
+    frame.deciders.push(this.decider[x]!);
+    frame.exacts.push(this.exact[x]!);
+  }
+
+  /** Keeps the edit's frame, dropping the oldest while the history holds too many records. */
+  private remember(frame: EditFrame): void {
+    const h = this.history;
+    h.push(frame);
+    let total = h.reduce((n, f) => n + f.ids.length, 0);
+    while (h.length > REDO_LIMIT + 1 || (h.length > 1 && total > HISTORY_RECORDS_PER_RULE * this.rules.length)) total -= h.shift()!.ids.length;
+  }
+
+  /**
+   * Undoes history[k] (the edit that replaced what is now put back) and every edit after it,
+   * newest first, then re-applies those later edits in their order.
+   */
+  private undo(k: number): void {
+    const later = this.history.splice(k + 1);
+    const frame = this.history.pop()!;
+    for (const f of [...later].reverse()) this.restore(f);
+    this.restore(frame);
+    for (const f of later) this.replaceRule(f.position, f.after);
+  }
+
+  /** The analysis as it stood before the frame's edit. */
+  private restore(f: EditFrame): void {
+    const p = f.position;
+    this.rules[p] = f.before;
+    writeBox(f.before, this.flat, p * 2 * D);
+    this.addr.set(this.boxes[p]!.subarray(2, 6), p * 4);
+    this.opaque[p] = f.before.opaque ? 1 : 0;
+    f.ids.forEach((x, i) => {
+      const r = this.records[x]!;
+      r.forward = f.forward[i]!;
+      r.cover = f.cover[i]!;
+      r.covered = f.covered[i]!;
+      r.witness = f.witness[i]!;
+      r.reverseTo = f.reverseTo[i]!;
+      r.local = f.local[i]!;
+      this.decider[x] = f.deciders[i]!;
+      this.exact[x] = f.exacts[i]!;
+    });
+    this.lastReachable = f.lastReachable;
+  }
+
+  /** The re-check of replaceRule: what the change at `position` can affect. */
+  private recheck(position: number, rule: NormalizedRule, old: NormalizedRule): void {
     this.rules[position] = { ...rule, index: old.index };
     // IPv4: only the changed box moves; IPv6 ranks may shift, so they are recomputed.
     // A copy: the row is rewritten below.
@@ -900,6 +1058,9 @@ export class PolicyAnalysis {
       this.addr.set(this.boxes[position]!.subarray(2, 6), position * 4);
       this.moved.add(position);
     } else {
+      // Saved records hold witnesses in the old ranks: the history cannot be restored.
+      this.history.length = 0;
+      this.frame = null;
       this.flat = compress(this.rules);
       this.boxes = views(this.flat);
       this.addr = addresses(this.flat);
@@ -945,6 +1106,7 @@ export class PolicyAnalysis {
       // the first. These paths, which a catch-all edit takes for every later rule, make no
       // closure, hint or result object per rule.
       const single = kept >= 0 && kept !== position ? (position < kept && heldByNew ? position : kept) : heldByNew ? position : -1;
+      this.save(x);
       if (single >= 0) {
         const rec = this.records[x]!;
         rec.forward = NONE;
@@ -1028,12 +1190,54 @@ export class PolicyAnalysis {
       j < position && intersects(boxes[j]!, nowBox) && (now.action !== rules[j]!.action || (!now.opaque && reachable(position) && within(boxes[j]!, nowBox)));
     for (const j of affected) {
       if (!decides(j)) this.reverseOf(j);
-      else if (this.exact[j] && decider[j]! >= position && !rules[j]!.opaque) {
-        // Nothing before the position decided j, and the new rule does.
-        decider[j] = position;
-        this.records[j]!.reverseTo = now.action === rules[j]!.action ? position : -1;
+      else if (decider[j]! >= position && !rules[j]!.opaque) {
+        this.save(j);
+        if (this.exact[j]) {
+          // Nothing before the position decided j, and the new rule does.
+          decider[j] = position;
+          this.records[j]!.reverseTo = now.action === rules[j]!.action ? position : -1;
+        } else if (now.action !== rules[j]!.action) {
+          // Whatever decides j first is a rule that acts otherwise (see `exact`): the new one, or
+          // one before it. Either way j is not redundant, and the new rule bounds the first.
+          decider[j] = position;
+        } else {
+          // The new rule holds j alike: j is redundant to it unless a rule in between acts
+          // otherwise (no rule in between holds j alike, see `exact`). Any such rule bounds the first.
+          const c = this.conflictBetween(j, position);
+          decider[j] = c >= 0 ? c : position;
+          this.exact[j] = c >= 0 ? 0 : 1;
+          this.records[j]!.reverseTo = c >= 0 ? -1 : position;
+        }
       } else this.reverseOf(j, position + 1);
     }
+  }
+
+  /**
+   * A rule between j and `to` (both excluded) that overlaps rule j and acts otherwise, or -1:
+   * any such rule, the first the index meets (the edit of a catch-all asks this of each of the
+   * thousands of rules above it, where reading the next 512 rules of each was most of the edit).
+   */
+  private conflictBetween(j: number, to: number): number {
+    const { rules, boxes, addr, moved } = this;
+    const bj = boxes[j]!;
+    const action = rules[j]!.action;
+    const conflicts = (k: number) => rules[k]!.action !== action && intersects(bj, boxes[k]!);
+    const index = this.byAddress;
+    if (!index || index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 >= to - j) {
+      for (let k = j + 1, a = 4 * k; k < to; k++, a += 4) {
+        if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+        if (conflicts(k)) return k;
+      }
+      return -1;
+    }
+    let found = -1;
+    // Index entries of replaced positions are stale: those are asked directly.
+    index.forEachOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!, (k) => {
+      if (k > j && k < to && !moved.has(k) && conflicts(k)) found = k;
+      return found >= 0;
+    });
+    if (found < 0) for (const k of moved) if (k > j && k < to && conflicts(k)) return k;
+    return found;
   }
 
   /** The current rules, in order (with a replaced rule in its place). */
