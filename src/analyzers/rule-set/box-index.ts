@@ -111,10 +111,17 @@ function blockKey(x: number, l: number): number {
 export class ContainIndex {
   private readonly blocks = new Map<number, number[]>();
   private maxLevel = 0;
+  /**
+   * How many intervals each level holds. Real rule sets use a handful of prefix lengths: the
+   * questions skip the empty levels without a map lookup (lookups of 33 levels in two dimensions
+   * per rule were a quarter of a 100,000-rule analysis).
+   */
+  private readonly perLevel = new Int32Array(LEVELS);
 
   add(j: number, lo: number, hi: number): void {
     const l = levelOf(lo, hi);
     if (l > this.maxLevel) this.maxLevel = l;
+    this.perLevel[l]!++;
     const key = blockKey(lo, l);
     const list = this.blocks.get(key);
     if (list) list.push(j);
@@ -127,6 +134,7 @@ export class ContainIndex {
    */
   forEachContaining(a: number, b: number, visit: (j: number) => boolean | void): void {
     for (let l = levelOf(a, b); l <= this.maxLevel; l++) {
+      if (this.perLevel[l] === 0) continue;
       const list = this.blocks.get(blockKey(a, l));
       if (!list) continue;
       for (const j of list) if (visit(j) === true) break;
@@ -138,6 +146,7 @@ export class ContainIndex {
     out.length = 0;
     let n = 0;
     for (let l = levelOf(a, b); l <= this.maxLevel; l++) {
+      if (this.perLevel[l] === 0) continue;
       const list = this.blocks.get(blockKey(a, l));
       if (!list) continue;
       out.push(list);
@@ -149,7 +158,7 @@ export class ContainIndex {
   /** How many rules forEachContaining would visit (one map lookup per level). */
   countContaining(a: number, b: number): number {
     let n = 0;
-    for (let l = levelOf(a, b); l <= this.maxLevel; l++) n += this.blocks.get(blockKey(a, l))?.length ?? 0;
+    for (let l = levelOf(a, b); l <= this.maxLevel; l++) if (this.perLevel[l] !== 0) n += this.blocks.get(blockKey(a, l))?.length ?? 0;
     return n;
   }
 }
