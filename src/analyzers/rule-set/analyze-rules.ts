@@ -138,6 +138,19 @@ function subtract(a: Box, b: Box, out: Box[]): void {
  * projection is covered.
  */
 function projectionGap(a: Box, covers: readonly Box[]): Box | null {
+  // First, in linear time, a dimension in which no cover reaches a's low end: a catch-all put in
+  // below 20,000 rules is judged against all of them, and sorting their spans in each dimension
+  // before finding that no destination starts at 0 was most of its own check.
+  for (let k = 0; k < 2 * D; k += 2) {
+    let reached = false;
+    for (const c of covers) {
+      if (c[k]! <= a[k]!) {
+        reached = true;
+        break;
+      }
+    }
+    if (!reached) return pointAt(a, k, a[k]!);
+  }
   for (let k = 0; k < 2 * D; k += 2) {
     const spans = covers.map((c) => [Math.max(c[k]!, a[k]!), Math.min(c[k + 1]!, a[k + 1]!)] as const).sort((x, y) => x[0] - y[0]);
     let reach = a[k]! - 1;
@@ -303,8 +316,8 @@ interface RuleRecord {
 /**
  * What one edit changed, kept so that a later edit which puts back the rule this one replaced
  * can restore the analysis as it stood instead of re-checking (see replaceRule). Per rule whose
- * record the edit rewrote, the record and its decider as they were: in parallel arrays, as a
- * catch-all edit rewrites most records (an object each cost more than the edit's other work).
+ * record the edit rewrote, the record's fields and its decider as they were, in parallel arrays
+ * (no object per record: a catch-all edit rewrites most of them).
  */
 interface EditFrame {
   readonly position: number;
