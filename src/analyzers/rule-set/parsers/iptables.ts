@@ -193,7 +193,8 @@ function saveReader(file: string, initialFamily: 4 | 6 | 'detect', assumeFilterT
               if (!unmodelledModule) warn(r.line, r.text, `option ${opt} is not modelled; the rule is treated as matching at most its other conditions`);
             }
           }
-          const merged: RuleDims = { ...inherited, ...Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== undefined)) };
+          // Every dimension set above holds a list (none is set to undefined): a plain spread.
+          const merged: RuleDims = { ...inherited, ...dims };
           if (!target) continue; // counts or comments only
           const action = TERMINAL[target];
           const tags = tagsIn(comment);
