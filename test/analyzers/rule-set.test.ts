@@ -9,6 +9,7 @@ import type { NormalizedRule } from '../../src/analyzers/rule-set/rule-model.js'
 import { ContainIndex, levelOf, OverlapIndex, PairContainIndex, PairOverlapIndex } from '../../src/analyzers/rule-set/box-index.js';
 import { detectDevice, detectSyntax, ruleSetAnalyzer } from '../../src/analyzers/rule-set/rule-set.analyzer.js';
 import { analyzeFiles } from '../../src/services/analysis-service.js';
+import { forwardPolicy } from '../../scripts/rule-bench.js';
 import { FIXTURES, tempDir } from '../helpers/shared.js';
 
 // The vendor-format parsers are tested on the project's own fixtures in rule-set-parsers.test.ts,
@@ -204,6 +205,9 @@ describe('streamed configurations', () => {
   });
 });
 
+/** A FORWARD chain of iptables-save rules, each line given without its `-A FORWARD`. */
+const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+
 describe('re-checking after one rule changes', () => {
   it('gives exactly what a fresh analysis of the changed policy gives, edit after edit', async () => {
     const { forwardPolicy, generateRuleSet } = await import('../../scripts/rule-bench.js');
@@ -270,9 +274,7 @@ describe('re-checking after one rule changes', () => {
   // Undoing the catch-all restores which rule is the last that can make an earlier one redundant:
   // a later edit then re-decides the rule before it against the rules after the catch-all's place.
   it('after a catch-all is put in and the rule it replaced put back, a later edit still finds a rule redundant to a later one', async () => {
-    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
     const { ANY_PORT, ANY_PROTO, ANY_STATE, anyAddress } = await import('../../src/analyzers/rule-set/rule-model.js');
-    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
     const policy = rules([
       '-p tcp -s 10.9.9.9/32 -d 10.8.8.8/32 --dport 22 -j ACCEPT',
       '-p udp -s 10.7.7.7/32 -d 10.6.6.6/32 --dport 53 -j ACCEPT',
@@ -304,9 +306,7 @@ describe('re-checking after one rule changes', () => {
   // The index meets conflicting later rules out of order (narrow blocks first): the one it meets
   // only bounds the first. An edit between the two that holds the rule alike must not make it
   // redundant past the first conflict.
-  it('does not take the conflicting rule the index met first for the first one', async () => {
-    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
-    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+  it('does not take the conflicting rule the index met first for the first one', () => {
     const policy = rules([
       '-p tcp -s 10.0.0.1/32 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
       '-p tcp -s 10.0.0.0/16 -d 10.1.0.1/32 --dport 80 -j DROP',
@@ -324,9 +324,7 @@ describe('re-checking after one rule changes', () => {
   // A rule covered only by the union of earlier ones becomes reachable again when one of them is
   // replaced: the rule just before it, held by it alike, is then redundant to it, not to the one
   // that decided before (the edit's box does not meet that earlier rule at all).
-  it('re-decides the rule before one that becomes reachable again, on both engines', async () => {
-    const { forwardPolicy } = await import('../../scripts/rule-bench.js');
-    const rules = (lines: string[]) => forwardPolicy(['*filter', ':FORWARD DROP [0:0]', ...lines.map((l) => `-A FORWARD ${l}`), 'COMMIT', ''].join('\n'));
+  it('re-decides the rule before one that becomes reachable again, on both engines', () => {
     const policy = rules([
       '-p tcp -s 10.0.0.0/25 -d 10.1.0.1/32 --dport 80 -j ACCEPT',
       '-p tcp -s 10.0.0.128/25 -d 10.1.0.1/32 --dport 80 -j DROP',
