@@ -112,6 +112,11 @@ function within(a: Box, b: Box): boolean {
   return true;
 }
 
+/** Whether box `b` misses, by source or destination, the rule whose compact addresses start at `a` of `addr`. */
+function addressesApart(b: Box, addr: Float64Array, a: number): boolean {
+  return b[2]! > addr[a + 1]! || addr[a]! > b[3]! || b[4]! > addr[a + 3]! || addr[a + 2]! > b[5]!;
+}
+
 /** The parts of `a` outside `b` (they intersect): at most two slabs per dimension. */
 function subtract(a: Box, b: Box, out: Box[]): void {
   const cur = a.slice();
@@ -718,14 +723,13 @@ export class PolicyAnalysis {
     const n = limit;
     let k = j + 1;
     for (let a = 4 * k, end = Math.min(n, j + 1 + NEAR_SCAN); k < end; k++, a += 4) {
-      if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+      if (addressesApart(bj, addr, a)) continue;
       if (this.decideReverse(j, rj, bj, k)) return;
     }
     if (k >= n) return;
-    const index = this.byAddress;
-    if (!index || index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 >= n - j) {
+    if (this.readsRows(bj, n - j)) {
       for (let a = 4 * k; k < n; k++, a += 4) {
-        if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+        if (addressesApart(bj, addr, a)) continue;
         if (this.decideReverse(j, rj, bj, k)) return;
       }
       return;
@@ -828,11 +832,9 @@ export class PolicyAnalysis {
    * either box is broad (a catch-all) it reads every row once instead of merging two long lists.
    */
   private overlappingEither(a: Box, b: Box, also: number): number[] | null {
-    const index = this.byAddress;
-    if (!index) return null;
+    if (!this.byAddress) return null;
     const n = this.rules.length;
-    const broad = (x: Box) => index.countOverlapping(x[2]!, x[3]!, x[4]!, x[5]!) * 16 >= n;
-    if (broad(a) || broad(b)) {
+    if (this.readsRows(a, n) || this.readsRows(b, n)) {
       const out: number[] = [];
       for (let x = 0; x < n; x++) {
         const bx = this.boxes[x]!;
@@ -887,6 +889,16 @@ export class PolicyAnalysis {
     );
   }
 
+  /**
+   * Whether to read `span` rows in order rather than ask the address index for the rules that
+   * overlap `box`: without an index, or when it would hand over a sixteenth of them or more (a
+   * catch-all), where collecting, de-duplicating and sorting its candidates costs more.
+   */
+  private readsRows(box: Box, span: number): boolean {
+    const index = this.byAddress;
+    return !index || index.countOverlapping(box[2]!, box[3]!, box[4]!, box[5]!) * 16 >= span;
+  }
+
   /** Moves lastReachable down to the last rule that is reachable and can cover. */
   private findLastReachable(): void {
     let k = this.lastReachable;
@@ -922,9 +934,7 @@ export class PolicyAnalysis {
       a0! > flat[o + 7]! ||
       flat[o + 10]! > t1! ||
       t0! > flat[o + 11]!;
-    // When the index would hand over a sixteenth of the range or more (a catch-all), reading the
-    // rows in order is cheaper than collecting, de-duplicating and sorting its candidates.
-    if (index.countOverlapping(s0!, s1!, d0!, d1!) * 16 >= to - from) {
+    if (this.readsRows(box, to - from)) {
       for (let j = from, o = from * W; j < to; j++, o += W) {
         if (!misses(o) && keep(j)) out.push(j);
       }
@@ -1236,9 +1246,9 @@ export class PolicyAnalysis {
     const action = rules[j]!.action;
     const conflicts = (k: number) => rules[k]!.action !== action && intersects(bj, boxes[k]!);
     const index = this.byAddress;
-    if (!index || index.countOverlapping(bj[2]!, bj[3]!, bj[4]!, bj[5]!) * 16 >= to - j) {
+    if (!index || this.readsRows(bj, to - j)) {
       for (let k = j + 1, a = 4 * k; k < to; k++, a += 4) {
-        if (bj[2]! > addr[a + 1]! || addr[a]! > bj[3]! || bj[4]! > addr[a + 3]! || addr[a + 2]! > bj[5]!) continue;
+        if (addressesApart(bj, addr, a)) continue;
         if (conflicts(k)) return k;
       }
       return -1;
