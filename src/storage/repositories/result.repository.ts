@@ -173,6 +173,10 @@ export class KyselyResultRepository implements ResultRepository {
 /** Each result's evidence hashes, in the order the links were read. */
 function evidenceByResult(links: readonly { result_id: string; sha256: string }[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const l of links) out.set(l.result_id, [...(out.get(l.result_id) ?? []), l.sha256]);
+  for (const l of links) {
+    const list = out.get(l.result_id);
+    if (list) list.push(l.sha256);
+    else out.set(l.result_id, [l.sha256]);
+  }
   return out;
 }
