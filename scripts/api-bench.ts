@@ -2,8 +2,9 @@
 // 36 monthly runs, at 200 requests/s over real HTTP, SQLite and PostgreSQL side by side in one
 // table: once as a steady arrival of one request every 5 ms (`paced`, below: the target's
 // measure) and once as autocannon offers it, a burst at the start of every second. `npm run
-// bench` runs it after the other sections; `tsx scripts/api-bench.ts` runs it alone. The server runs in a child process (this script's
-// `serve` mode), so the load generator does not share its event loop.
+// bench` runs it after the other sections; `tsx scripts/api-bench.ts` runs it alone. The server
+// runs in a child process (this script's `serve` mode), so the load generator does not share its
+// event loop.
 //
 // The store is filled fast: the firms and the first run go through the services (audited, as in
 // use); the other 3,599 runs are bulk copies of that run's rows inserted through Kysely, in
