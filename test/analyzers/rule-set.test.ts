@@ -609,6 +609,8 @@ describe('the indexed engine against the scanning one', () => {
       };
     });
   };
+  /** Every protocol, address and destination port: with any source port and state, a catch-all. */
+  const universe = { proto: { lo: 0n, hi: 255n }, src: { lo: 0n, hi: 0xffffffffn }, dst: { lo: 0n, hi: 0xffffffffn }, dport: { lo: 0n, hi: 65535n } };
   const policyOf = (gens: readonly Gen[]) => ({
     name: 'P',
     file: 'gen.rules',
@@ -670,7 +672,6 @@ describe('the indexed engine against the scanning one', () => {
   // a later rule' only where the deciding rule changed or was covered. Catch-alls are put in,
   // widened to the whole space, made opaque, and taken out again (the original rule restored).
   it('after catch-all edits put in and taken out, equals a fresh analysis', () => {
-    const universe = { proto: { lo: 0n, hi: 255n }, src: { lo: 0n, hi: 0xffffffffn }, dst: { lo: 0n, hi: 0xffffffffn }, dport: { lo: 0n, hi: 65535n } };
     // Holds every generated rule without being the whole space.
     const space = { proto: { lo: 0n, hi: 255n }, src: { lo: base, hi: base + 63n }, dst: { lo: base, hi: base + 31n }, dport: { lo: 0n, hi: 15n } };
     const edit = fc.oneof(
@@ -716,7 +717,6 @@ describe('the indexed engine against the scanning one', () => {
   // and re-applies the edits made since: catch-alls and ordinary rules are put in, and rules that
   // recent edits replaced put back, in any order; the latest edit at a position is the one undone.
   it('after rules that recent edits replaced are put back, with other edits in between, equals a fresh analysis', () => {
-    const universe = { proto: { lo: 0n, hi: 255n }, src: { lo: 0n, hi: 0xffffffffn }, dst: { lo: 0n, hi: 0xffffffffn }, dport: { lo: 0n, hi: 65535n } };
     const edit = fc.oneof(
       { weight: 1, arbitrary: fc.record({ permit: fc.boolean(), opaque: fc.integer({ min: 0, max: 5 }).map((x) => x === 0) }) },
       { weight: 2, arbitrary: rule },
